@@ -1,0 +1,9 @@
+import { defineConfig, type Options } from 'tsup';
+
+const base: Options = { entry: ['src/index.ts'], sourcemap: true, target: 'node20' };
+
+export default defineConfig([
+  { ...base, format: ['esm'], dts: true, clean: true },
+  // p-queue is ESM-only: bundled into the CJS build, or require() gets a namespace instead of the class.
+  { ...base, format: ['cjs'], dts: true, noExternal: ['p-queue', 'p-timeout', 'eventemitter3'] },
+]);
