@@ -1,0 +1,61 @@
+/** Base class of every error this client throws; messages never carry tokens or secrets. */
+export class ZohoError extends Error {
+  readonly retryable: boolean;
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retryable = options.retryable;
+  }
+}
+
+/** An HTTP or envelope error returned by a Zoho API. */
+export class ZohoApiError extends ZohoError {
+  readonly status: number;
+  readonly code: number | undefined;
+  readonly endpoint: string;
+  constructor(args: { status: number; code?: number; message: string; endpoint: string; retryable: boolean; cause?: unknown }) {
+    super(`Zoho API ${args.status}${args.code === undefined ? '' : ` (code ${args.code})`} on ${args.endpoint}: ${args.message}`, args);
+    this.status = args.status;
+    this.code = args.code;
+    this.endpoint = args.endpoint;
+  }
+}
+
+/** The refresh token was refused (revoked, invalid or the client is wrong): a person must re-authorize. */
+export class ZohoAuthError extends ZohoError {
+  readonly reason: string;
+  constructor(reason: string, message: string, options: { retryable?: boolean } = {}) {
+    super(message, { retryable: options.retryable ?? false });
+    this.reason = reason;
+  }
+}
+
+/** A record did not match its schema; carries the record id so one record can be dead-lettered. */
+export class ZohoValidationError extends ZohoError {
+  readonly entity: string;
+  readonly recordId: string | undefined;
+  readonly issues: ReadonlyArray<{ path: string; message: string }>;
+  constructor(entity: string, recordId: string | undefined, issues: ReadonlyArray<{ path: string; message: string }>) {
+    const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+    super(`Invalid Zoho ${entity}${recordId ? ` ${recordId}` : ''}: ${summary}`, { retryable: false });
+    this.entity = entity;
+    this.recordId = recordId;
+    this.issues = issues;
+  }
+}
+
+/** A write (non-GET) was attempted on a client created read-only. */
+export class ZohoWriteBlockedError extends ZohoError {
+  constructor(method: string, path: string) {
+    super(`Refusing ${method} ${path}: this Zoho client is read-only (create it with allowWrites: true to write)`, { retryable: false });
+  }
+}
+
+/** The daily API quota is spent and the client was configured to fail fast rather than wait. */
+export class ZohoQuotaExhaustedError extends ZohoError {
+  readonly resetAt: Date;
+  constructor(resetAt: Date) {
+    super(`Zoho daily API quota exhausted; it resets at ${resetAt.toISOString()}`, { retryable: true });
+    this.resetAt = resetAt;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './primitives';
+export { toDecimalString } from './decimal';
+export { formatZohoTimestamp, normalizeZohoTimestamp, parseZohoTimestamp } from './timestamp';
+export { parseRecord } from './parse';
