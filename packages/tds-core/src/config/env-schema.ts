@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const DATA_CENTERS = ['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'sa', 'com.cn'] as const;
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL (http://… or https://…)' }).optional());
+const positiveInt = (fallback: number, max: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int({ message: 'must be a whole number' })
+      .min(1, { message: 'must be at least 1' })
+      .max(max, { message: `must be at most ${max}` })
+      .default(fallback),
+  );
+
+/** The environment contract of design.md §4. */
+export const envSchema = z.object({
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
+      .optional(),
+  ),
+  ZOHO_CLIENT_ID: optionalString,
+  ZOHO_CLIENT_SECRET: optionalString,
+  ZOHO_REFRESH_TOKEN: optionalString,
+  ZOHO_ORGANIZATION_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/, { message: 'must be the numeric Zoho organization id' }).optional()),
+  ZOHO_DATA_CENTER: z.preprocess(
+    emptyToUndefined,
+    z.enum(DATA_CENTERS, { message: `must be one of ${DATA_CENTERS.join(', ')}` }).default('com'),
+  ),
+  ZOHO_ACCOUNTS_URL: optionalUrl,
+  ZOHO_API_URL: optionalUrl,
+  ZOHO_WEBHOOK_SECRET: optionalString,
+  TDS_ADMIN_TOKEN: optionalString,
+  TDS_WORKERS: positiveInt(2, 64),
+  TDS_RATE_LIMIT_PER_MINUTE: positiveInt(100, 10_000),
+  TDS_LEASE_SECONDS: positiveInt(60, 3600),
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: 'must be a port number' }).int({ message: 'must be a port number' }).min(0).max(65535, { message: 'must be a port number (0–65535)' }).default(3000),
+  ),
+  TDS_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.tds')),
+  TDS_LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+export type TdsEnv = z.output<typeof envSchema>;
+export { DATA_CENTERS };

@@ -1,0 +1,40 @@
+import { envSchema, type TdsEnv } from './env-schema';
+
+/** Which parts of the product a command needs, so each reports only what it actually lacks. */
+export interface ConfigRequirements {
+  zoho?: boolean;
+  webhookSecret?: boolean;
+  adminToken?: boolean;
+}
+
+/** A bad or missing configuration value; the message names every offending variable and never echoes values. */
+export class ConfigError extends Error {
+  readonly problems: ReadonlyArray<{ variable: string; message: string }>;
+  constructor(problems: ReadonlyArray<{ variable: string; message: string }>) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const ZOHO_REQUIRED = ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_ORGANIZATION_ID'] as const;
+
+/** Validates the environment of design.md §4; throws one ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, needs: ConfigRequirements = {}): TdsEnv {
+  const parsed = envSchema.safeParse(env);
+  const problems: Array<{ variable: string; message: string }> = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ variable: String(issue.path[0]), message: issue.message });
+  }
+  const present = (name: string) => typeof env[name] === 'string' && env[name]!.trim() !== '';
+  if (needs.zoho) for (const name of ZOHO_REQUIRED) if (!present(name)) problems.push({ variable: name, message: 'is required' });
+  if (needs.webhookSecret && !present('ZOHO_WEBHOOK_SECRET')) {
+    problems.push({ variable: 'ZOHO_WEBHOOK_SECRET', message: 'is required (webhooks cannot be verified without it)' });
+  }
+  if (needs.adminToken && !present('TDS_ADMIN_TOKEN')) {
+    problems.push({ variable: 'TDS_ADMIN_TOKEN', message: 'is required (admin endpoints would be open without it)' });
+  }
+  const unique = problems.filter((p, i) => problems.findIndex((q) => q.variable === p.variable) === i);
+  if (unique.length > 0 || !parsed.success) throw new ConfigError(unique);
+  return parsed.data;
+}

@@ -1,0 +1,56 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createLogger, loadConfig, redactSecrets } from '../src';
+
+describe('loadConfig', () => {
+  it('applies the defaults of design.md §4', () => {
+    const config = loadConfig({});
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config).toMatchObject({
+      ZOHO_DATA_CENTER: 'com',
+      TDS_WORKERS: 2,
+      TDS_RATE_LIMIT_PER_MINUTE: 100,
+      TDS_LEASE_SECONDS: 60,
+      PORT: 3000,
+    });
+  });
+
+  it('names every bad or missing variable in one error and never echoes a value', () => {
+    let error: unknown;
+    try {
+      loadConfig(
+        { TDS_WORKERS: 'many', ZOHO_DATA_CENTER: 'mars', DATABASE_URL: 'mysql://x', ZOHO_CLIENT_SECRET: 'sekret-value-123' },
+        { zoho: true, webhookSecret: true },
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['TDS_WORKERS', 'ZOHO_DATA_CENTER', 'DATABASE_URL', 'ZOHO_CLIENT_ID', 'ZOHO_REFRESH_TOKEN', 'ZOHO_ORGANIZATION_ID', 'ZOHO_WEBHOOK_SECRET']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('ZOHO_CLIENT_SECRET');
+    expect(message).not.toContain('sekret-value-123');
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', TDS_WORKERS: ' ' }).PORT).toBe(3000);
+  });
+});
+
+describe('logging', () => {
+  it('redacts secrets by key in log lines', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+    const logger = createLogger({ destination: sink });
+    logger.info({ refresh_token: 'r-123456', nested: { client_secret: 'c-123456' }, ok: 'visible' }, 'hello');
+    expect(lines.join('')).toContain('visible');
+    expect(lines.join('')).not.toContain('r-123456');
+    expect(lines.join('')).not.toContain('c-123456');
+  });
+
+  it('redacts secret values inside free text', () => {
+    expect(redactSecrets('token abcd1234 failed', ['abcd1234', undefined])).toBe('token [REDACTED] failed');
+  });
+});
