@@ -1,3 +1,4 @@
 export {};
 export * from './config';
 export * from './logging';
+export * from './transform';

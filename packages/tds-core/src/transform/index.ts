@@ -1,0 +1,16 @@
+export * from './types';
+export * from './config';
+export * from './entities';
+export * from './category';
+export * from './custom-field';
+export * from './product';
+export * from './stock-levels';
+export * from './customer';
+export * from './document-lines';
+export * from './invoice';
+export * from './bill';
+export * from './price-list';
+export * from './price-role';
+export { normalizePriceListName } from './price-list-name';
+export * from './stock-events';
+export { firstNonBlank, isActiveStatus, isBlank } from './text';
