@@ -55,6 +55,7 @@ describe('transformProduct: contract columns', () => {
     expect(transformProduct(item({ status: 'inactive' }), config).product.is_active).toBe(false);
     expect(transformProduct(item({ status: 'Active' }), config).product.is_active).toBe(true);
     expect(transformProduct(item({ status: undefined }), config).product.is_active).toBe(true);
+    expect(transformProduct(item({ status: '' }), config).product.is_active).toBe(true);
   });
 
   it('takes numbers sent as numbers, strings or "" without float drift', () => {

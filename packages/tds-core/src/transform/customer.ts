@@ -1,5 +1,5 @@
 import type { ZohoContact } from '@tsh/zoho-client';
-import { isActiveStatus, matchesWord } from './text';
+import { isActiveStatus, isBlank, matchesWord } from './text';
 import type { DecimalString, IsoTimestamp } from './types';
 
 /** A row of `customers`. */
@@ -29,7 +29,7 @@ export type CustomerTransform =
 
 export function transformCustomer(contact: ZohoContact): CustomerTransform {
   const id = contact.contact_id;
-  if (contact.contact_type === null || contact.contact_type.trim() === '') {
+  if (isBlank(contact.contact_type)) {
     return { ok: false, reason: 'contact_type_missing', message: `contact ${id} has no contact_type`, zoho_contact_id: id };
   }
   if (!matchesWord(contact.contact_type, 'customer')) {
