@@ -1,0 +1,89 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
+import { silentLogger, type LoggerLike } from './logger-like';
+import { tdsTypeParsers } from './pg-types';
+import type { Database } from './schema';
+
+export interface CreateDatabaseOptions {
+  /** A postgres:// URL. Without it an embedded PostgreSQL is started (or reused) under `dataDir`. */
+  url?: string;
+  /** Embedded data directory. Default `./.tds/pg`. */
+  dataDir?: string;
+  logger?: LoggerLike;
+  /** Pool size. Default 10. */
+  maxConnections?: number;
+  /** Embedded only: delete the data on close (tests) and extra server flags. */
+  embedded?: { persistent?: boolean; postgresFlags?: string[] };
+  /** Shown in pg_stat_activity. Default 'tds'. */
+  applicationName?: string;
+}
+
+export interface TdsDatabase {
+  db: Kysely<Database>;
+  pool: pg.Pool;
+  /** Connection URL (it may hold the embedded password: never log it). */
+  url: string;
+  /** Set when this database is the embedded one. */
+  embedded?: { dataDir: string; port: number; owned: boolean };
+  /** Ends the pool, then stops the embedded server if this call started it. */
+  close(): Promise<void>;
+}
+
+export class DatabaseConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseConfigError';
+  }
+}
+
+export const DEFAULT_EMBEDDED_DATA_DIR = './.tds/pg';
+
+/** Kysely over a pg Pool, on the given server or on an embedded PostgreSQL: one code path for both. */
+export async function createDatabase(options: CreateDatabaseOptions = {}): Promise<TdsDatabase> {
+  const logger = options.logger ?? silentLogger;
+  const maxConnections = options.maxConnections ?? 10;
+  if (!Number.isInteger(maxConnections) || maxConnections < 2) {
+    throw new DatabaseConfigError('maxConnections must be a whole number of at least 2');
+  }
+  if (options.url !== undefined && !/^postgres(ql)?:\/\//.test(options.url)) {
+    throw new DatabaseConfigError('the database URL must start with postgres:// or postgresql://');
+  }
+
+  let server: EmbeddedPostgresHandle | undefined;
+  let url = options.url;
+  if (url === undefined) {
+    server = await startEmbeddedPostgres({
+      dataDir: options.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR,
+      persistent: options.embedded?.persistent,
+      postgresFlags: options.embedded?.postgresFlags,
+      logger,
+    });
+    url = server.url;
+  }
+
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: maxConnections,
+    types: tdsTypeParsers,
+    application_name: options.applicationName ?? 'tds',
+  });
+  // An idle client whose backend dies (restart, pg_terminate_backend) emits 'error' on the pool;
+  // unhandled, that event would crash the process. The pool discards the client by itself.
+  pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection lost'));
+
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    pool,
+    url,
+    embedded: server && { dataDir: server.dataDir, port: server.port, owned: server.owned },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // ends the pool
+      await server?.stop();
+    },
+  };
+}

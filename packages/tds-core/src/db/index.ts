@@ -1,0 +1,7 @@
+export * from './create-database';
+export * from './embedded-postgres';
+export * from './logger-like';
+export * from './migrate';
+export * from './pg-types';
+export * from './schema';
+export { migrations } from './migrations';
