@@ -13,11 +13,25 @@ export class ZohoApiError extends ZohoError {
   readonly status: number;
   readonly code: number | undefined;
   readonly endpoint: string;
-  constructor(args: { status: number; code?: number; message: string; endpoint: string; retryable: boolean; cause?: unknown }) {
+  /** The message as Zoho (or the client) worded it, without the status/endpoint prefix. */
+  readonly detail: string;
+  /** From a 429's `Retry-After` header, when Zoho sent one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(args: {
+    status: number;
+    code?: number;
+    message: string;
+    endpoint: string;
+    retryable: boolean;
+    retryAfterMs?: number;
+    cause?: unknown;
+  }) {
     super(`Zoho API ${args.status}${args.code === undefined ? '' : ` (code ${args.code})`} on ${args.endpoint}: ${args.message}`, args);
     this.status = args.status;
     this.code = args.code;
     this.endpoint = args.endpoint;
+    this.detail = args.message;
+    this.retryAfterMs = args.retryAfterMs;
   }
 }
 
@@ -35,12 +49,20 @@ export class ZohoValidationError extends ZohoError {
   readonly entity: string;
   readonly recordId: string | undefined;
   readonly issues: ReadonlyArray<{ path: string; message: string }>;
-  constructor(entity: string, recordId: string | undefined, issues: ReadonlyArray<{ path: string; message: string }>) {
+  /** The record as Zoho sent it, so the caller can dead-letter it as is. */
+  readonly raw: unknown;
+  constructor(
+    entity: string,
+    recordId: string | undefined,
+    issues: ReadonlyArray<{ path: string; message: string }>,
+    raw?: unknown,
+  ) {
     const summary = issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
     super(`Invalid Zoho ${entity}${recordId ? ` ${recordId}` : ''}: ${summary}`, { retryable: false });
     this.entity = entity;
     this.recordId = recordId;
     this.issues = issues;
+    this.raw = raw;
   }
 }
 
@@ -57,5 +79,21 @@ export class ZohoQuotaExhaustedError extends ZohoError {
   constructor(resetAt: Date) {
     super(`Zoho daily API quota exhausted; it resets at ${resetAt.toISOString()}`, { retryable: true });
     this.resetAt = resetAt;
+  }
+}
+
+/** The client options are unusable (unknown data centre, missing organization id or credentials, ...). */
+export class ZohoConfigError extends ZohoError {
+  constructor(message: string) {
+    super(message, { retryable: false });
+  }
+}
+
+/** A webhook delivery that cannot be accepted; `status` is the HTTP status an adapter should answer with. */
+export class ZohoWebhookError extends ZohoError {
+  readonly status: 400 | 415 | 422;
+  constructor(status: 400 | 415 | 422, message: string) {
+    super(message, { retryable: false });
+    this.status = status;
   }
 }

@@ -1,2 +1,16 @@
 export * from './errors';
 export * from './schemas';
+export * from './auth';
+export * from './rate-limit';
+export * from './retry';
+export * from './paginate';
+export * from './resources';
+export * from './webhooks';
+export * from './data-centers';
+export type { ZohoClock } from './clock';
+export type { ZohoHooks, ZohoLogger, ZohoRateLimitWaitEvent, ZohoRequestEvent, ZohoResponseEvent, ZohoRetryEvent, ZohoTokenRefreshEvent } from './hooks';
+export type { ZohoClientStats, ZohoDailyBudget } from './stats';
+export type { ZohoEnvelope } from './request/interpret-response';
+export type { FetchLike } from './request/transport';
+export type { ZohoQueryValue, ZohoRequest, ZohoRequestOptions } from './request/request-core';
+export { createZohoClient, type ZohoAuth, type ZohoClient, type ZohoClientOptions } from './client';

@@ -3,3 +3,4 @@ export * from './primitives';
 export { toDecimalString } from './decimal';
 export { formatZohoTimestamp, normalizeZohoTimestamp, parseZohoTimestamp } from './timestamp';
 export { parseRecord } from './parse';
+export { compositeItemRecordSchema } from './composite-item-record';

@@ -17,5 +17,6 @@ export function parseRecord<S extends z.ZodType>(schema: S, entity: string, idFi
     entity,
     recordIdOf(raw, idField),
     result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    raw,
   );
 }

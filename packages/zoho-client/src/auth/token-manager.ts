@@ -1,0 +1,163 @@
+import type { ZohoClock } from '../clock';
+import { ZohoAuthError } from '../errors';
+import { callHook, log, type ZohoHooks, type ZohoLogger } from '../hooks';
+import type { SecretRegistry } from '../redact';
+import type { HttpSend } from '../request/transport';
+import { requestAccessToken, type ZohoCredentials } from './token-endpoint';
+import type { StoredToken, TokenStore } from './token-store';
+
+export interface ZohoAuthStatus {
+  expiresAt: Date | null;
+  lastRefreshAt: Date | null;
+  lastError: string | null;
+  refreshCount: number;
+  /** While Zoho throttles minting (Access Denied), no refresh is attempted before this time. */
+  throttledUntil: Date | null;
+}
+
+export interface TokenManager {
+  getToken(): Promise<StoredToken>;
+  /** Forced refresh. With `staleToken`, skips minting when a different fresh token is already known. */
+  refresh(staleToken?: string): Promise<StoredToken>;
+  status(): ZohoAuthStatus;
+  apiDomain(): string | null;
+}
+
+export interface TokenManagerOptions {
+  credentials: ZohoCredentials;
+  tokenUrl: string;
+  store: TokenStore;
+  send: HttpSend;
+  clock: ZohoClock;
+  secrets: SecretRegistry;
+  timeoutMs: number;
+  /** Refresh this long before expiry (default 5 min). */
+  refreshMarginMs: number;
+  /** How long to wait after Zoho's Access Denied before minting again (default: the 10-minute window). */
+  accessDeniedWaitMs: number;
+  /** Consecutive Access Denied answers waited out before the refresh gives up (retryable). */
+  accessDeniedMaxWaits: number;
+  hooks?: ZohoHooks;
+  logger?: ZohoLogger;
+}
+
+export function createTokenManager(options: TokenManagerOptions): TokenManager {
+  const { store, clock, secrets } = options;
+  let current: StoredToken | null = null;
+  let inflight: Promise<StoredToken> | null = null;
+  let lastRefreshAt: Date | null = null;
+  let lastError: string | null = null;
+  let refreshCount = 0;
+  let throttledUntil = 0;
+
+  const isFresh = (token: StoredToken | null): token is StoredToken =>
+    token !== null && token.expiresAt.getTime() - options.refreshMarginMs > clock.now();
+
+  const adopt = (token: StoredToken): StoredToken => {
+    secrets.add(token.accessToken);
+    current = token;
+    return token;
+  };
+
+  async function recordFailure(error: unknown): Promise<void> {
+    lastError = error instanceof Error ? secrets.redact(error.message) : 'unknown error';
+    try {
+      await store.recordError?.(lastError);
+    } catch (storeError) {
+      log(options.logger, 'warn', 'zoho token store could not record the refresh error', {
+        error: storeError instanceof Error ? secrets.redact(storeError.message) : String(storeError),
+      });
+    }
+  }
+
+  /** Mints a new access token; waits out Zoho's Access Denied window instead of hammering. */
+  async function mint(): Promise<StoredToken> {
+    for (let waits = 0; ; ) {
+      const waitMs = throttledUntil - clock.now();
+      if (waitMs > 0) {
+        callHook(options.hooks?.onRateLimitWait, { reason: 'token-throttle', waitMs });
+        log(options.logger, 'warn', 'zoho token refresh throttled; waiting for the window to pass', { waitMs });
+        await clock.sleep(waitMs);
+      }
+      const started = clock.now();
+      try {
+        const token = await requestAccessToken({
+          send: options.send,
+          tokenUrl: options.tokenUrl,
+          credentials: options.credentials,
+          timeoutMs: options.timeoutMs,
+          now: started,
+          redact: secrets.redact,
+        });
+        secrets.add(token.accessToken);
+        refreshCount += 1;
+        lastRefreshAt = token.refreshedAt;
+        lastError = null;
+        callHook(options.hooks?.onTokenRefresh, { ok: true, durationMs: clock.now() - started, expiresAt: token.expiresAt });
+        log(options.logger, 'info', 'zoho access token refreshed', { expiresAt: token.expiresAt.toISOString() });
+        return token;
+      } catch (error) {
+        await recordFailure(error);
+        callHook(options.hooks?.onTokenRefresh, { ok: false, durationMs: clock.now() - started, error: error as Error });
+        if (error instanceof ZohoAuthError && error.reason === 'access_denied') {
+          throttledUntil = clock.now() + options.accessDeniedWaitMs;
+          if (waits < options.accessDeniedMaxWaits) {
+            waits += 1;
+            continue;
+          }
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Reads the store, and mints only when it holds nothing usable; under the store's lock if it has one. */
+  async function refreshUnderLock(force: boolean, staleToken: string | undefined): Promise<StoredToken> {
+    const usable = (token: StoredToken | null): token is StoredToken =>
+      isFresh(token) && (!force || (staleToken !== undefined && token.accessToken !== staleToken));
+    const work = async () => {
+      const stored = await store.get();
+      if (usable(stored)) return stored;
+      const minted = await mint();
+      await store.set(minted);
+      return minted;
+    };
+    if (!store.withRefreshLock) return work();
+    const before = await store.get();
+    if (usable(before)) return before;
+    return store.withRefreshLock(work);
+  }
+
+  function singleFlight(force: boolean, staleToken: string | undefined): Promise<StoredToken> {
+    if (!inflight) {
+      inflight = refreshUnderLock(force, staleToken)
+        .then(adopt)
+        .finally(() => {
+          inflight = null;
+        });
+    }
+    return inflight;
+  }
+
+  return {
+    async getToken() {
+      if (isFresh(current)) return current;
+      return singleFlight(false, undefined);
+    },
+    async refresh(staleToken) {
+      if (staleToken !== undefined && isFresh(current) && current.accessToken !== staleToken) return current;
+      const token = await singleFlight(true, staleToken);
+      // We may have joined a plain refresh that handed back the very token being replaced.
+      if (staleToken !== undefined && token.accessToken === staleToken) return singleFlight(true, staleToken);
+      return token;
+    },
+    status: () => ({
+      expiresAt: current?.expiresAt ?? null,
+      lastRefreshAt: lastRefreshAt ?? current?.refreshedAt ?? null,
+      lastError,
+      refreshCount,
+      throttledUntil: throttledUntil > clock.now() ? new Date(throttledUntil) : null,
+    }),
+    apiDomain: () => current?.apiDomain ?? null,
+  };
+}

@@ -1,0 +1,26 @@
+/** The daily quota as Zoho reports it in `X-Rate-Limit-*` response headers. */
+export interface ZohoQuota {
+  limit: number;
+  remaining: number;
+  /** Seconds until the daily quota resets. */
+  resetSeconds: number;
+}
+
+/**
+ * Paces requests to one Zoho organization. The default keeps the budget in process (p-queue);
+ * tds-core's PostgreSQL implementation shares one budget between processes.
+ *
+ * Contract:
+ * - `schedule(fn)` runs `fn` (one HTTP attempt) once a slot is free: at most `requestsPerMinute`
+ *   starts in any rolling 60 s window and at most `maxConcurrent` running. It resolves or rejects
+ *   with whatever `fn` does; a retry is a new `schedule` call.
+ * - `pause(ms)` is called after a 429: no new `fn` may start (in any process sharing the limiter)
+ *   until `ms` from now. A second pause extends, never shortens, the current one.
+ * - `updateQuota(quota)` is optional: it is told the daily quota read from each response, for
+ *   implementations that share or persist it. The client itself waits when the daily quota is spent.
+ */
+export interface RateLimiter {
+  schedule<T>(fn: () => Promise<T>): Promise<T>;
+  pause(ms: number): void | Promise<void>;
+  updateQuota?(quota: ZohoQuota): void | Promise<void>;
+}

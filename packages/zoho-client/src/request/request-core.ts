@@ -1,0 +1,175 @@
+import type { TokenManager } from '../auth/token-manager';
+import type { ZohoClock } from '../clock';
+import { apiBaseUrl, ZOHO_API_PATHS, type ZohoApiName } from '../data-centers';
+import { ZohoApiError, ZohoError } from '../errors';
+import { callHook, log, type ZohoHooks, type ZohoLogger } from '../hooks';
+import type { DailyBudget } from '../rate-limit/daily-budget';
+import { readQuotaHeaders } from '../rate-limit/quota-headers';
+import type { RateLimiter } from '../rate-limit/rate-limiter';
+import type { SecretRegistry } from '../redact';
+import { fullJitterDelay, rateLimitPauseMs } from '../retry/backoff';
+import { decideRetry } from '../retry/retry-policy';
+import type { RequestCounters } from '../stats';
+import { interpretResponse, type ZohoEnvelope } from './interpret-response';
+import { TransportError, type HttpSend } from './transport';
+import { assertReadOnly } from './write-guard';
+
+export type ZohoQueryValue = string | number | boolean | null | undefined;
+
+export interface ZohoRequestOptions {
+  query?: Record<string, ZohoQueryValue>;
+  /** JSON body; only reaches Zoho on a client created with `allowWrites: true`. */
+  body?: unknown;
+}
+
+export type ZohoRequest = (
+  method: string,
+  api: ZohoApiName,
+  path: string,
+  options?: ZohoRequestOptions,
+) => Promise<ZohoEnvelope>;
+
+export interface RequestCoreOptions {
+  organizationId: string;
+  /** API host when `apiUrl` was given; otherwise the token's `api_domain`, then the data centre's host. */
+  fixedApiUrl: string | null;
+  defaultApiUrl: string;
+  auth: TokenManager;
+  limiter: RateLimiter;
+  dailyBudget: DailyBudget;
+  send: HttpSend;
+  counters: RequestCounters;
+  secrets: SecretRegistry;
+  clock: ZohoClock;
+  random: () => number;
+  maxRetries: number;
+  timeoutMs: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  allowWrites: boolean;
+  hooks?: ZohoHooks;
+  logger?: ZohoLogger;
+}
+
+function toQuery(query: Record<string, ZohoQueryValue> | undefined, organizationId: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null) out[key] = String(value);
+  }
+  out.organization_id = organizationId;
+  return out;
+}
+
+/**
+ * The one request() every resource goes through. Around a single HTTP attempt it composes:
+ * the read-only guard, the daily budget, the rate limiter, the access token (with one forced
+ * refresh on a 401) and retries with backoff (a 429 pauses every caller through the limiter).
+ */
+export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
+  const backoff = { baseMs: o.retryBaseDelayMs, maxMs: o.retryMaxDelayMs, random: o.random };
+
+  async function attempt(method: string, api: ZohoApiName, path: string, endpoint: string, options: ZohoRequestOptions, attemptNo: number, used: { token?: string }) {
+    const queuedAt = o.clock.now();
+    return o.limiter.schedule(async () => {
+      const token = await o.auth.getToken();
+      used.token = token.accessToken;
+      const host = o.fixedApiUrl ?? token.apiDomain ?? o.defaultApiUrl;
+      const started = o.clock.now();
+      callHook(o.hooks?.onRequest, { method, api, endpoint, attempt: attemptNo, queuedMs: started - queuedAt });
+      const respond = (status: number, error?: Error) =>
+        callHook(o.hooks?.onResponse, { method, api, endpoint, attempt: attemptNo, status, durationMs: o.clock.now() - started, error });
+      let response;
+      try {
+        response = await o.send({
+          method,
+          url: `${apiBaseUrl(host, api)}${path}`,
+          query: toQuery(options.query, o.organizationId),
+          headers: { authorization: `Zoho-oauthtoken ${token.accessToken}`, accept: 'application/json' },
+          body: options.body,
+          timeoutMs: o.timeoutMs,
+        });
+      } catch (error) {
+        const kind = error instanceof TransportError ? error.kind : 'network';
+        o.counters.recordResponse(kind);
+        const message = error instanceof Error ? o.secrets.redact(error.message) : 'network error';
+        const apiError = new ZohoApiError({ status: 0, message, endpoint, retryable: true });
+        respond(0, apiError);
+        throw apiError;
+      }
+      o.counters.recordResponse(response.status);
+      const quota = readQuotaHeaders(response.headers);
+      if (quota) {
+        o.dailyBudget.update(quota);
+        void Promise.resolve(o.limiter.updateQuota?.(quota)).catch(() => undefined);
+      }
+      try {
+        const envelope = interpretResponse(response, endpoint, o.secrets.redact, o.clock.now());
+        respond(response.status);
+        return envelope;
+      } catch (error) {
+        respond(response.status, error as Error);
+        throw error;
+      }
+    });
+  }
+
+  return async function request(rawMethod, api, rawPath, options = {}) {
+    const method = rawMethod.toUpperCase();
+    const path = rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
+    const endpoint = `${ZOHO_API_PATHS[api] ?? ''}${path.split('?')[0]}`;
+    assertReadOnly(method, endpoint, o.allowWrites);
+    if (!(api in ZOHO_API_PATHS)) throw new TypeError(`Unknown Zoho API ${JSON.stringify(api)}; use 'books' or 'inventory'`);
+
+    let retriesDone = 0;
+    let refreshedAfter401 = false;
+    for (;;) {
+      await o.dailyBudget.waitForBudget((waitMs) => {
+        callHook(o.hooks?.onRateLimitWait, { reason: 'daily-quota', waitMs });
+        log(o.logger, 'warn', 'zoho daily quota spent; waiting for the reset', { waitMs });
+      });
+      const used: { token?: string } = {};
+      try {
+        return await attempt(method, api, path, endpoint, options, retriesDone + 1, used);
+      } catch (error) {
+        if (error instanceof ZohoApiError && error.status === 401) {
+          if (!refreshedAfter401 && used.token !== undefined) {
+            refreshedAfter401 = true;
+            log(o.logger, 'info', 'zoho answered 401; refreshing the access token once', { endpoint });
+            await o.auth.refresh(used.token);
+            continue;
+          }
+          throw new ZohoApiError({
+            status: 401,
+            code: error.code,
+            endpoint,
+            retryable: false,
+            message:
+              `${error.detail} — still unauthorized with a freshly refreshed token: ` +
+              `the OAuth scopes do not cover ${endpoint}, or organization ${o.organizationId} is not accessible to this user`,
+          });
+        }
+        if (error instanceof ZohoApiError && error.status === 429) o.counters.record429();
+        const decision = decideRetry(error, retriesDone, o.maxRetries);
+        if (!decision.retry) throw error;
+        retriesDone += 1;
+        o.counters.recordRetry();
+        let delayMs: number;
+        if (decision.pauseAll) {
+          delayMs = rateLimitPauseMs(retriesDone, (error as ZohoApiError).retryAfterMs, backoff);
+          await o.limiter.pause(delayMs);
+          callHook(o.hooks?.onRateLimitWait, { reason: '429', waitMs: delayMs });
+        } else {
+          delayMs = fullJitterDelay(retriesDone, backoff);
+        }
+        callHook(o.hooks?.onRetry, { method, endpoint, attempt: retriesDone, delayMs, error: error as ZohoError });
+        log(o.logger, 'warn', 'zoho request failed; retrying', {
+          endpoint,
+          attempt: retriesDone,
+          delayMs,
+          error: (error as Error).message,
+        });
+        if (!decision.pauseAll && delayMs > 0) await o.clock.sleep(delayMs);
+      }
+    }
+  };
+}

@@ -1,0 +1,4 @@
+export { createBooksResources, type ZohoBooksResources } from './books';
+export { createInventoryResources, type ZohoInventoryResources } from './inventory';
+export { ITEM_DETAILS_BATCH, type ZohoItemDetailsBatch, type ZohoItemDetailsResource } from './item-details';
+export { createListResource, parseRows, type ListResourceDefinition, type ZohoIterateOptions, type ZohoListResource } from './list-resource';

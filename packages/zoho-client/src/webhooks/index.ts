@@ -1,0 +1,14 @@
+export {
+  parseZohoWebhook,
+  ZOHO_WEBHOOK_ENTITIES,
+  type ParseZohoWebhookInput,
+  type ZohoWebhookDelivery,
+  type ZohoWebhookEntityKey,
+} from './parse-webhook';
+export type { ZohoWebhookQuery } from './query-pairs';
+export {
+  signZohoWebhook,
+  verifyZohoWebhookSignature,
+  type VerifyZohoWebhookSignatureInput,
+  type ZohoWebhookSignatureInput,
+} from './signature';
