@@ -67,6 +67,8 @@ function toQuery(query: Record<string, ZohoQueryValue> | undefined, organization
  */
 export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
   const backoff = { baseMs: o.retryBaseDelayMs, maxMs: o.retryMaxDelayMs, random: o.random };
+  // 429s in a row across every caller: a storm backs off exponentially even if each caller sees only one.
+  let consecutive429 = 0;
 
   async function attempt(method: string, api: ZohoApiName, path: string, endpoint: string, options: ZohoRequestOptions, attemptNo: number, used: { token?: string }) {
     const queuedAt = o.clock.now();
@@ -104,6 +106,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
       }
       try {
         const envelope = interpretResponse(response, endpoint, o.secrets.redact, o.clock.now());
+        consecutive429 = 0;
         respond(response.status);
         return envelope;
       } catch (error) {
@@ -148,14 +151,17 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
               `the OAuth scopes do not cover ${endpoint}, or organization ${o.organizationId} is not accessible to this user`,
           });
         }
-        if (error instanceof ZohoApiError && error.status === 429) o.counters.record429();
+        if (error instanceof ZohoApiError && error.status === 429) {
+          o.counters.record429();
+          consecutive429 += 1;
+        }
         const decision = decideRetry(error, retriesDone, o.maxRetries);
         if (!decision.retry) throw error;
         retriesDone += 1;
         o.counters.recordRetry();
         let delayMs: number;
         if (decision.pauseAll) {
-          delayMs = rateLimitPauseMs(retriesDone, (error as ZohoApiError).retryAfterMs, backoff);
+          delayMs = rateLimitPauseMs(Math.max(retriesDone, consecutive429), (error as ZohoApiError).retryAfterMs, backoff);
           await o.limiter.pause(delayMs);
           callHook(o.hooks?.onRateLimitWait, { reason: '429', waitMs: delayMs });
         } else {
