@@ -2,3 +2,4 @@ export {};
 export * from './config';
 export * from './logging';
 export * from './transform';
+export * from './sandbox';
