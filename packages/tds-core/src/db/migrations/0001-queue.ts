@@ -32,6 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX tds_sync_queue_processing_key ON tds_sync_queue (entity_type, zoho_id) WHERE status = 'processing'`.execute(db);
   await sql`CREATE INDEX tds_sync_queue_lease ON tds_sync_queue (locked_until) WHERE status = 'processing'`.execute(db);
   await sql`CREATE INDEX tds_sync_queue_completed ON tds_sync_queue (completed_at) WHERE status = 'completed'`.execute(db);
+  await sql`CREATE INDEX tds_sync_queue_failed ON tds_sync_queue (id) WHERE status = 'failed'`.execute(db);
 
   await sql`
     CREATE FUNCTION tds_sync_queue_notify() RETURNS trigger LANGUAGE plpgsql AS $$

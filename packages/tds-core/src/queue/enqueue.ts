@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import { withRetryOn } from './retry-on';
+import { normalizeEnqueueInputs } from './validate';
+import type { EnqueueInput, EnqueueOutcome, EnqueueResult, QueueDb } from './types';
+
+/**
+ * One statement per batch. Per record (entity_type, zoho_id) at most one item is pending; a new
+ * event replaces it only when it is not older: versions order by (zoho_last_modified_time, with
+ * "unknown" as newest; then delete above upsert), and equals go to the later event. So an older
+ * event never replaces a newer one, and a delete beats an upsert of the same or an older version.
+ * Duplicates inside the batch are settled the same way before they reach the table.
+ * The AFTER INSERT trigger sends NOTIFY tds_queue.
+ */
+const ENQUEUE = (rows: ReturnType<typeof normalizeEnqueueInputs>) => sql<{ ord: string; id: string | null; outcome: EnqueueOutcome }>`
+WITH input AS (
+  SELECT *
+  FROM unnest(
+    ${rows.map((r) => r.entity_type)}::text[],
+    ${rows.map((r) => r.zoho_id)}::text[],
+    ${rows.map((r) => r.operation)}::text[],
+    ${rows.map((r) => r.payload)}::jsonb[],
+    ${rows.map((r) => r.zoho_last_modified_time)}::timestamptz[],
+    ${rows.map((r) => r.source)}::text[],
+    ${rows.map((r) => r.priority)}::int[],
+    ${rows.map((r) => r.run_after)}::timestamptz[],
+    ${rows.map((r) => r.max_retries)}::int[]
+  ) WITH ORDINALITY AS i(entity_type, zoho_id, operation, payload, zoho_last_modified_time, source, priority, run_after, max_retries, ord)
+),
+winners AS (
+  SELECT DISTINCT ON (entity_type, zoho_id) *
+  FROM input
+  ORDER BY entity_type, zoho_id, coalesce(zoho_last_modified_time, 'infinity') DESC, (operation = 'delete') DESC, ord DESC
+),
+upserted AS (
+  INSERT INTO tds_sync_queue AS q
+    (entity_type, zoho_id, operation, payload, zoho_last_modified_time, source, priority, run_after, max_retries)
+  SELECT entity_type, zoho_id, operation, payload, zoho_last_modified_time, source, priority, coalesce(run_after, now()), max_retries
+  FROM winners
+  ORDER BY entity_type, zoho_id
+  ON CONFLICT (entity_type, zoho_id) WHERE status = 'pending' DO UPDATE SET
+    operation = excluded.operation,
+    payload = excluded.payload,
+    zoho_last_modified_time = excluded.zoho_last_modified_time,
+    source = excluded.source,
+    priority = greatest(q.priority, excluded.priority),
+    run_after = least(q.run_after, excluded.run_after),
+    updated_at = now()
+  WHERE (coalesce(excluded.zoho_last_modified_time, 'infinity'), excluded.operation = 'delete')
+     >= (coalesce(q.zoho_last_modified_time, 'infinity'), q.operation = 'delete')
+  RETURNING q.id, q.entity_type, q.zoho_id, (q.xmax = 0) AS inserted
+)
+SELECT
+  i.ord::text AS ord,
+  coalesce(u.id, p.id)::text AS id,
+  CASE WHEN w.ord IS NULL OR u.id IS NULL THEN 'ignored' WHEN u.inserted THEN 'inserted' ELSE 'replaced' END AS outcome
+FROM input i
+LEFT JOIN winners w ON w.ord = i.ord
+LEFT JOIN upserted u ON u.entity_type = i.entity_type AND u.zoho_id = i.zoho_id
+LEFT JOIN tds_sync_queue p ON p.status = 'pending' AND p.entity_type = i.entity_type AND p.zoho_id = i.zoho_id
+ORDER BY i.ord`;
+
+const FIND_HOLDER = (keys: { entity_type: string; zoho_id: string }[]) => sql<{ entity_type: string; zoho_id: string; id: string }>`
+SELECT k.entity_type, k.zoho_id, h.id::text AS id
+FROM unnest(${keys.map((k) => k.entity_type)}::text[], ${keys.map((k) => k.zoho_id)}::text[]) AS k(entity_type, zoho_id)
+JOIN LATERAL (
+  SELECT q.id FROM tds_sync_queue q
+  WHERE q.entity_type = k.entity_type AND q.zoho_id = k.zoho_id AND q.status IN ('pending', 'processing')
+  ORDER BY (q.status = 'pending') DESC, q.id DESC
+  LIMIT 1
+) h ON true`;
+
+/** Enqueues a batch in one statement (see ENQUEUE); results are in input order. */
+export async function enqueueMany(db: QueueDb, events: readonly EnqueueInput[]): Promise<EnqueueResult[]> {
+  const rows = normalizeEnqueueInputs(events);
+  if (rows.length === 0) return [];
+  // Two batches touching the same records in one instant can deadlock or race on the unique index; retried.
+  const { rows: results } = await withRetryOn(['40P01', '23505'], () => ENQUEUE(rows).execute(db));
+  // An "ignored" event whose newer rival was committed by another transaction during this
+  // statement is not visible to its snapshot: look the holder (pending, or already claimed) up again.
+  const missing = results.filter((r) => r.id === null).map((r) => rows[Number(r.ord) - 1]);
+  if (missing.length > 0) {
+    const found = await FIND_HOLDER(missing).execute(db);
+    const byKey = new Map(found.rows.map((r) => [`${r.entity_type}\u0000${r.zoho_id}`, r.id]));
+    for (const result of results) {
+      if (result.id === null) {
+        const row = rows[Number(result.ord) - 1];
+        result.id = byKey.get(`${row.entity_type}\u0000${row.zoho_id}`) ?? null;
+      }
+    }
+  }
+  return results.map((r) => ({ id: r.id ?? '', outcome: r.outcome }));
+}
+
+/** Enqueues one event; see enqueueMany. */
+export async function enqueue(db: QueueDb, event: EnqueueInput): Promise<EnqueueResult> {
+  const [result] = await enqueueMany(db, [event]);
+  return result;
+}
