@@ -3,3 +3,5 @@ export * from './config';
 export * from './logging';
 export * from './transform';
 export * from './sandbox';
+export * from './db';
+export * from './queue';

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 // Kysely types that follow the SQL of ./migrations. Conventions:
 // - bigint (int8) and numeric come back as strings and are written as strings: money and
@@ -306,6 +306,3 @@ export interface Database {
 
 export type QueueItemRow = Selectable<TdsSyncQueueTable>;
 export type DeadLetterRow = Selectable<TdsDeadLetterQueueTable>;
-export type ProductRow = Selectable<ProductsTable>;
-export type NewProduct = Insertable<ProductsTable>;
-export type ProductUpdate = Updateable<ProductsTable>;
