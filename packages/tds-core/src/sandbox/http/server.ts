@@ -314,7 +314,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     faults,
     settings,
     oauth,
-    stats: () => stats.snapshot(),
+    stats: () => stats.snapshot(limiter.inFlight),
     resetStats: () => stats.reset(),
     sendWebhook,
     flushWebhooks: async () => {

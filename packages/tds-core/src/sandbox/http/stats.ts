@@ -17,6 +17,8 @@ export interface SandboxStatsSnapshot {
   maxRequestsInWindow: number;
   windowMs: number;
   maxConcurrentObserved: number;
+  /** API requests in flight right now. */
+  inFlight: number;
   /** API requests per clock minute, keyed by the minute's Zoho timestamp. */
   perMinute: Record<string, number>;
   faultsInjected: Record<string, number>;
@@ -48,6 +50,7 @@ export class SandboxStats {
       maxRequestsInWindow: 0,
       windowMs: this.windowMs,
       maxConcurrentObserved: 0,
+      inFlight: 0,
       perMinute: {},
       faultsInjected: {},
       webhooks: { sent: 0, failed: 0, byStatus: {} },
@@ -86,7 +89,7 @@ export class SandboxStats {
     bump(this.data.webhooks.byStatus, status === undefined ? 'network-error' : String(status));
   }
 
-  snapshot(): SandboxStatsSnapshot {
-    return structuredClone(this.data);
+  snapshot(inFlight: number): SandboxStatsSnapshot {
+    return { ...structuredClone(this.data), inFlight };
   }
 }
