@@ -249,6 +249,23 @@ describe('sandbox API (Books v3 + Inventory v1)', () => {
     }
   });
 
+  it('renders numbers like Zoho: mostly JSON numbers, some numeric strings, "" for empty optional ones', async () => {
+    const rows: Record<string, unknown>[] = [];
+    for (let page = 1; ; page++) {
+      const answer = await apiGet(sandbox, token, '/inventory/v1/items', { page: String(page) });
+      rows.push(...answer.json.items);
+      if (!answer.json.page_context.has_more_page) break;
+    }
+    const rates = rows.map((r) => r.rate);
+    expect(rates.filter((r) => typeof r === 'number').length).toBeGreaterThan(rows.length / 2);
+    expect(rates.some((r) => typeof r === 'string' && /^\d+\.\d{2}$/.test(r))).toBe(true);
+    expect(rows.some((r) => r.purchase_rate === '')).toBe(true);
+    for (const row of rows) {
+      const truth = sandbox.store.items.get(row.item_id as string)!;
+      expect(String(row.rate === '' ? '' : Number(row.rate))).toBe(String(Number(truth.rate)));
+    }
+  });
+
   it('renders legacy warehouses[] on items when told to', async () => {
     const id = sandbox.store.items.list().find((i) => i.product_type === 'goods')!.item_id;
     sandbox.settings.legacyWarehouses = true;
