@@ -143,6 +143,12 @@ describe('token endpoint errors (Zoho answers many with HTTP 200)', () => {
       expect(calls).toBe(1);
       expect(client.auth.status().lastError).toBe(auth.message);
       expect(recorded).toEqual([auth.message]);
+      // Later calls fail fast instead of asking Zoho again with a refresh token that cannot work.
+      expect(await caught(client.books.items.list())).toBe(error);
+      expect(calls).toBe(1);
+      // An explicit refresh (e.g. after fixing the credentials elsewhere) does ask again.
+      expect(await caught(client.auth.refresh())).toBeInstanceOf(ZohoAuthError);
+      expect(calls).toBe(2);
     });
   }
 

@@ -49,6 +49,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   let lastError: string | null = null;
   let refreshCount = 0;
   let throttledUntil = 0;
+  // A refusal only a person can fix (invalid_code, invalid_client): asking Zoho again per request
+  // would only hammer the accounts server, so later calls fail fast until an explicit refresh().
+  let fatal: ZohoAuthError | null = null;
 
   const isFresh = (token: StoredToken | null): token is StoredToken =>
     token !== null && token.expiresAt.getTime() - options.refreshMarginMs > clock.now();
@@ -90,6 +93,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
           redact: secrets.redact,
         });
         secrets.add(token.accessToken);
+        fatal = null;
         refreshCount += 1;
         lastRefreshAt = token.refreshedAt;
         lastError = null;
@@ -98,6 +102,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         return token;
       } catch (error) {
         await recordFailure(error);
+        if (error instanceof ZohoAuthError && !error.retryable) fatal = error;
         callHook(options.hooks?.onTokenRefresh, { ok: false, durationMs: clock.now() - started, error: error as Error });
         if (error instanceof ZohoAuthError && error.reason === 'access_denied') {
           throttledUntil = clock.now() + options.accessDeniedWaitMs;
@@ -142,6 +147,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   return {
     async getToken() {
       if (isFresh(current)) return current;
+      if (fatal) {
+        const stored = await store.get();
+        if (isFresh(stored)) return adopt(stored);
+        throw fatal;
+      }
       return singleFlight(false, undefined);
     },
     async refresh(staleToken) {
