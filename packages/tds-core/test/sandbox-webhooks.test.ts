@@ -135,4 +135,32 @@ describe('sandbox webhooks (signed like Zoho workflow-rule webhooks)', () => {
       await auto.close();
     }
   });
+  it('mutates by itself every mutateEveryMs and announces each change', async () => {
+    const ticking = await startZohoSandbox({
+      seed: 'hooks-tick',
+      items: 20,
+      customers: 4,
+      vendors: 2,
+      invoices: 3,
+      bills: 2,
+      mutateEveryMs: 10,
+      mutateCount: 2,
+      webhooks: { targets: () => `${target}/any`, format: 'form' },
+    });
+    try {
+      const changes: string[] = [];
+      ticking.store.onChange((c) => changes.push(c.id));
+      for (let i = 0; i < 400 && received.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+      await ticking.close();
+      expect(received.length).toBeGreaterThanOrEqual(4);
+      const ids = received.map((r) => {
+        const wrapped = JSON.parse(new URLSearchParams(r.body).get('JSONString')!);
+        const record = Object.values(wrapped)[0] as Record<string, string>;
+        return Object.entries(record).find(([k]) => k.endsWith('_id'))![1];
+      });
+      expect(changes.slice(0, ids.length).sort()).toEqual([...ids].sort());
+    } finally {
+      await ticking.close();
+    }
+  });
 });
