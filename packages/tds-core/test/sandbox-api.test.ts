@@ -100,6 +100,24 @@ describe('sandbox API (Books v3 + Inventory v1)', () => {
     expect((await count('/books/v3/items', { filter_by: 'Status.Inactive' })).total).toBe(truth.length - active);
   });
 
+  it('lists every contact on Books by default, or only active ones when booksContactsActiveOnly is on', async () => {
+    sandbox.store.update('contact', sandbox.store.idsOf('contact')[0]!, { status: 'inactive' });
+    const truth = sandbox.store.contacts.list();
+    const active = truth.filter((c) => c.status === 'active');
+    expect(active.length).toBeLessThan(truth.length);
+    const ids = async (params: Record<string, string> = {}) =>
+      (await apiGet(sandbox, token, '/books/v3/contacts', params)).json.contacts.map((c: { contact_id: string }) => c.contact_id).sort();
+    expect(await ids()).toEqual(truth.map((c) => c.contact_id).sort());
+    expect(await ids({ contact_type: 'vendor' })).toEqual(truth.filter((c) => c.contact_type === 'vendor').map((c) => c.contact_id).sort());
+    sandbox.settings.booksContactsActiveOnly = true;
+    try {
+      expect(await ids()).toEqual(active.map((c) => c.contact_id).sort());
+      expect(await ids({ filter_by: 'Status.All' })).toEqual(truth.map((c) => c.contact_id).sort());
+    } finally {
+      sandbox.settings.booksContactsActiveOnly = false;
+    }
+  });
+
   it('filters last_modified_time strictly after the given instant, in Zoho format', async () => {
     const truth = [...sandbox.store.items.list()].sort((a, b) => a.last_modified_time - b.last_modified_time || (a.item_id < b.item_id ? -1 : 1));
     const pivot = truth[Math.floor(truth.length / 2)]!;

@@ -13,7 +13,7 @@ interface Received {
 
 /** An independent implementation of the documented signature, for checking the sandbox's. */
 function expectedSignature(secret: string, pairs: [string, string][], appendix: string): string {
-  const sorted = [...pairs].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : 1));
+  const sorted = [...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return createHmac('sha256', secret).update(sorted.map(([k, v]) => `${k}${v}`).join('') + appendix).digest('hex');
 }
 

@@ -1,5 +1,5 @@
 export { startZohoSandbox, type ZohoSandbox } from './http/server';
-export type { ZohoSandboxOptions, SandboxClock, SandboxAutoWebhooks } from './options';
+export type { ZohoSandboxOptions, SandboxClock, SandboxAutoWebhooks, SandboxSettings } from './options';
 export { createSandboxStore, SandboxStore } from './store';
 export type {
   SandboxSnapshot,
@@ -20,7 +20,6 @@ export { LARGE_INVOICE_MINIMUM, USD_EXCHANGE_RATE } from './generate/documents';
 export type { SandboxFaults, SandboxFaultKind } from './http/faults';
 export type { SandboxCredentials, SandboxOAuth, SandboxTokenOutcome } from './http/oauth';
 export type { SandboxStatsSnapshot } from './http/stats';
-export type { SandboxRenderSettings } from './render/items';
 export { sandboxWebhookSignature, type SandboxWebhookSigningInput } from './webhooks/signature';
 export type { SandboxWebhookRequest, SandboxWebhookResult } from './webhooks/send';
 export { formatZohoTime as sandboxFormatZohoTime, parseZohoTime as sandboxParseZohoTime } from './time';

@@ -3,6 +3,20 @@ import type { SandboxFaults } from './http/faults';
 import type { SandboxCredentials } from './http/oauth';
 import type { SandboxEntity } from './types';
 
+/** Behaviour switches, changeable while the sandbox runs (`sandbox.settings.legacyWarehouses = true`). */
+export interface SandboxSettings {
+  /** Render the legacy `warehouses[]` instead of `locations[]` on items. */
+  legacyWarehouses: boolean;
+  /** Include per-location stock in item list rows (real list rows may lack it). */
+  itemListLocations: boolean;
+  /**
+   * Books `/contacts` lists active contacts only unless `filter_by=Status.All` (default false:
+   * zoho-facts.md documents the active-only default for items only; turn on to test a sync
+   * against the stricter reading).
+   */
+  booksContactsActiveOnly: boolean;
+}
+
 /** A clock: either a function returning epoch ms, or an object with `now()`. */
 export type SandboxClock = (() => number) | { now(): number };
 
@@ -49,6 +63,8 @@ export interface ZohoSandboxOptions extends SandboxCatalogueOptions {
   legacyWarehouses?: boolean;
   /** Include per-location stock in item list rows (default false: only details have it). */
   itemListLocations?: boolean;
+  /** See SandboxSettings.booksContactsActiveOnly. */
+  booksContactsActiveOnly?: boolean;
   clock?: SandboxClock;
 }
 

@@ -1,6 +1,7 @@
 import { renderBill, renderBillRow, renderInvoice, renderInvoiceRow } from '../render/documents';
 import { renderContact, renderContactRow } from '../render/contacts';
-import { renderItem, renderItemRow, type SandboxRenderSettings } from '../render/items';
+import type { SandboxSettings } from '../options';
+import { renderItem, renderItemRow } from '../render/items';
 import { MINOR_SHAPES, renderMinor, renderMinorRow } from '../render/minor';
 import { renderCategory, renderLocation, renderOrganization, renderPricebook, renderPricebookRow, renderWarehouse } from '../render/settings';
 import type { SandboxStore } from '../store';
@@ -13,7 +14,7 @@ export type SandboxApi = 'books' | 'inventory';
 
 export interface RouteContext {
   store: SandboxStore;
-  settings: SandboxRenderSettings;
+  settings: SandboxSettings;
   cache: ListCache;
   /** Replaces a rendered record by an invalid one when the invalid-record fault fires. */
   maybeCorrupt: (record: Record<string, unknown>, idKey: string) => Record<string, unknown>;
@@ -96,7 +97,7 @@ function contactSpec(ctx: RouteContext, api: SandboxApi, params: URLSearchParams
       'Status.Customers': (r) => r.contact_type === 'customer',
       'Status.Vendors': (r) => r.contact_type === 'vendor',
     }),
-    defaultFilter: api === 'books' ? 'Status.Active' : 'Status.All',
+    defaultFilter: api === 'books' && ctx.settings.booksContactsActiveOnly ? 'Status.Active' : 'Status.All',
     extra: type ? { key: type, test: (r) => r.contact_type === type } : undefined,
     render: renderContactRow,
   };

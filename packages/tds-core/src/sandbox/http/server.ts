@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sandboxCredentials, sandboxWebhookSecret } from '../credentials';
-import { clockFunction, type ZohoSandboxOptions } from '../options';
+import { clockFunction, type SandboxSettings, type ZohoSandboxOptions } from '../options';
 import { createRandom } from '../random';
 import { renderBill, renderInvoice } from '../render/documents';
 import { renderContact } from '../render/contacts';
-import { renderItem, type SandboxRenderSettings } from '../render/items';
+import { renderItem } from '../render/items';
 import { renderPricebook } from '../render/settings';
 import { createSandboxStore, type SandboxStore } from '../store';
 import type { SandboxEntity } from '../types';
@@ -32,7 +32,7 @@ export interface ZohoSandbox {
   /** Fault injection, changeable while running. */
   faults: SandboxFaults;
   /** Rendering switches, changeable while running. */
-  settings: SandboxRenderSettings;
+  settings: SandboxSettings;
   oauth: SandboxOAuth;
   stats(): SandboxStatsSnapshot;
   resetStats(): void;
@@ -71,7 +71,11 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
   const webhookSecret = options.webhookSecret ?? sandboxWebhookSecret(options.seed);
   const faults = createFaults(options.faults);
   const faultRandom = createRandom(options.seed, 'faults');
-  const settings: SandboxRenderSettings = { legacyWarehouses: options.legacyWarehouses ?? false, itemListLocations: options.itemListLocations ?? false };
+  const settings: SandboxSettings = {
+    legacyWarehouses: options.legacyWarehouses ?? false,
+    itemListLocations: options.itemListLocations ?? false,
+    booksContactsActiveOnly: options.booksContactsActiveOnly ?? false,
+  };
   const windowMs = options.rateWindowMs ?? 60_000;
   const stats = new SandboxStats(windowMs);
   const limiter = new SandboxRateLimiter({

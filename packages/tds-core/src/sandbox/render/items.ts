@@ -3,12 +3,7 @@ import type { SandboxStore } from '../store';
 import type { SandboxItem } from '../types';
 import { zohoNumber, zohoTime } from './numbers';
 
-export interface SandboxRenderSettings {
-  /** Render the legacy `warehouses[]` instead of `locations[]` on items. */
-  legacyWarehouses: boolean;
-  /** Include per-location stock in item list rows (real list rows may lack it). */
-  itemListLocations: boolean;
-}
+import type { SandboxSettings } from '../options';
 
 export const ARABIC_NAME_FIELD_ID = '2163579000000100001';
 export const PRICE_CURRENCY_FIELD_ID = '2163579000000100002';
@@ -126,7 +121,7 @@ function itemCore(item: SandboxItem) {
 }
 
 /** Full item, as GET /items/{id} and /itemdetails return it. */
-export function renderItem(store: SandboxStore, item: SandboxItem, settings: SandboxRenderSettings) {
+export function renderItem(store: SandboxStore, item: SandboxItem, settings: SandboxSettings) {
   const stock = locationStock(store, item, settings.legacyWarehouses);
   return {
     ...itemCore(item),
@@ -139,7 +134,7 @@ export function renderItem(store: SandboxStore, item: SandboxItem, settings: San
 }
 
 /** A list row: no per-location stock unless the sandbox is told to include it. */
-export function renderItemRow(store: SandboxStore, item: SandboxItem, settings: SandboxRenderSettings) {
+export function renderItemRow(store: SandboxStore, item: SandboxItem, settings: SandboxSettings) {
   if (settings.itemListLocations) return renderItem(store, item, settings);
   return {
     ...itemCore(item),

@@ -11,12 +11,13 @@ export interface SandboxWebhookSigningInput {
 
 /**
  * Zoho's webhook signature: lowercase hex HMAC-SHA256 keyed with the secret,
- * over the parameters sorted by key (ties by value), each written as key then
+ * over the parameters sorted by key (a stable sort: equal keys keep query then form
+ * order, as the client's verifier does), each written as key then
  * value with no separator, followed by the raw body for a JSON body.
  */
 export function sandboxWebhookSignature(secret: string, input: SandboxWebhookSigningInput): string {
   const pairs = [...input.query, ...(input.form ?? [])].map(([k, v]) => [k, v] as const);
-  pairs.sort(([ka, va], [kb, vb]) => (ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0));
+  pairs.sort(([ka], [kb]) => (ka < kb ? -1 : ka > kb ? 1 : 0));
   let payload = pairs.map(([k, v]) => k + v).join('');
   if (input.form === undefined && input.rawBody !== undefined) payload += input.rawBody;
   return createHmac('sha256', secret).update(payload, 'utf8').digest('hex');
