@@ -70,7 +70,16 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
   // 429s in a row across every caller: a storm backs off exponentially even if each caller sees only one.
   let consecutive429 = 0;
 
-  async function attempt(method: string, api: ZohoApiName, path: string, endpoint: string, options: ZohoRequestOptions, attemptNo: number, used: { token?: string }) {
+  /** One attempt inside a limiter slot; `used.token` tells the caller which token a 401 refused. */
+  async function attempt(
+    method: string,
+    api: ZohoApiName,
+    path: string,
+    endpoint: string,
+    options: ZohoRequestOptions,
+    attemptNo: number,
+    used: { token?: string },
+  ) {
     const queuedAt = o.clock.now();
     return o.limiter.schedule(async () => {
       const token = await o.auth.getToken();
@@ -119,9 +128,9 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
   return async function request(rawMethod, api, rawPath, options = {}) {
     const method = rawMethod.toUpperCase();
     const path = rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
-    const endpoint = `${ZOHO_API_PATHS[api] ?? ''}${path.split('?')[0]}`;
-    assertReadOnly(method, endpoint, o.allowWrites);
     if (!(api in ZOHO_API_PATHS)) throw new TypeError(`Unknown Zoho API ${JSON.stringify(api)}; use 'books' or 'inventory'`);
+    const endpoint = `${ZOHO_API_PATHS[api]}${path.split('?')[0]}`;
+    assertReadOnly(method, endpoint, o.allowWrites);
 
     let retriesDone = 0;
     let refreshedAfter401 = false;
