@@ -5,3 +5,4 @@ export * from './transform';
 export * from './sandbox';
 export * from './db';
 export * from './queue';
+export * from './workers';
