@@ -6,3 +6,5 @@ export * from './sandbox';
 export * from './db';
 export * from './queue';
 export * from './workers';
+export * from './zoho-access';
+export * from './core/types';

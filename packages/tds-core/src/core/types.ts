@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ZohoClient } from '@tsh/zoho-client';
+import type { Database } from '../db/schema';
+
+/**
+ * The one object every adapter talks to. Adapters parse input, call one of these, format the
+ * answer; anything two adapters would both need lives behind this interface.
+ * Result shapes are plain JSON-able objects (Dates allowed) so adapters can print or send them.
+ */
+export interface TdsCore {
+  readonly db: Kysely<Database>;
+  readonly logger: Logger;
+  readonly organizationId: string;
+  readonly zoho: ZohoClient;
+
+  webhooks: {
+    /** Verifies, parses and durably stores one delivery (inbox row + queue item in one transaction). Throws WebhookRejectedError. */
+    ingest(delivery: WebhookDelivery): Promise<WebhookIngestResult>;
+  };
+
+  queue: {
+    status(): Promise<Record<string, unknown>>;
+    clearLocks(options?: { olderThanMinutes?: number }): Promise<{ cleared: number }>;
+  };
+
+  dlq: {
+    list(filter?: { entityType?: string; includeResolved?: boolean; limit?: number; offset?: number }): Promise<Array<Record<string, unknown>>>;
+    retry(target: string | 'all'): Promise<{ retried: number }>;
+    resolve(id: string, note: string): Promise<{ resolved: boolean }>;
+  };
+
+  sync: {
+    /** Runs to completion (drains its own work) and returns one result per entity. */
+    run(entities: ReadonlyArray<string> | 'all', options?: SyncOptions): Promise<Array<Record<string, unknown>>>;
+    /** Starts in the background; progress via getRun. */
+    start(entities: ReadonlyArray<string> | 'all', options?: SyncOptions): Promise<{ runId: string }>;
+    getRun(runId: string): Promise<Record<string, unknown> | null>;
+  };
+
+  token: {
+    status(): Promise<Record<string, unknown>>;
+    refresh(): Promise<Record<string, unknown>>;
+  };
+
+  health: {
+    /** The seed's health structure plus `status`: 'healthy' | 'warning' | 'critical' | 'emergency'. */
+    get(): Promise<HealthSnapshot>;
+    metrics(): Promise<{ contentType: string; body: string }>;
+    /** The status report and error report texts of the seed; `format: 'json'` returns the same data as an object. */
+    report(format: 'text' | 'json'): Promise<string | Record<string, unknown>>;
+  };
+
+  healer: {
+    runOnce(): Promise<Record<string, unknown>>;
+  };
+
+  /** Starts what a long-running process runs: workers, healer, scheduled syncs (each optional). */
+  start(options?: { workers?: boolean; healer?: boolean; scheduler?: boolean }): Promise<void>;
+  /** Stops everything started, releases queue locks, closes the database (and the embedded server). */
+  close(): Promise<void>;
+}
+
+export interface SyncOptions {
+  mode?: 'full' | 'incremental';
+  since?: Date;
+  onProgress?: (progress: SyncProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface SyncProgress {
+  entity: string;
+  phase: 'fetching' | 'applying' | 'reconciling' | 'done' | 'failed';
+  pages: number;
+  records: number;
+  requestsUsed: number;
+  ratePerMinute: number | null;
+  etaSeconds: number | null;
+}
+
+export interface HealthSnapshot {
+  status: 'healthy' | 'warning' | 'critical' | 'emergency';
+  [key: string]: unknown;
+}
+
+export interface WebhookDelivery {
+  /** The path segment after /api/zoho/webhooks/: products, customers, invoices, bills, stock, pricelists. */
+  entity: string;
+  method: string;
+  query: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+  contentType: string | undefined;
+  signature: string | undefined;
+}
+
+export interface WebhookIngestResult {
+  status: 'accepted' | 'duplicate';
+  eventId: string;
+  queueItemId: string | null;
+}
+
+/** A delivery refused before anything was stored; `status` is the HTTP answer (400/401/404/413/415/422). */
+export class WebhookRejectedError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'WebhookRejectedError';
+    this.status = status;
+    this.code = code;
+  }
+}

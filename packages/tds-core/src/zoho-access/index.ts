@@ -1,0 +1,3 @@
+export * from './postgres-rate-limiter';
+export * from './postgres-token-store';
+export { readRateLimitStatus, type RateLimitStatus } from './rate-limit-sql';
