@@ -255,6 +255,7 @@ describe('sandbox API (Books v3 + Inventory v1)', () => {
     for (const [path, key] of [
       ['/inventory/v1/inventoryadjustments', 'inventory_adjustments'],
       ['/inventory/v1/transferorders', 'transfer_orders'],
+      ['/inventory/v1/compositeitems', 'composite_items'],
       ['/books/v3/creditnotes', 'creditnotes'],
       ['/books/v3/customerpayments', 'customerpayments'],
       ['/books/v3/salesorders', 'salesorders'],

@@ -100,6 +100,7 @@ export class SandboxStore {
       customerpayment: minorTable(catalogue.minor.customerpayment),
       inventoryadjustment: minorTable(catalogue.minor.inventoryadjustment),
       transferorder: minorTable(catalogue.minor.transferorder),
+      compositeitem: minorTable(catalogue.minor.compositeitem),
     };
     this.taxId = catalogue.taxId;
     this.historyEnd = catalogue.historyEnd;

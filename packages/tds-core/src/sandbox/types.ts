@@ -159,11 +159,20 @@ export interface SandboxMinorRecord {
   from_location_id?: string;
   to_location_id?: string;
   reason?: string;
+  /** For composite items: the bundle's name. */
+  name?: string;
   created_time: number;
   last_modified_time: number;
 }
 
-export type SandboxMinorEntity = 'salesorder' | 'purchaseorder' | 'creditnote' | 'customerpayment' | 'inventoryadjustment' | 'transferorder';
+export type SandboxMinorEntity =
+  | 'salesorder'
+  | 'purchaseorder'
+  | 'creditnote'
+  | 'customerpayment'
+  | 'inventoryadjustment'
+  | 'transferorder'
+  | 'compositeitem';
 
 /** Entities that can be created, updated, deleted and sent as webhooks. */
 export type SandboxEntity = 'item' | 'contact' | 'invoice' | 'bill' | 'pricebook';

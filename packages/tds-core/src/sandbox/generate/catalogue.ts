@@ -37,6 +37,7 @@ export interface SandboxCatalogueOptions {
   customerPayments?: number;
   inventoryAdjustments?: number;
   transferOrders?: number;
+  compositeItems?: number;
   /**
    * The generated history ends here (records were created and modified before it).
    * Default: 2025-06-01T09:00:00+0300, or one day before `now` if that is earlier,
@@ -148,6 +149,7 @@ export function generateCatalogue(options: SandboxCatalogueOptions, now: number)
     customerpayment: generateMinorRecords('customerpayment', minorCount(options.customerPayments), minorContext, customers),
     inventoryadjustment: generateMinorRecords('inventoryadjustment', minorCount(options.inventoryAdjustments), minorContext, []),
     transferorder: generateMinorRecords('transferorder', minorCount(options.transferOrders), minorContext, []),
+    compositeitem: generateMinorRecords('compositeitem', minorCount(options.compositeItems), minorContext, []),
   };
 
   return {

@@ -10,6 +10,7 @@ const PREFIX: Record<SandboxMinorEntity, string> = {
   customerpayment: 'PAY-',
   inventoryadjustment: 'ADJ-',
   transferorder: 'TO-',
+  compositeitem: 'TSH-KIT-',
 };
 
 const STATUSES: Record<SandboxMinorEntity, string[]> = {
@@ -19,6 +20,7 @@ const STATUSES: Record<SandboxMinorEntity, string[]> = {
   customerpayment: ['paid'],
   inventoryadjustment: ['adjusted', 'draft'],
   transferorder: ['in_transit', 'transferred', 'draft'],
+  compositeitem: ['active'],
 };
 
 const REASONS = ['Stock count correction', 'Damaged goods', 'Stolen goods', 'Expired stock'];
@@ -33,7 +35,7 @@ export function generateMinorRecords(
   const { random } = ctx;
   const records: SandboxMinorRecord[] = [];
   for (let i = 0; i < count; i++) {
-    const contact = contacts.length > 0 && entity !== 'inventoryadjustment' && entity !== 'transferorder' ? random.pick(contacts) : undefined;
+    const contact = contacts.length > 0 ? random.pick(contacts) : undefined;
     const currency = contact?.currency_code ?? 'IQD';
     const lines: SandboxLineItem[] = [];
     if (entity !== 'customerpayment') {
@@ -63,6 +65,11 @@ export function generateMinorRecords(
     if (entity === 'inventoryadjustment') {
       record.reason = random.pick(REASONS);
       for (const line of lines) line.quantity = String(random.int(-20, 20) || 1);
+    }
+    if (entity === 'compositeitem') {
+      record.name = `Bundle: ${lines.map((l) => l.name).join(' + ')}`.slice(0, 200);
+      for (const line of lines) line.quantity = String(random.int(1, 4));
+      record.total = money(sum(lines.map((l) => dec(l.quantity).times(l.rate).toString())), 2);
     }
     if (entity === 'transferorder' && ctx.locations.length > 1) {
       const [from, to] = random.shuffle(ctx.locations);

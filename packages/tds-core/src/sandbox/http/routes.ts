@@ -263,7 +263,8 @@ export function routeApi(ctx: RouteContext, api: SandboxApi, segments: readonly 
       break;
     default: {
       const entity = MINOR_BY_PATH.get(resource);
-      if (!entity) break;
+      // Composite items are an Inventory feature.
+      if (!entity || (entity === 'compositeitem' && api === 'books')) break;
       const shape = MINOR_SHAPES[entity];
       if (id) return detail(ctx, store.minor[entity].get(id), 'Record', shape.detailKey, shape.idKey, (r) => renderMinor(entity, r));
       return listResponse(ctx, minorSpec(ctx, api, entity), params, shape.idKey);
