@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
 import { apiGet, manualClock, postToken, refreshParams, SMALL_CATALOGUE } from './sandbox-helpers';
 
 const TOO_MANY = {
@@ -102,6 +102,15 @@ describe('sandbox OAuth (Zoho Accounts refresh-token grant)', () => {
       expect(again.webhookSecret).toBe(sandbox.webhookSecret);
       expect(other.credentials.refreshToken).not.toBe(sandbox.credentials.refreshToken);
       expect(sandbox.webhookSecret).toMatch(/^[A-Za-z0-9]{12,50}$/);
+      expect(sandboxEnvironment(sandbox)).toEqual({
+        ZOHO_CLIENT_ID: sandbox.credentials.clientId,
+        ZOHO_CLIENT_SECRET: sandbox.credentials.clientSecret,
+        ZOHO_REFRESH_TOKEN: sandbox.credentials.refreshToken,
+        ZOHO_ORGANIZATION_ID: sandbox.organizationId,
+        ZOHO_ACCOUNTS_URL: sandbox.url,
+        ZOHO_API_URL: sandbox.url,
+        ZOHO_WEBHOOK_SECRET: sandbox.webhookSecret,
+      });
     } finally {
       await again.close();
       await other.close();

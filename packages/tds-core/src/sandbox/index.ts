@@ -1,4 +1,5 @@
 export { startZohoSandbox, type ZohoSandbox } from './http/server';
+export { sandboxEnvironment } from './env';
 export type { ZohoSandboxOptions, SandboxClock, SandboxAutoWebhooks, SandboxSettings } from './options';
 export { createSandboxStore, SandboxStore } from './store';
 export type {
