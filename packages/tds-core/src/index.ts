@@ -8,3 +8,4 @@ export * from './queue';
 export * from './workers';
 export * from './zoho-access';
 export * from './core/types';
+export * from './webhooks';

@@ -1,0 +1,39 @@
+import { WebhookRejectedError } from '../core/types';
+import type { WebhookBodyKind } from './content-type';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The decoded JSON of a delivery and the exact JSON text it came from (the raw body, or the JSONString field). */
+export interface DecodedWebhookBody {
+  body: unknown;
+  jsonText: string;
+}
+
+function utf8(rawBody: Buffer): string {
+  try {
+    // Replacing bad bytes with U+FFFD would store a record Zoho never sent: refuse instead.
+    return strictUtf8.decode(rawBody);
+  } catch {
+    throw new WebhookRejectedError(400, 'invalid_encoding', 'Webhook body is not valid UTF-8');
+  }
+}
+
+function parseJson(text: string, code: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new WebhookRejectedError(400, code, `${what} is not valid JSON`);
+  }
+}
+
+/** Decodes a (signature-checked) body: JSON as is, or the `JSONString` field of a form. Throws 400/422. */
+export function decodeWebhookBody(rawBody: Buffer, kind: WebhookBodyKind): DecodedWebhookBody {
+  const text = utf8(rawBody);
+  if (text.trim() === '') throw new WebhookRejectedError(400, 'empty_body', 'Webhook body is empty');
+  if (kind === 'json') return { body: parseJson(text, 'invalid_json', 'Webhook body'), jsonText: text };
+  const jsonText = new URLSearchParams(text).get('JSONString');
+  if (jsonText === null) {
+    throw new WebhookRejectedError(422, 'missing_json_string', 'Form-encoded webhook has no JSONString field');
+  }
+  return { body: parseJson(jsonText, 'invalid_json_string', 'Webhook JSONString field'), jsonText };
+}

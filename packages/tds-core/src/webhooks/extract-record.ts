@@ -1,0 +1,57 @@
+import { normalizeZohoTimestamp, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client';
+import { WebhookRejectedError } from '../core/types';
+import { webhookEntities, webhookKeysByEntityType, type EntityType, type WebhookEntityKey } from '../transform/entities';
+
+/** The record a delivery carries, checked against its route. */
+export interface WebhookRecord {
+  key: WebhookEntityKey;
+  record: Record<string, unknown>;
+  zohoId: string;
+  /** ISO-8601 with a colon in the offset, or null when Zoho sent none (price books have none). */
+  lastModifiedTime: string | null;
+}
+
+const MAX_ID_LENGTH = 256;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function unprocessable(code: string, message: string): WebhookRejectedError {
+  return new WebhookRejectedError(422, code, message);
+}
+
+function recordId(record: Record<string, unknown>, key: WebhookEntityKey): string {
+  const field = webhookEntities[key].idField;
+  const value = record[field];
+  // A number id beyond 2^53 has already lost digits in JSON.parse: storing it would name another record.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
+  if (typeof value === 'string' && value.trim() !== '' && value.length <= MAX_ID_LENGTH && !value.includes('\u0000')) return value;
+  throw unprocessable('missing_record_id', `The ${key} record has no usable ${field}`);
+}
+
+function lastModifiedTime(record: Record<string, unknown>, key: WebhookEntityKey): string | null {
+  const value = record.last_modified_time;
+  if (value === undefined || value === null || value === '') return null;
+  const iso = typeof value === 'string' ? normalizeZohoTimestamp(value) : undefined;
+  if (iso === undefined) throw unprocessable('invalid_record', `The ${key} record's last_modified_time is not a Zoho timestamp`);
+  return iso;
+}
+
+/**
+ * Finds the record wrapped in one of the singular keys the route takes (`{"item": {…}}` on
+ * /products; item, inventory_adjustment or transfer_order on /stock). Throws 422 otherwise.
+ */
+export function extractWebhookRecord(entity: EntityType, body: unknown): WebhookRecord {
+  if (!isObject(body)) throw unprocessable('not_an_object', 'Webhook body is not a JSON object');
+  const accepted: readonly WebhookEntityKey[] = webhookKeysByEntityType[entity];
+  const key = accepted.find((candidate) => isObject(body[candidate]));
+  if (key === undefined) {
+    const other = Object.keys(ZOHO_WEBHOOK_ENTITIES).find((candidate) => isObject(body[candidate]));
+    const expected = accepted.map((k) => `"${k}"`).join(', ');
+    throw other === undefined
+      ? unprocessable('missing_record', `Webhook body has no record under ${expected}`)
+      : unprocessable('entity_mismatch', `Webhook body carries a "${other}" record; /${entity} takes ${expected}`);
+  }
+  const record = body[key] as Record<string, unknown>;
+  return { key, record, zohoId: recordId(record, key), lastModifiedTime: lastModifiedTime(record, key) };
+}

@@ -1,0 +1,7 @@
+export * from './content-type';
+export * from './decode-body';
+export * from './extract-record';
+export * from './ingest-webhook';
+export * from './payload-hash';
+export * from './store-webhook';
+export * from './webhook-operation';

@@ -1,0 +1,128 @@
+import { verifyZohoWebhookSignature } from '@tsh/zoho-client';
+import type { Kysely } from 'kysely';
+import { WebhookRejectedError, type WebhookDelivery, type WebhookIngestResult } from '../core/types';
+import { silentLogger, type LoggerLike } from '../db/logger-like';
+import type { Database } from '../db/schema';
+import { QueueInputError } from '../queue/types';
+import { isEntityType } from '../transform/entities';
+import { webhookBodyKind } from './content-type';
+import { decodeWebhookBody } from './decode-body';
+import { extractWebhookRecord } from './extract-record';
+import { webhookPayloadHash } from './payload-hash';
+import { storeWebhook } from './store-webhook';
+import { webhookOperation } from './webhook-operation';
+
+export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookIngestDeps {
+  db: Kysely<Database>;
+  /** ZOHO_WEBHOOK_SECRET. Without one every delivery is refused (401). */
+  secret: string;
+  /** Default 1 MB. */
+  maxBodyBytes?: number;
+  logger?: LoggerLike;
+}
+
+const METHODS = new Set(['POST', 'PUT', 'DELETE']);
+
+/** Query values as strings (arrays for repeated keys), as they are stored in the inbox row. */
+function plainQuery(query: WebhookDelivery['query']): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (typeof value === 'string') out[key] = value;
+    else if (Array.isArray(value)) out[key] = value.filter((v): v is string => typeof v === 'string');
+  }
+  if (JSON.stringify(out).includes('\\u0000')) throw new WebhookRejectedError(400, 'invalid_query', 'Webhook query contains a NUL character');
+  return out;
+}
+
+async function ingest(deps: WebhookIngestDeps, delivery: WebhookDelivery): Promise<WebhookIngestResult> {
+  const entity = delivery.entity;
+  if (!isEntityType(entity)) throw new WebhookRejectedError(404, 'unknown_entity', `No webhook route for entity ${JSON.stringify(String(entity).slice(0, 64))}`);
+  const method = String(delivery.method).toUpperCase();
+  if (!METHODS.has(method)) throw new WebhookRejectedError(405, 'method_not_allowed', 'Webhooks are POST, PUT or DELETE');
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_WEBHOOK_MAX_BODY_BYTES;
+  if (delivery.rawBody.length > maxBodyBytes) {
+    throw new WebhookRejectedError(413, 'payload_too_large', `Webhook body is larger than ${maxBodyBytes} bytes`);
+  }
+  const kind = webhookBodyKind(delivery.contentType);
+  if (kind === null) {
+    throw new WebhookRejectedError(415, 'unsupported_media_type', 'Webhook content type must be UTF-8 application/json or application/x-www-form-urlencoded');
+  }
+  if (delivery.signature === undefined || delivery.signature === '') {
+    throw new WebhookRejectedError(401, 'missing_signature', 'Webhook has no X-Zoho-Webhook-Signature header');
+  }
+  const signed = verifyZohoWebhookSignature({
+    secret: deps.secret,
+    signature: delivery.signature,
+    query: delivery.query,
+    rawBody: delivery.rawBody,
+    contentType: delivery.contentType,
+  });
+  if (!signed) throw new WebhookRejectedError(401, 'invalid_signature', 'Webhook signature does not match');
+
+  const query = plainQuery(delivery.query);
+  const { body, jsonText } = decodeWebhookBody(delivery.rawBody, kind);
+  const found = extractWebhookRecord(entity, body);
+  const operation = webhookOperation({ method, query });
+  const payloadHash = webhookPayloadHash(entity, operation, jsonText);
+  try {
+    return await storeWebhook(deps.db, {
+      entity,
+      zohoId: found.zohoId,
+      method,
+      operation,
+      payloadHash,
+      query,
+      queueItem: {
+        entity_type: entity,
+        zoho_id: found.zohoId,
+        operation,
+        payload: found.record,
+        zoho_last_modified_time: found.lastModifiedTime,
+        source: 'webhook',
+      },
+    });
+  } catch (error) {
+    // The queue refuses what PostgreSQL cannot hold (a NUL in a text); nothing was stored.
+    if (error instanceof QueueInputError) throw new WebhookRejectedError(422, 'invalid_record', error.message);
+    throw error;
+  }
+}
+
+/**
+ * Verifies, decodes and durably stores one Zoho webhook delivery: the inbox row and the queue item
+ * in one transaction. Every refusal is a WebhookRejectedError thrown before anything is written;
+ * checks run in the order 404, 405, 413, 415, 401, 400, 422.
+ */
+export async function ingestWebhook(deps: WebhookIngestDeps, delivery: WebhookDelivery): Promise<WebhookIngestResult> {
+  const logger = deps.logger ?? silentLogger;
+  try {
+    const result = await ingest(deps, delivery);
+    logger.debug({ entity: delivery.entity, status: result.status, eventId: result.eventId, queueItemId: result.queueItemId }, 'webhook stored');
+    return result;
+  } catch (error) {
+    if (error instanceof WebhookRejectedError) {
+      logger.info({ entity: String(delivery.entity).slice(0, 64), status: error.status, code: error.code }, 'webhook refused');
+    }
+    throw error;
+  }
+}
+
+export class WebhookConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookConfigError';
+  }
+}
+
+/** `ingestWebhook` bound to its dependencies: the `webhooks` member of TdsCore. Fails closed without a secret. */
+export function createWebhookIngestor(deps: WebhookIngestDeps): { ingest(delivery: WebhookDelivery): Promise<WebhookIngestResult> } {
+  if (typeof deps.secret !== 'string' || deps.secret.trim() === '') {
+    throw new WebhookConfigError('A webhook secret (ZOHO_WEBHOOK_SECRET) is required: unsigned webhooks are never accepted');
+  }
+  if (deps.maxBodyBytes !== undefined && (!Number.isInteger(deps.maxBodyBytes) || deps.maxBodyBytes < 1)) {
+    throw new WebhookConfigError('maxBodyBytes must be a positive whole number');
+  }
+  return { ingest: (delivery) => ingestWebhook(deps, delivery) };
+}
