@@ -9,3 +9,4 @@ export * from './workers';
 export * from './zoho-access';
 export * from './core/types';
 export * from './webhooks';
+export * from './scheduler';

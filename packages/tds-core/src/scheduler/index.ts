@@ -1,0 +1,3 @@
+export * from './cluster-lock';
+export * from './create-scheduler';
+export * from './next-daily-run';
