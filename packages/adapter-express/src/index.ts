@@ -1,1 +1,14 @@
-export {};
+export * from './admin-auth';
+export * from './admin-input';
+export * from './admin-routes';
+export * from './create-tds-app';
+export * from './create-tds-router';
+export * from './error-handler';
+export * from './health-routes';
+export * from './options';
+export * from './problem';
+export * from './redact-secrets';
+export * from './request-log';
+export * from './serve';
+export * from './webhook-query';
+export * from './webhook-routes';

@@ -1,0 +1,84 @@
+import { entityTypes, isEntityType, type EntityType, type SyncOptions } from '@tsh/tds-core';
+import { HttpProblem } from './problem';
+
+const QUEUE_ID = /^[1-9]\d{0,18}$/;
+
+const first = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value);
+
+function text(value: unknown): string | undefined {
+  const v = first(value);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A dead-letter id from the path: a positive integer (or `all` where allowed). */
+export function deadLetterId(value: unknown, allowAll: boolean): string {
+  const id = text(value) ?? '';
+  if (QUEUE_ID.test(id) || (allowAll && id === 'all')) return id;
+  throw new HttpProblem(400, 'invalid_id', `Dead-letter id must be a positive integer${allowAll ? ' or "all"' : ''}`);
+}
+
+function integer(value: unknown, name: string, min: number, max: number): number | undefined {
+  const raw = text(value);
+  if (raw === undefined || raw === '') return undefined;
+  const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem(400, 'invalid_query', `${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function flag(value: unknown, name: string): boolean | undefined {
+  const raw = text(value);
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new HttpProblem(400, 'invalid_query', `${name} must be true or false`);
+}
+
+/** GET /api/tds/dlq filters: entity (or entityType), includeResolved, limit (1–1000), offset. */
+export function deadLetterFilter(query: Record<string, unknown>): { entityType?: string; includeResolved?: boolean; limit?: number; offset?: number } {
+  const entityType = text(query.entityType) ?? text(query.entity);
+  if (entityType !== undefined && entityType !== '' && !isEntityType(entityType)) {
+    throw new HttpProblem(400, 'invalid_query', `entity must be one of ${entityTypes.join(', ')}`);
+  }
+  return {
+    entityType: entityType || undefined,
+    includeResolved: flag(query.includeResolved, 'includeResolved'),
+    limit: integer(query.limit, 'limit', 1, 1000),
+    offset: integer(query.offset, 'offset', 0, 100_000_000),
+  };
+}
+
+/** The note of POST /api/tds/dlq/:id/resolve: required, at most 2000 characters. */
+export function resolutionNote(body: unknown): string {
+  const note = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).note : undefined;
+  if (typeof note !== 'string' || note.trim() === '') {
+    throw new HttpProblem(400, 'note_required', 'A JSON body {"note": "..."} saying how the failure was resolved is required');
+  }
+  if (note.length > 2000) throw new HttpProblem(400, 'note_too_long', 'The note is longer than 2000 characters');
+  return note;
+}
+
+/** `:entity` of POST /api/tds/sync/:entity: a known entity or `all` (404 otherwise). */
+export function syncTarget(value: unknown): EntityType[] | 'all' {
+  const entity = text(value) ?? '';
+  if (entity === 'all') return 'all';
+  if (isEntityType(entity)) return [entity];
+  throw new HttpProblem(404, 'unknown_entity', `Unknown entity ${JSON.stringify(entity.slice(0, 64))}; expected all or one of ${entityTypes.join(', ')}`);
+}
+
+/** `mode` (full|incremental) and `since` (ISO-8601) from the JSON body, else the query. */
+export function syncOptions(body: unknown, query: Record<string, unknown>): SyncOptions {
+  const fromBody = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const mode = first(fromBody.mode ?? query.mode);
+  const since = first(fromBody.since ?? query.since);
+  const options: SyncOptions = {};
+  if (mode !== undefined && mode !== '') {
+    if (mode !== 'full' && mode !== 'incremental') throw new HttpProblem(400, 'invalid_mode', 'mode must be full or incremental');
+    options.mode = mode;
+  }
+  if (since !== undefined && since !== '') {
+    const date = typeof since === 'string' && /^\d{4}-\d{2}-\d{2}/.test(since) ? new Date(since) : new Date(Number.NaN);
+    if (Number.isNaN(date.getTime())) throw new HttpProblem(400, 'invalid_since', 'since must be an ISO-8601 date-time');
+    options.since = date;
+  }
+  return options;
+}

@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+
+export interface TdsExpressOptions {
+  /** ZOHO_WEBHOOK_SECRET. Required: without it nothing could be verified, so the app refuses to exist. */
+  webhookSecret: string;
+  /** TDS_ADMIN_TOKEN: the bearer token of the admin routes. Required. */
+  adminToken: string;
+  /** Largest webhook body accepted. Default 1 MB. */
+  maxBodyBytes?: number;
+  /** Put GET /metrics behind the admin token. Default false. */
+  metricsRequireAuth?: boolean;
+  /** Request log (pino-http, one line per request). Default: the core's logger. */
+  logger?: Logger;
+}
+
+export interface ResolvedTdsExpressOptions {
+  webhookSecret: string;
+  adminToken: string;
+  maxBodyBytes: number;
+  metricsRequireAuth: boolean;
+  logger: Logger | undefined;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** The adapter was configured so that it would accept what it cannot verify: it refuses to start. */
+export class TdsExpressConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TdsExpressConfigError';
+  }
+}
+
+const present = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+
+/** Checks the options at construction (fail closed); the messages name the setting, never its value. */
+export function resolveTdsExpressOptions(options: TdsExpressOptions | undefined): ResolvedTdsExpressOptions {
+  const problems: string[] = [];
+  if (!present(options?.webhookSecret)) {
+    problems.push('webhookSecret (ZOHO_WEBHOOK_SECRET) is required: without it webhooks cannot be verified');
+  }
+  if (!present(options?.adminToken)) {
+    problems.push('adminToken (TDS_ADMIN_TOKEN) is required: without it the admin routes would be open');
+  }
+  const maxBodyBytes = options?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) problems.push('maxBodyBytes must be a positive whole number');
+  if (problems.length > 0) throw new TdsExpressConfigError(`TDS HTTP adapter refuses to start: ${problems.join('; ')}`);
+  return {
+    webhookSecret: options!.webhookSecret,
+    adminToken: options!.adminToken,
+    maxBodyBytes,
+    metricsRequireAuth: options!.metricsRequireAuth ?? false,
+    logger: options!.logger,
+  };
+}

@@ -1,0 +1,87 @@
+import {
+  createWebhookIngestor,
+  listDeadLetters,
+  queueStats,
+  resolveDeadLetter,
+  retryDeadLetter,
+  type HealthSnapshot,
+  type SyncOptions,
+  type TdsCore,
+} from '@tsh/tds-core';
+import { createZohoClient } from '@tsh/zoho-client';
+import type { Logger } from 'pino';
+
+export interface FakeCoreControls {
+  core: TdsCore;
+  /** What the next GET /api/health returns (or throws). */
+  health: { snapshot: HealthSnapshot | Error };
+  syncStarts: Array<{ entities: ReadonlyArray<string> | 'all'; options: SyncOptions | undefined }>;
+  runs: Map<string, Record<string, unknown>>;
+  closed: number;
+}
+
+/**
+ * A TdsCore for adapter tests: webhooks, queue and DLQ are the real core functions on a real
+ * test database; sync, health and report are scripted so the tests can steer them.
+ */
+export function createFakeCore(db: TdsCore['db'], logger: Logger, webhookSecret: string, maxBodyBytes?: number): FakeCoreControls {
+  const controls: FakeCoreControls = {
+    core: undefined as unknown as TdsCore,
+    health: { snapshot: { status: 'healthy', queue: { pending: 0 } } },
+    syncStarts: [],
+    runs: new Map(),
+    closed: 0,
+  };
+  const zoho = createZohoClient({
+    organizationId: '42',
+    credentials: { clientId: 'client-id', clientSecret: 'client-secret-never-used', refreshToken: 'refresh-never-used' },
+    apiUrl: 'http://127.0.0.1:9',
+    accountsUrl: 'http://127.0.0.1:9',
+  });
+  let nextRun = 1;
+  controls.core = {
+    db,
+    logger,
+    organizationId: '42',
+    zoho,
+    webhooks: createWebhookIngestor({ db, secret: webhookSecret, maxBodyBytes, logger }),
+    queue: {
+      status: async () => ({ ...(await queueStats(db)) }),
+      clearLocks: async () => ({ cleared: 0 }),
+    },
+    dlq: {
+      list: async (filter = {}) => (await listDeadLetters(db, { entityType: filter.entityType, state: filter.includeResolved ? 'all' : 'open', limit: filter.limit, offset: filter.offset })).items.map((row) => ({ ...row })),
+      retry: async (target) => ({ retried: (await retryDeadLetter(db, target)).length }),
+      resolve: async (id, note) => ({ resolved: (await resolveDeadLetter(db, id, note)) !== undefined }),
+    },
+    sync: {
+      run: async () => [],
+      start: async (entities, options) => {
+        controls.syncStarts.push({ entities, options });
+        const runId = `run-${nextRun++}`;
+        controls.runs.set(runId, { runId, entities, status: 'running', pages: 0 });
+        return { runId };
+      },
+      getRun: async (runId) => controls.runs.get(runId) ?? null,
+    },
+    token: { status: async () => ({ valid: true }), refresh: async () => ({ refreshed: true }) },
+    health: {
+      get: async () => {
+        if (controls.health.snapshot instanceof Error) throw controls.health.snapshot;
+        return controls.health.snapshot;
+      },
+      metrics: async () => ({
+        contentType: 'text/plain; version=0.0.4; charset=utf-8',
+        body: `# HELP tds_queue_pending Pending queue items\n# TYPE tds_queue_pending gauge\ntds_queue_pending ${(await queueStats(db)).pending}\n`,
+      }),
+      report: async (format) =>
+        format === 'json' ? { title: 'TDS status report', queue: await queueStats(db) } : `TDS status report\nqueue pending: ${(await queueStats(db)).pending}\n`,
+    },
+    healer: { runOnce: async () => ({ actions: [] }) },
+    start: async () => {},
+    close: async () => {
+      controls.closed++;
+    },
+  };
+  return controls;
+}
