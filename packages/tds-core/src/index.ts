@@ -10,3 +10,4 @@ export * from './zoho-access';
 export * from './core/types';
 export * from './webhooks';
 export * from './scheduler';
+export * from './apply';

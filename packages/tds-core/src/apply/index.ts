@@ -1,0 +1,16 @@
+export * from './types';
+export * from './apply-context';
+export * from './storable-text';
+export * from './error-retryable';
+export { CategoryCache } from './category-cache';
+export { PriceRoleCache, loadPriceRoleBooks, resolvePriceRoleBooks, type PriceRoleBooks } from './price-roles';
+export { upsertVersioned, type UpsertOutcome, type VersionedTable, type VersionedUpsert } from './versioned-upsert';
+export { softDeleteRow, type SoftDeleteOutcome } from './soft-delete';
+export { applyProduct, deleteProduct } from './product';
+export { applyStockLevels } from './stock-levels';
+export { applyCustomer, deleteCustomer } from './customer';
+export { applyInvoice, deleteInvoice } from './invoice';
+export { applyBill, deleteBill } from './bill';
+export { applyPriceList, deletePriceList } from './price-list';
+export { refreshProductPrices } from './product-prices';
+export * from './entity-appliers';

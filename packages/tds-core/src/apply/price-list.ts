@@ -1,0 +1,78 @@
+import type { ZohoPricebook } from '@tsh/zoho-client';
+import { transformPriceList, type PriceListItemRow } from '../transform/price-list';
+import type { PriceRole } from '../transform/price-role';
+import type { ApplyContext } from './apply-context';
+import { replacePriceListItems } from './price-list-items';
+import { loadPriceRoleBooks, type PriceRoleBooks } from './price-roles';
+import { refreshProductPrices } from './product-prices';
+import { inRecordTransaction } from './record-transaction';
+import { softDeleteChildren, softDeleteRow } from './soft-delete';
+import { assertStorableText } from './storable-text';
+import { RecordRejectedError, isWritten, type ApplyDb, type ApplyOutcome, type ApplyTx } from './types';
+import { upsertVersioned } from './versioned-upsert';
+
+const ROLES: readonly PriceRole[] = ['consumer', 'wholesale'];
+
+interface PreparedPriceList {
+  id: string;
+  row: Record<string, unknown>;
+  items: PriceListItemRow[];
+}
+
+function preparePriceList(pricebook: ZohoPricebook, ctx: ApplyContext): PreparedPriceList {
+  const { priceList, items } = transformPriceList(pricebook);
+  // A fixed-percentage book has no per-item rates; a per-item book without its entries is a list row.
+  const entries = items ?? (priceList.pricebook_type === 'fixed_percentage' ? [] : null);
+  if (entries === null) {
+    throw new RecordRejectedError('pricebook', pricebook.pricebook_id, 'the record has no pricebook_items (a list row); fetch its detail before applying');
+  }
+  const row: Record<string, unknown> = { ...priceList };
+  if (ctx.config.keepRaw) row.raw = JSON.stringify(pricebook);
+  assertStorableText('pricebook', pricebook.pricebook_id, { row, entries, raw: ctx.config.keepRaw ? pricebook : null });
+  return { id: pricebook.pricebook_id, row, items: entries };
+}
+
+/**
+ * Keeps products' consumer / wholesale prices right after a price list changed: a role that moved
+ * to another list (rename, deletion, a new list) refreshes that column for every product; a change
+ * of the role's own entries refreshes only the items it touched.
+ */
+async function refreshRoles(tx: ApplyTx, before: PriceRoleBooks, after: PriceRoleBooks, pricebookId: string, changedItems: readonly string[]): Promise<void> {
+  for (const role of ROLES) {
+    if (before[role] !== after[role]) await refreshProductPrices(tx, role, after[role]);
+    else if (after[role] === pricebookId && changedItems.length > 0) await refreshProductPrices(tx, role, after[role], changedItems);
+  }
+}
+
+/**
+ * Applies a price book with its entries in one transaction. Price books carry no modification
+ * time, so the book is written whenever a value differs; entries are replaced as a set; products
+ * whose prices come from this book are updated in the same transaction.
+ */
+export async function applyPriceList(db: ApplyDb, pricebook: ZohoPricebook, ctx: ApplyContext): Promise<ApplyOutcome> {
+  const prepared = preparePriceList(pricebook, ctx);
+  return inRecordTransaction(db, ctx, async (tx, onCommit) => {
+    const before = await loadPriceRoleBooks(tx, ctx.config);
+    const { outcome } = await upsertVersioned(tx, { table: 'price_lists', key: 'zoho_pricebook_id', row: prepared.row });
+    const changedItems = await replacePriceListItems(tx, prepared.id, prepared.items);
+    const after = await loadPriceRoleBooks(tx, ctx.config);
+    await refreshRoles(tx, before, after, prepared.id, changedItems);
+    onCommit(() => ctx.priceRoles.set(after));
+    if (isWritten(outcome)) return outcome;
+    return changedItems.length > 0 ? 'updated' : 'unchanged';
+  });
+}
+
+/** Soft-deletes a price book and its entries; products priced from it lose that price. */
+export async function deletePriceList(db: ApplyDb, pricebookId: string, ctx: ApplyContext): Promise<ApplyOutcome> {
+  return inRecordTransaction(db, ctx, async (tx, onCommit) => {
+    const before = await loadPriceRoleBooks(tx, ctx.config);
+    const result = await softDeleteRow(tx, 'price_lists', 'zoho_pricebook_id', pricebookId, null);
+    if (result !== 'deleted') return 'unchanged';
+    await softDeleteChildren(tx, 'price_list_items', 'zoho_pricebook_id', pricebookId);
+    const after = await loadPriceRoleBooks(tx, ctx.config);
+    await refreshRoles(tx, before, after, pricebookId, []);
+    onCommit(() => ctx.priceRoles.set(after));
+    return 'deleted';
+  });
+}

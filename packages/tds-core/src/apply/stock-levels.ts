@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { ZohoItem } from '@tsh/zoho-client';
+import { carriesStockLevels, transformStockLevels } from '../transform/stock-levels';
+import type { ApplyContext } from './apply-context';
+import { prepareProduct, writeProduct } from './product';
+import { inRecordTransaction } from './record-transaction';
+import { replaceStockLevels } from './stock-level-rows';
+import { assertStorableText } from './storable-text';
+import { RecordRejectedError, type ApplyDb, type ApplyOutcome } from './types';
+
+/**
+ * Refreshes one item's stock only: its stock_levels rows and products.available_stock. Stock moves
+ * (adjustments, transfers, sales) do not always change an item's last_modified_time, so an equal
+ * version still applies; only a strictly newer stored version makes the record stale. An item not
+ * stored yet is applied whole. Returns 'unchanged' when every stock value was already stored.
+ */
+export async function applyStockLevels(db: ApplyDb, item: ZohoItem, ctx: ApplyContext): Promise<ApplyOutcome> {
+  if (!carriesStockLevels(item)) {
+    throw new RecordRejectedError('item', item.item_id, 'the record carries neither locations[] nor warehouses[]; fetch its detail for stock');
+  }
+  const levels = transformStockLevels(item);
+  assertStorableText('item', item.item_id, levels);
+  const prepared = prepareProduct(item, ctx);
+  const version = item.last_modified_time;
+  return inRecordTransaction(db, ctx, async (tx, onCommit) => {
+    const { rows } = await sql<{ newer: boolean; same_stock: boolean }>`
+SELECT (${version}::timestamptz IS NOT NULL AND zoho_last_modified_time > ${version}::timestamptz) AS newer,
+       (available_stock::text IS NOT DISTINCT FROM ${item.stock_on_hand}::numeric::text) AS same_stock
+FROM products WHERE zoho_item_id = ${item.item_id}
+FOR UPDATE`.execute(tx);
+    const stored = rows[0];
+    if (!stored) return writeProduct(tx, prepared, ctx, onCommit);
+    if (stored.newer) return 'stale';
+    let changed = await replaceStockLevels(tx, item.item_id, levels, version);
+    if (!stored.same_stock) {
+      await sql`
+UPDATE products SET available_stock = ${item.stock_on_hand}::numeric, last_synced_at = now(), updated_at = now()
+WHERE zoho_item_id = ${item.item_id}`.execute(tx);
+      changed += 1;
+    }
+    return changed > 0 ? 'updated' : 'unchanged';
+  });
+}

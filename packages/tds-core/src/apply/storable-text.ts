@@ -1,0 +1,33 @@
+import { RecordRejectedError } from './types';
+
+/** Path of the first string (or object key) holding U+0000, or null. */
+export function findNulCharacter(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(value)' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNulCharacter(value[i], `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      const at = path ? `${path}.${key}` : key;
+      if (key.includes('\u0000')) return at;
+      const found = findNulCharacter(child, at);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000. Stripping it would store something Zoho never
+ * sent, so such a record is refused for good, naming the field.
+ */
+export function assertStorableText(entity: string, recordId: string, value: unknown): void {
+  const at = findNulCharacter(value);
+  if (at !== null) {
+    throw new RecordRejectedError(entity, recordId, `${at} contains a NUL character (U+0000), which PostgreSQL text cannot store`);
+  }
+}
