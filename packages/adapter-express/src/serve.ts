@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TdsCore } from '@tsh/tds-core';
 import { createTdsApp } from './create-tds-app';
@@ -10,7 +10,8 @@ export interface TdsServer {
   url: string;
   /**
    * Graceful stop: no new connections, in-flight requests finish (so every 2xx already sent was
-   * stored), idle keep-alive connections close, then the core stops (workers, healer, pool).
+   * stored), keep-alive connections close as they fall idle, then the core stops (workers,
+   * healer, pool) unless `closeCore: false`.
    */
   close(options?: { closeCore?: boolean }): Promise<void>;
 }
@@ -21,18 +22,27 @@ export async function serveTds(core: TdsCore, options: TdsExpressOptions & { por
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });
+  const active = new Set<ServerResponse>();
+  let closing: Promise<void> | undefined;
+  server.on('request', (_req, res: ServerResponse) => {
+    active.add(res);
+    res.on('close', () => active.delete(res));
+    // Keep-alive connections whose last request just finished must not hold the close open.
+    res.on('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  let closing: Promise<void> | undefined;
   return {
     server,
     url: `http://${host}:${address.port}`,
     close({ closeCore = true } = {}) {
       closing ??= (async () => {
-        await new Promise<void>((resolve, reject) => {
-          server.close((error) => (error ? reject(error) : resolve()));
-          server.closeIdleConnections();
-        });
+        const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+        for (const res of active) if (!res.headersSent) res.setHeader('Connection', 'close');
+        server.closeIdleConnections();
+        await closed;
         if (closeCore) await core.close();
       })();
       return closing;

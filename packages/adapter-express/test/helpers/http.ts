@@ -1,3 +1,6 @@
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 /** What a test needs of an HTTP answer. */
 export interface HttpAnswer {
   status: number;
@@ -17,4 +20,19 @@ export async function httpSend(url: string, init: { method: string; headers?: Re
     body = undefined;
   }
   return { status: res.status, headers: res.headers, text, body };
+}
+
+/** Serves an app (or router host) on 127.0.0.1 on a free port. */
+export async function listenLocal(app: RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
 }
