@@ -7,6 +7,7 @@ import {
   claimStatement,
   clearStuckLocks,
   complete,
+  completeAndClaim,
   createQueue,
   enqueue,
   enqueueMany,
@@ -226,6 +227,19 @@ describe('claim, renew, complete', () => {
     expect(await complete(t.db, ids, 'w1')).toEqual([]);
     const rows = await rowsOf();
     expect(rows.every((r) => r.status === 'completed' && r.completed_at !== null)).toBe(true);
+  });
+
+  it('completes the last batch and claims the next one in one statement', async () => {
+    await enqueueMany(t.db, Array.from({ length: 5 }, (_, i) => ({ entity_type: 'products', zoho_id: `k${i}` })));
+    const first = await claim(t.db, { workerId: 'w', batchSize: 2, leaseSeconds: 30 });
+    const stolen = await claim(t.db, { workerId: 'other', batchSize: 1, leaseSeconds: 30 });
+    const step = await completeAndClaim(t.db, [...first.map((i) => i.id), stolen[0].id], { workerId: 'w', batchSize: 2, leaseSeconds: 30 });
+    expect(step.completed.sort()).toEqual(first.map((i) => i.id).sort());
+    expect(step.items.map((i) => i.zoho_id)).toEqual(['k3', 'k4']);
+    const last = await completeAndClaim(t.db, step.items.map((i) => i.id), { workerId: 'w', batchSize: 2, leaseSeconds: 30 });
+    expect(last).toEqual({ completed: step.items.map((i) => i.id), items: [] });
+    const statuses = Object.fromEntries((await rowsOf()).map((r) => [r.zoho_id, r.status]));
+    expect(statuses).toEqual({ k0: 'completed', k1: 'completed', k2: 'processing', k3: 'completed', k4: 'completed' });
   });
 
   it("reclaims an item whose holder's lease ran out, counts the lost attempt, and ignores the old holder", async () => {

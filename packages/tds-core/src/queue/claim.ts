@@ -9,27 +9,22 @@ export interface ClaimOptions {
 }
 
 /**
- * Takes up to batchSize items in one statement: first items whose holder's lease ran out (a
- * crashed or hung worker; the lost attempt counts as a retry), then due pending items by
- * priority and age. A pending item is skipped while another item of the same record is being
- * processed, so one record never has two holders. Items whose lease ran out on their last
- * allowed attempt are left to reapExpiredLeases, which dead-letters them.
+ * The claiming CTEs (expired, ready, picked, claimed), shared by claim and completeAndClaim.
+ * Takes up to batchSize items: first items whose holder's lease ran out (a crashed or hung
+ * worker; the lost attempt counts as a retry), then due pending items by priority and age. A
+ * pending item is skipped while another item of the same record is being processed, so one
+ * record never has two holders. Items whose lease ran out on their last allowed attempt are left
+ * to reapExpiredLeases, which dead-letters them.
  */
-export async function claim(db: QueueDb, options: ClaimOptions): Promise<QueueItem[]> {
-  const { rows } = await claimStatement(options).execute(db);
-  return rows;
-}
-
-/** The claim statement itself (exported so its plan can be inspected). */
-export function claimStatement(options: ClaimOptions): RawBuilder<QueueItem> {
+export function claimCtes(options: ClaimOptions): RawBuilder<unknown> {
   const workerId = requireText(options.workerId, 'workerId', 200);
   const batchSize = requirePositive(options.batchSize, 'batchSize', { integer: true, max: 10_000 });
   const leaseSeconds = requirePositive(options.leaseSeconds, 'leaseSeconds', { max: 86_400 });
-  return sql<QueueItem>`
-WITH expired AS (
+  return sql`
+expired AS (
   SELECT id
   FROM tds_sync_queue
-  WHERE status = 'processing' AND locked_until < now() AND retry_count + 1 < max_retries
+  WHERE status = 'processing' AND locked_until < now() AND retry_count + 1 < max_retries AND locked_by <> ${workerId}
   ORDER BY locked_until
   LIMIT ${batchSize}
   FOR UPDATE SKIP LOCKED
@@ -64,6 +59,16 @@ claimed AS (
   FROM picked
   WHERE q.id = picked.id
   RETURNING q.*
-)
-SELECT * FROM claimed ORDER BY priority DESC, run_after, id`;
+)`;
+}
+
+/** The claim statement itself (exported so its plan can be inspected). */
+export function claimStatement(options: ClaimOptions): RawBuilder<QueueItem> {
+  return sql<QueueItem>`WITH ${claimCtes(options)} SELECT * FROM claimed ORDER BY priority DESC, run_after, id`;
+}
+
+/** Claims up to batchSize items in one statement (see claimCtes), in claiming order. */
+export async function claim(db: QueueDb, options: ClaimOptions): Promise<QueueItem[]> {
+  const { rows } = await claimStatement(options).execute(db);
+  return rows;
 }

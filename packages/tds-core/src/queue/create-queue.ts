@@ -3,6 +3,7 @@ import type { Database } from '../db/schema';
 import { claim, type ClaimOptions } from './claim';
 import { clearStuckLocks } from './clear-stuck-locks';
 import { complete } from './complete';
+import { completeAndClaim } from './complete-and-claim';
 import { enqueue, enqueueMany } from './enqueue';
 import { fail, failMany } from './fail';
 import { listDeadLetters, type ListDeadLettersOptions } from './list-dead-letters';
@@ -29,6 +30,7 @@ export function createQueue(db: Kysely<Database>, options: QueueOptions = {}) {
     claim: (claimOptions: ClaimOptions) => claim(db, claimOptions),
     renewLeases: (workerId: string, ids: readonly (string | number)[], leaseSeconds: number) => renewLeases(db, workerId, ids, leaseSeconds),
     complete: (ids: readonly (string | number)[], workerId: string) => complete(db, ids, workerId),
+    completeAndClaim: (ids: readonly (string | number)[], claimOptions: ClaimOptions) => completeAndClaim(db, ids, claimOptions),
     fail: (id: string | number, workerId: string, error: unknown, failOptions: { retryable: boolean }) =>
       fail(db, id, workerId, error, { ...failOptions, backoff }),
     failMany: (workerId: string, failures: readonly FailureInput[]) => failMany(db, workerId, failures, { backoff }),

@@ -2,6 +2,7 @@ export * from './backoff';
 export * from './claim';
 export * from './clear-stuck-locks';
 export * from './complete';
+export * from './complete-and-claim';
 export * from './create-queue';
 export * from './enqueue';
 export * from './error-text';

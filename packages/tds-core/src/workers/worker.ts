@@ -3,6 +3,7 @@ import type { LoggerLike } from '../db/logger-like';
 import type { Database } from '../db/schema';
 import { claim } from '../queue/claim';
 import { complete } from '../queue/complete';
+import { completeAndClaim } from '../queue/complete-and-claim';
 import { errorText } from '../queue/error-text';
 import { failMany } from '../queue/fail';
 import { release } from '../queue/release';
@@ -56,23 +57,18 @@ export function createWorker(workerId: string, settings: WorkerSettings) {
   let lastError: string | null = null;
   const startedAt = new Date();
 
-  async function processBatch(items: QueueItem[]): Promise<void> {
+  /** Runs one batch; returns the ids to complete (failures are recorded here, completions with the next claim). */
+  async function processBatch(items: QueueItem[]): Promise<string[]> {
     state = 'processing';
     inFlight = items.map((i) => i.id);
     controller = new AbortController();
     try {
       const outcomes = await runHandlers(items, settings.handlers, { workerId, controller, timeoutMs: settings.handlerTimeoutMs });
-      if (abandoned) return;
-      const completedIds = outcomes.filter((o) => o.status === 'completed').map((o) => o.id);
-      const failures = outcomes.flatMap((o) => (o.status === 'failed' ? [{ id: o.id, error: o.error, retryable: o.retryable }] : []));
-      if (completedIds.length > 0) {
-        const done = await persist('completing items', logger, () => complete(db, completedIds, workerId));
-        processed += done?.length ?? 0;
-        if (done && done.length > 0) lastCompletedAt = new Date();
-        if (done && done.length < completedIds.length) {
-          logger.warn({ workerId, lost: completedIds.length - done.length }, 'items completed after their lease was lost; their new holder redoes them');
-        }
+      if (abandoned) {
+        inFlight = [];
+        return [];
       }
+      const failures = outcomes.flatMap((o) => (o.status === 'failed' ? [{ id: o.id, error: o.error, retryable: o.retryable }] : []));
       if (failures.length > 0) {
         failed += failures.length;
         lastError = failures[0].error;
@@ -80,20 +76,40 @@ export function createWorker(workerId: string, settings: WorkerSettings) {
         const dead = results?.filter((r) => r.outcome === 'dead_letter').length ?? 0;
         logger.warn({ workerId, failed: failures.length, deadLettered: dead, error: lastError }, 'items failed');
       }
+      const completed = outcomes.filter((o) => o.status === 'completed').map((o) => o.id);
+      inFlight = completed; // still ours until the next step records them
+      return completed;
     } finally {
-      inFlight = [];
       controller = undefined;
       state = settings.isStopping() ? 'stopping' : 'idle';
     }
   }
 
+  function recordCompleted(requested: string[], done: string[]): void {
+    processed += done.length;
+    if (done.length > 0) lastCompletedAt = new Date();
+    if (done.length < requested.length) {
+      logger.warn({ workerId, lost: requested.length - done.length }, 'items finished after their lease was lost; their new holder redoes them');
+    }
+  }
+
   async function run(): Promise<void> {
     let claimErrors = 0;
+    // Completions of the last batch travel with the next claim: one statement, one commit per step.
+    let toComplete: string[] = [];
     while (!settings.isStopping()) {
       const generation = wakeup.generation;
       let items: QueueItem[];
       try {
-        items = await claim(db, { workerId, batchSize: settings.batchSize, leaseSeconds: settings.leaseSeconds });
+        const claimOptions = { workerId, batchSize: settings.batchSize, leaseSeconds: settings.leaseSeconds };
+        if (toComplete.length > 0) {
+          const step = await completeAndClaim(db, toComplete, claimOptions);
+          recordCompleted(toComplete, step.completed);
+          toComplete = [];
+          items = step.items;
+        } else {
+          items = await claim(db, claimOptions);
+        }
         claimErrors = 0;
       } catch (error) {
         claimErrors++;
@@ -101,6 +117,9 @@ export function createWorker(workerId: string, settings: WorkerSettings) {
         logger.warn({ workerId, err: lastError, consecutive: claimErrors }, 'claim failed; retrying');
         await wakeup.wait(Math.min(settings.pollIntervalMs * claimErrors, 5000));
         continue;
+      } finally {
+        // After a failed step the completions are retried with the next one, so their leases stay renewed.
+        inFlight = toComplete;
       }
       if (items.length === 0) {
         // A NOTIFY that arrived while claiming means there may be work already: claim again at once.
@@ -112,8 +131,13 @@ export function createWorker(workerId: string, settings: WorkerSettings) {
         await persist('releasing items', logger, () => release(db, workerId, items.map((i) => i.id)));
         break;
       }
-      await processBatch(items);
+      toComplete = await processBatch(items);
     }
+    if (toComplete.length > 0 && !abandoned) {
+      const done = await persist('completing items', logger, () => complete(db, toComplete, workerId));
+      recordCompleted(toComplete, done ?? []);
+    }
+    inFlight = [];
     state = 'stopped';
   }
 
