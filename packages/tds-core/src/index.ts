@@ -11,3 +11,4 @@ export * from './core/types';
 export * from './webhooks';
 export * from './scheduler';
 export * from './apply';
+export * from './handlers';

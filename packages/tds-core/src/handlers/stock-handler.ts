@@ -1,0 +1,95 @@
+import type { ZohoClient, ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client';
+import type { ApplyContext } from '../apply/apply-context';
+import { isRetryableError } from '../apply/error-retryable';
+import { deleteProduct } from '../apply/product';
+import { applyStockLevels } from '../apply/stock-levels';
+import { silentLogger } from '../db/logger-like';
+import type { QueueItem } from '../queue/types';
+import { parseWebhookRecord } from '../transform/entities';
+import { stockAffectedItemIds } from '../transform/stock-events';
+import type { BatchHandler, ItemOutcome } from '../workers/types';
+import { fetchItemsByIds } from './fetch-items';
+import { fetchOne } from './fetch-result';
+import { completed, failed } from './item-outcome';
+import { carriedRecord } from './queue-item-record';
+import type { SyncHandlerDeps } from './types';
+
+type Affected = { itemIds: string[] } | { error: unknown };
+
+// Adjustment and transfer ids first: their lines name items, their top level never does.
+const STOCK_KEYS = ['inventory_adjustment', 'transfer_order', 'item'] as const;
+
+async function movementItems(zoho: ZohoClient, kind: 'inventory_adjustment' | 'transfer_order', movement: ZohoInventoryAdjustment | ZohoTransferOrder): Promise<Affected> {
+  const listed = stockAffectedItemIds(movement);
+  if (listed !== null) return { itemIds: listed };
+  const id = kind === 'inventory_adjustment' ? (movement as ZohoInventoryAdjustment).inventory_adjustment_id : (movement as ZohoTransferOrder).transfer_order_id;
+  const detail = await fetchOne<ZohoInventoryAdjustment | ZohoTransferOrder>(() =>
+    kind === 'inventory_adjustment' ? zoho.inventory.inventoryAdjustments.get(id) : zoho.inventory.transferOrders.get(id),
+  );
+  if (detail.status === 'found') return { itemIds: stockAffectedItemIds(detail.record) ?? [] };
+  // A movement deleted before we could read it: which items it touched is unknown; reconciliation
+  // (the stock sync) brings their stock back in line.
+  if (detail.status === 'missing') return { itemIds: [] };
+  return { error: detail.error };
+}
+
+/** Which items' stock a stock queue item is about: the item itself, or the lines of a movement. */
+async function affectedItems(zoho: ZohoClient, item: QueueItem): Promise<Affected> {
+  const carried = carriedRecord(item.payload, STOCK_KEYS);
+  if (carried === null) return { itemIds: [item.zoho_id] };
+  try {
+    if (carried.key === 'item') return { itemIds: [parseWebhookRecord('item', carried.raw).item_id] };
+    if (carried.key === 'inventory_adjustment') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw));
+    if (carried.key === 'transfer_order') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw));
+    return { error: new Error(`the stock route does not take a ${carried.key} record`) };
+  } catch (error) {
+    // A malformed movement still names its items in its lines only if it parsed; a delete of an
+    // unreadable record has nothing to refresh.
+    return item.operation === 'delete' ? { itemIds: [] } : { error };
+  }
+}
+
+/**
+ * The stock handler: an item's stock event, an inventory adjustment or a transfer order refreshes
+ * the stock of every item it touched. The items are fetched fresh through `itemdetails` (100 per
+ * request) and their stock_levels rows and products.available_stock rewritten; an item Zoho no
+ * longer has is soft-deleted. A queue item completes when all its items were refreshed.
+ */
+export function createStockHandler(deps: SyncHandlerDeps & { applyContext: ApplyContext }): BatchHandler {
+  const logger = deps.logger ?? silentLogger;
+  const { db, zoho, applyContext: ctx } = deps;
+
+  return async (items, { signal }) => {
+    const affected = await Promise.all(items.map((item) => affectedItems(zoho, item)));
+    const itemIds = [...new Set(affected.flatMap((a) => ('itemIds' in a ? a.itemIds : [])))];
+    const fetched = itemIds.length > 0 ? await fetchItemsByIds(zoho, itemIds) : new Map();
+
+    const errors = new Map<string, unknown>();
+    for (const id of itemIds) {
+      if (signal.aborted) {
+        errors.set(id, Object.assign(new Error('handler stopped before this item was refreshed'), { retryable: true }));
+        continue;
+      }
+      const result = fetched.get(id);
+      try {
+        if (result?.status === 'found') await applyStockLevels(db, result.record, ctx);
+        else if (result?.status === 'missing') await deleteProduct(db, id, ctx);
+        else throw result?.error ?? new Error(`no fetch result for item ${id}`);
+      } catch (error) {
+        errors.set(id, error);
+      }
+    }
+
+    const outcomes: ItemOutcome[] = items.map((item, index) => {
+      const target = affected[index];
+      if ('error' in target) return failed(item.id, target.error);
+      const problems = target.itemIds.filter((id) => errors.has(id));
+      if (problems.length === 0) return completed(item.id);
+      const first = errors.get(problems[0]);
+      const retryable = problems.some((id) => isRetryableError(errors.get(id)));
+      return failed(item.id, problems.length > 1 ? new Error(`${problems.length} items failed; item ${problems[0]}: ${String((first as Error)?.message ?? first)}`) : first, retryable);
+    });
+    logger.debug({ entity: 'stock', items: items.length, refreshed: itemIds.length - errors.size, failed: errors.size }, 'stock batch refreshed');
+    return outcomes;
+  };
+}
