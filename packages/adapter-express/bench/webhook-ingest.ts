@@ -1,0 +1,207 @@
+// Benchmark (not a test): signed Zoho webhooks stored per second and latency over real HTTP,
+// against the real TDS app and PostgreSQL, beside a bare Express JSON endpoint in the same run.
+//   pnpm --filter @tsh/tds-express bench:webhooks   (DATABASE_URL, or an embedded PostgreSQL)
+// Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50), BENCH_RATE (200 req/s for the latency run).
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { signZohoWebhook } from '@tsh/zoho-client';
+import { createTestDatabase } from '../test/helpers/test-db';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const SECRET = 'benchWebhookSecret2025';
+
+interface Target {
+  port: number;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+interface RunResult {
+  name: string;
+  connections: string;
+  requests: number;
+  ok: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+}
+
+/** A ~1 KB item webhook as Zoho sends it; each call a different record, so each one is stored. */
+function itemWebhook(port: number, n: number): Target {
+  const body = Buffer.from(
+    JSON.stringify({
+      item: {
+        item_id: `${4815000000000000 + n}`,
+        name: `Router AX3000 #${n}`,
+        sku: `RT-${n}`,
+        status: 'active',
+        rate: '1250000.25',
+        purchase_rate: '990000.00',
+        stock_on_hand: '12.5',
+        description: 'Dual-band Wi-Fi 6 router, 4 LAN ports, 1 WAN port, WPA3, MU-MIMO',
+        custom_fields: [{ customfield_id: '1', label: 'Arabic name', api_name: 'cf_name_ar', value: 'راوتر AX3000' }],
+        locations: [
+          { location_id: '1', location_name: 'Baghdad', location_stock_on_hand: '10', location_available_stock: '9', location_actual_available_stock: '9' },
+          { location_id: '2', location_name: 'Basra', location_stock_on_hand: '2.5', location_available_stock: '2.5', location_actual_available_stock: '2.5' },
+        ],
+        last_modified_time: '2025-06-03T14:22:47+0300',
+      },
+    }),
+  );
+  const signature = signZohoWebhook({ secret: SECRET, rawBody: body, contentType: 'application/json' });
+  return { port, path: '/api/zoho/webhooks/products', headers: { 'content-type': 'application/json', 'x-zoho-webhook-signature': signature }, body };
+}
+
+function send(agent: Agent, target: Target): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port: target.port, path: target.path, method: 'POST', agent, headers: { ...target.headers, 'content-length': String(target.body.length) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(target.body);
+  });
+}
+
+/** Closed loop: `connections` clients, each sending its next request when the previous one is answered. */
+async function closedLoop(name: string, connections: number, seconds: number, next: (n: number) => Target): Promise<RunResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let counter = 0;
+  let ok = 0;
+  let errors = 0;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  const client = async () => {
+    while (performance.now() < end) {
+      const target = next(counter++);
+      const t0 = performance.now();
+      const status = await send(agent, target);
+      latencies.push(performance.now() - t0);
+      if (status >= 200 && status < 300) ok++;
+      else errors++;
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, client));
+  agent.destroy();
+  return { name, connections: String(connections), requests: latencies.length, ok, errors, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+/** Open loop: one request every 1/rate s whatever the answers do; latency is counted from the scheduled start. */
+async function openLoop(name: string, rate: number, seconds: number, next: (n: number) => Target): Promise<RunResult> {
+  const agent = new Agent({ keepAlive: true });
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  const total = Math.round(rate * seconds);
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let n = 0; n < total; n++) {
+    const scheduled = started + (n * 1000) / rate;
+    const wait = scheduled - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const target = next(n);
+    pending.push(
+      send(agent, target).then((status) => {
+        latencies.push(performance.now() - scheduled);
+        if (status >= 200 && status < 300) ok++;
+        else errors++;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  return { name, connections: `${rate}/s`, requests: latencies.length, ok, errors, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function table(results: RunResult[]): string {
+  const rows = results.map((r) => {
+    const sorted = [...r.latencies].sort((a, b) => a - b);
+    return [r.name, r.connections, String(r.requests), (r.ok / r.seconds).toFixed(0), percentile(sorted, 50).toFixed(2), percentile(sorted, 99).toFixed(2), String(r.errors)];
+  });
+  const head = ['scenario', 'load', 'requests', '2xx/s', 'p50 ms', 'p99 ms', 'non-2xx'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+async function startServer(databaseUrl: string): Promise<{ tdsPort: number; barePort: number; stop(): Promise<void> }> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, 'webhook-server.ts')], {
+    cwd: join(here, '..'),
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_WEBHOOK_SECRET: SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`benchmark server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('READY ')) resolve(line);
+    });
+  });
+  const [, tdsPort, barePort] = ready.split(' ').map(Number);
+  return {
+    tdsPort,
+    barePort,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
+const database = await createTestDatabase();
+const server = await startServer(database.url);
+try {
+  const bare = (n: number): Target => ({ ...itemWebhook(server.barePort, n), path: '/bare' });
+  const webhook = (offset: number) => (n: number) => itemWebhook(server.tdsPort, offset + n);
+
+  // Warm-up (JIT, pool connections), then the measured runs on fresh record ids.
+  await closedLoop('warm-up', CONNECTIONS, 2, bare);
+  await closedLoop('warm-up', CONNECTIONS, 2, webhook(10_000_000));
+  const stored0 = await storedCount();
+
+  const bareRun = await closedLoop('bare Express JSON endpoint', CONNECTIONS, SECONDS, bare);
+  const tdsRun = await closedLoop('TDS signed webhook, stored', CONNECTIONS, SECONDS, webhook(20_000_000));
+  const stored1 = await storedCount();
+  const rateRun = await openLoop(`TDS signed webhook at ${RATE} req/s`, RATE, SECONDS, webhook(30_000_000));
+
+  console.log(`\nWebhook ingestion over HTTP on 127.0.0.1 (${SECONDS} s per run, Node ${process.version}, ${await pgVersion()})`);
+  console.log(`machine: ${cpus().length} cores, load average before the runs ${loadBefore}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(table([bareRun, tdsRun, rateRun]));
+  const storedPerSecond = (stored1 - stored0) / tdsRun.seconds;
+  console.log(`\nstored in PostgreSQL during the 50-connection run: ${stored1 - stored0} inbox rows (${storedPerSecond.toFixed(0)}/s), acknowledged: ${tdsRun.ok}`);
+  console.log(`TDS / bare Express throughput: ${((tdsRun.ok / tdsRun.seconds) / (bareRun.ok / bareRun.seconds)).toFixed(3)}`);
+  const p99 = percentile([...rateRun.latencies].sort((a, b) => a - b), 99);
+  console.log(`targets: >= 2000 stored/s: ${storedPerSecond >= 2000 ? 'met' : 'NOT met'}; p99 < 50 ms at ${RATE} req/s: ${p99 < 50 ? 'met' : 'NOT met'}`);
+} finally {
+  await server.stop();
+  await database.close();
+}
+
+async function storedCount(): Promise<number> {
+  const { rows } = await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM tds_webhook_events');
+  return rows[0].n;
+}
+
+async function pgVersion(): Promise<string> {
+  const { rows } = await database.pool.query<{ v: string }>(`SELECT 'PostgreSQL ' || current_setting('server_version') AS v`);
+  return rows[0].v;
+}
