@@ -12,3 +12,5 @@ export * from './webhooks';
 export * from './scheduler';
 export * from './apply';
 export * from './handlers';
+export * from './healer';
+export * from './health';

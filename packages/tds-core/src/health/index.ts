@@ -1,0 +1,16 @@
+export * from './alerts/evaluate-alerts';
+export { listAlerts, alertDetails } from './alerts/list-alerts';
+export { notifySinks } from './alerts/notify-sinks';
+export type { AlertEvent, AlertNotice, AlertSink, StoredAlert } from './alerts/types';
+export { evaluateConditions, healthAlertCodes, healthAlertCodePrefixes, type HealthSections } from './conditions';
+export { formatDuration } from './format';
+export * from './get-health';
+export * from './health-monitor';
+export * from './health-service';
+export * from './metrics';
+export * from './report';
+export { scrubSecrets } from './sanitize';
+export * from './sinks';
+export * from './thresholds';
+export type * from './types';
+export { deadCredentialReason, deadCredentialReasons, reauthorizeHint, type DeadCredentialReason } from './zoho-credential';

@@ -1,0 +1,88 @@
+import { countOf, formatCount, formatDuration, formatPercent, formatRate } from '../format';
+import { markFor, reportTime, RULE, SEVERITY_MARK, STATUS_MARK } from './markers';
+import type { HealthReport } from './types';
+
+/**
+ * The seed's status report: sections with emoji markers, filled from real data. Times are shown
+ * as ages relative to the reading, so the same data always renders the same text.
+ */
+export function renderStatusReport(report: HealthReport): string {
+  const h = report.health;
+  const f = report.findings;
+  const q = h.queue_status;
+  const z = h.zoho_api;
+  const lines: string[] = [];
+  const add = (...more: string[]) => lines.push(...more);
+
+  add(`🔍 TDS Sync Health Check - ${reportTime(h.checked_at)}`, RULE, `Organization: ${h.organization_id}`, `Overall status: ${STATUS_MARK[h.status]} ${h.status.toUpperCase()}`, '');
+
+  add('📊 Queue Status:');
+  add(`  ${markFor(f, 'queue_backlog')} Pending: ${countOf(q.pending, 'item')} (due now ${formatCount(q.ready)})`);
+  add(`  ⏳ Processing: ${countOf(q.processing, 'item')}${q.expired_leases > 0 ? ` (${formatCount(q.expired_leases)} with an expired lease)` : ''}`);
+  add(`  ✅ Completed: ${countOf(q.completed_last_24h, 'item')} (last 24h)`);
+  add(`  ${markFor(f, 'failing_items', 'exhausted_failed_items')} Failed: ${countOf(q.failed, 'item')}, retrying: ${formatCount(q.retrying)}`);
+  add('');
+
+  const dlq = h.dead_letter_queue;
+  add('📥 Dead Letter Queue:');
+  add(`  ${markFor(f, 'dead_letters')} Unresolved: ${formatCount(dlq.unresolved)} (total ${formatCount(dlq.total_items)}, added last 24h ${formatCount(dlq.added_last_24h)})`);
+  add('');
+
+  add('⏰ Last Sync:');
+  for (const [entity, age] of Object.entries(h.last_sync_age_seconds)) {
+    add(`  ${markFor(f, `entity_stale:${entity}`, `sync_run_failed:${entity}`)} ${entity}: ${age === null ? 'never' : `${formatDuration(age)} ago`}`);
+  }
+  add('');
+
+  const w = h.workers;
+  add('👷 Workers:');
+  add(`  ${markFor(f, 'workers_down', 'workers_stalled')} Status: ${w.status} (${w.alive} alive, ${w.crashed} crashed, ${w.known} known)`);
+  add(`  ${markFor(f, 'processing_slow')} Processing rate: ${formatRate(w.processing_rate)}`);
+  add('');
+
+  add('🔐 Zoho API:');
+  const expires = z.token_expires_in === null ? 'no token stored' : z.token_expires_in > 0 ? `expires in ${formatDuration(z.token_expires_in)}` : 'expired';
+  // An expired token alone is normal when idle (it is refreshed on the next call): only a finding makes it red.
+  const problem = markFor(f, 'zoho_credential_invalid', 'zoho_unreachable');
+  const tokenMark = z.token_valid ? '✅' : problem === '✅' ? 'ℹ️ ' : problem;
+  add(`  ${tokenMark} Token: ${z.token_valid ? 'valid' : 'not valid'}, ${expires} (refreshed ${formatCount(z.token_refresh_count)} times)`);
+  add(`  ${markFor(f, 'zoho_credential_invalid')} Credential: ${z.credential_error ? `refused by Zoho (${z.credential_error.reason})` : 'accepted'}`);
+  add(`  ${markFor(f, 'zoho_rate_limited')} Rate limit: ${formatCount(z.rate_limit_remaining)} of ${formatCount(z.rate_limit_per_minute)} requests left this window (${z.in_flight} in flight)${z.paused_until ? `, paused until ${z.paused_until}` : ''}`);
+  add(`  ${markFor(f, 'zoho_daily_quota')} Daily quota: ${z.daily_quota ? `${formatCount(z.daily_quota.remaining)} of ${formatCount(z.daily_quota.limit)} left` : 'not reported yet'}`);
+  add('');
+
+  const d = h.sync_delay;
+  add('⏱️  Sync Delay:');
+  add(`  ${markFor(f, 'sync_delay')} Oldest pending: ${formatDuration(d.oldest_pending_seconds)}`);
+  add(`  Receipt to applied (last 24h): p50 ${formatDuration(d.p50_seconds, 'n/a')}, p95 ${formatDuration(d.p95_seconds, 'n/a')}, average ${formatDuration(d.average_seconds, 'n/a')} over ${countOf(d.samples, 'item')}`);
+  add('');
+
+  const s = h.success_metrics;
+  add('📈 Success Metrics (last 24h):');
+  add(`  Reliability: ${formatPercent(s.reliability_percent)}`);
+  add(`  Backlog: ${countOf(s.backlog, 'item')}`);
+  add(`  Average delay: ${formatDuration(s.average_delay_seconds, 'n/a')}`);
+  add(`  Failed: ${formatPercent(s.failed_percent)}`);
+  add(`  Auto-heal success: ${formatPercent(s.heal_success_percent)}`);
+  add('');
+
+  const issues = f.filter((x) => x.severity !== 'info');
+  add('⚠️  Issues Detected:');
+  if (issues.length === 0) add('  ✅ None');
+  issues.forEach((x, i) => add(`  ${i + 1}. ${SEVERITY_MARK[x.severity]} ${x.severity.toUpperCase()} [${x.code}] ${x.problem}`));
+  add('');
+
+  add('🔧 Auto-Heal Actions (last 24h):');
+  if (report.heal.recent_actions.length === 0) add('  None needed');
+  for (const a of report.heal.recent_actions) {
+    add(`  ${a.outcome === 'success' ? '✅' : a.outcome === 'failure' ? '❌' : 'ℹ️ '} ${a.action}: ${a.summary} (${formatDuration(a.age_seconds)} ago)`);
+  }
+  add('');
+
+  add('📈 Recommendations:');
+  const advice = [...new Set(issues.map((x) => x.remediation))];
+  if (advice.length === 0) add('  - Nothing to do; keep monitoring.');
+  for (const text of advice) add(`  - ${text}`);
+  add(RULE);
+  return lines.join('\n');
+}

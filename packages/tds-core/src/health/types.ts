@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import type { AlertLevel, Database } from '../db/schema';
+import type { HealthThresholds } from './thresholds';
+
+export type HealthStatus = 'healthy' | 'warning' | 'critical' | 'emergency';
+export type FindingSeverity = AlertLevel;
+
+/** What the system needs to read its own health. */
+export interface HealthDeps {
+  db: Kysely<Database>;
+  organizationId: string;
+  /** The worker pools' heartbeat period (default 5000 ms); a worker is alive when it beat within 3 periods. */
+  heartbeatIntervalMs?: number;
+  /** The shared Zoho budget (TDS_RATE_LIMIT_PER_MINUTE, default 100 per 60 s window). */
+  rateLimit?: { requestsPerMinute?: number; windowMs?: number };
+  /** Overrides of the alert thresholds; anything left out keeps its default. */
+  thresholds?: HealthThresholdOverrides;
+  /** Entities whose last sync is reported (default: products, customers, invoices, bills, stock, pricelists). */
+  entities?: readonly string[];
+  /** Secret values (client secret, refresh token, webhook secret, admin token) scrubbed from every text shown. */
+  secrets?: ReadonlyArray<string | null | undefined>;
+}
+
+export type HealthThresholdOverrides = { [K in keyof HealthThresholds]?: Partial<HealthThresholds[K]> };
+
+/**
+ * One problem, in the seed's error-report layout: how bad, which part, what is wrong, what shows
+ * it, what to do. Health conditions (alerts) and diagnostics share this shape.
+ */
+export interface HealthFinding {
+  /** Stable identifier of the condition; one open alert per code. */
+  code: string;
+  severity: FindingSeverity;
+  component: 'queue' | 'dead-letter-queue' | 'workers' | 'sync' | 'zoho-auth' | 'zoho-rate-limit' | 'database' | 'healer';
+  problem: string;
+  evidence: string[];
+  remediation: string;
+}
+
+export interface QueueStatusSection {
+  pending: number;
+  processing: number;
+  completed_last_24h: number;
+  /** Items in status 'failed' (the seed's column). */
+  failed: number;
+  /** Pending again after a failed attempt, waiting for their retry. */
+  retrying: number;
+  /** Pending and due now. */
+  ready: number;
+  /** Processing items whose holder's lease ran out. */
+  expired_leases: number;
+}
+
+export interface DeadLetterSection {
+  total_items: number;
+  unresolved: number;
+  added_last_24h: number;
+}
+
+export interface WorkersSection {
+  status: 'running' | 'stopped' | 'crashed' | 'not_started';
+  /** Workers (any process) whose heartbeat is younger than 3 heartbeat periods. */
+  alive: number;
+  /** Workers that neither stopped cleanly nor sent a heartbeat in time. */
+  crashed: number;
+  known: number;
+  /** Items completed per minute over the last 5 minutes. */
+  processing_rate: number;
+  last_heartbeat_at: string | null;
+}
+
+export interface ZohoApiSection {
+  token_valid: boolean;
+  token_expires_in: number | null;
+  token_last_refresh: string | null;
+  token_refresh_count: number;
+  /** False when Zoho refused the refresh token (invalid_code and friends): only a person can fix it. */
+  credential_valid: boolean;
+  credential_error: { reason: string; at: string | null } | null;
+  /** The last refresh error, scrubbed of secrets. */
+  last_error: string | null;
+  last_error_at: string | null;
+  rate_limit_per_minute: number;
+  requests_in_window: number;
+  rate_limit_remaining: number;
+  in_flight: number;
+  daily_quota: { limit: number; remaining: number; reset_at: string } | null;
+  daily_quota_remaining: number | null;
+  paused_until: string | null;
+  rate_limited_count: number;
+  last_429_at: string | null;
+}
+
+export interface SyncDelaySection {
+  /** Age of the oldest pending item: how far behind Zoho the copy may be right now. */
+  oldest_pending_seconds: number;
+  /** Receipt (enqueue) to applied, over items completed in the last 24 h. */
+  p50_seconds: number | null;
+  p95_seconds: number | null;
+  average_seconds: number | null;
+  samples: number;
+}
+
+export interface SuccessMetricsSection {
+  /** Completed ÷ (completed + dead-lettered) over the last 24 h, in %. */
+  reliability_percent: number | null;
+  backlog: number;
+  average_delay_seconds: number | null;
+  /** Dead-lettered ÷ (completed + dead-lettered) over the last 24 h, in %. */
+  failed_percent: number | null;
+  /** Successful heal actions ÷ (successful + failed) over the last 24 h, in %. */
+  heal_success_percent: number | null;
+}
+
+export interface HealthAlert {
+  code: string;
+  severity: FindingSeverity;
+  component: HealthFinding['component'];
+  message: string;
+  remediation: string;
+}
+
+/**
+ * The seed's health structure plus status, sync delay, success metrics and the conditions found.
+ * A type alias (not an interface) so it fits the core's open `HealthSnapshot`.
+ */
+export type SystemHealth = {
+  status: HealthStatus;
+  checked_at: string;
+  organization_id: string;
+  queue_status: QueueStatusSection;
+  dead_letter_queue: DeadLetterSection;
+  last_sync_timestamps: Record<string, string | null>;
+  /** Seconds since each entity last synced (null: never). */
+  last_sync_age_seconds: Record<string, number | null>;
+  workers: WorkersSection;
+  zoho_api: ZohoApiSection;
+  sync_delay_seconds: number;
+  sync_delay: SyncDelaySection;
+  success_metrics: SuccessMetricsSection;
+  alerts: HealthAlert[];
+  /** The same conditions with their evidence (error-report layout). */
+  findings: HealthFinding[];
+};
