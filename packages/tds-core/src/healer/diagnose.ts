@@ -1,4 +1,4 @@
-import { severityRank, formatDuration } from '../health/format';
+import { countOf, formatDuration, severityRank } from '../health/format';
 import { getHealth } from '../health/get-health';
 import { scrubbedSnippet } from '../health/sanitize';
 import type { HealthDeps, HealthFinding, SystemHealth } from '../health/types';
@@ -36,7 +36,7 @@ export async function diagnose(options: DiagnoseOptions, health?: SystemHealth):
       code: 'stuck_locks',
       severity: 'warning',
       component: 'queue',
-      problem: `${d.stuck_locks} items have been processing for more than ${stuckLockMinutes} min`,
+      problem: `${countOf(d.stuck_locks, 'item')} ${d.stuck_locks === 1 ? 'has' : 'have'} been processing for more than ${stuckLockMinutes} min`,
       evidence: [`oldest lock ${formatDuration(d.oldest_lock_seconds)} old`],
       remediation: 'The healer returns them to pending on its next run; `tds heal` or `tds queue clear-locks` does it now.',
     });
@@ -46,7 +46,7 @@ export async function diagnose(options: DiagnoseOptions, health?: SystemHealth):
       code: 'exhausted_failed_items',
       severity: 'warning',
       component: 'queue',
-      problem: `${d.exhausted_failed} failed items have no retries left`,
+      problem: `${countOf(d.exhausted_failed, 'failed item')} ${d.exhausted_failed === 1 ? 'has' : 'have'} no retries left`,
       evidence: patternLines(d.failing_errors, secrets),
       remediation: 'The healer moves them to the dead-letter queue (`tds heal`), where they can be inspected and replayed.',
     });
