@@ -3,5 +3,6 @@ export * from './decode-body';
 export * from './extract-record';
 export * from './ingest-webhook';
 export * from './payload-hash';
-export * from './store-webhook';
+export * from './store-webhooks';
+export * from './webhook-batcher';
 export * from './webhook-operation';

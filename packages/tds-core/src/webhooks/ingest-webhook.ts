@@ -4,12 +4,14 @@ import { WebhookRejectedError, type WebhookDelivery, type WebhookIngestResult } 
 import { silentLogger, type LoggerLike } from '../db/logger-like';
 import type { Database } from '../db/schema';
 import { QueueInputError } from '../queue/types';
+import { normalizeEnqueueInputs } from '../queue/validate';
 import { isEntityType } from '../transform/entities';
 import { webhookBodyKind } from './content-type';
 import { decodeWebhookBody } from './decode-body';
 import { extractWebhookRecord } from './extract-record';
 import { webhookPayloadHash } from './payload-hash';
-import { storeWebhook } from './store-webhook';
+import { storeWebhooks, type WebhookToStore } from './store-webhooks';
+import { createWebhookBatcher, type WebhookBatcherOptions } from './webhook-batcher';
 import { webhookOperation } from './webhook-operation';
 
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
@@ -36,7 +38,11 @@ function plainQuery(query: WebhookDelivery['query']): Record<string, string | st
   return out;
 }
 
-async function ingest(deps: WebhookIngestDeps, delivery: WebhookDelivery): Promise<WebhookIngestResult> {
+/**
+ * Every check of a delivery, in the order 404, 405, 413, 415, 401, 400, 422; returns what to
+ * store, or throws WebhookRejectedError. Reads nothing from and writes nothing to the database.
+ */
+export function verifyWebhook(deps: Pick<WebhookIngestDeps, 'secret' | 'maxBodyBytes'>, delivery: WebhookDelivery): WebhookToStore {
   const entity = delivery.entity;
   if (!isEntityType(entity)) throw new WebhookRejectedError(404, 'unknown_entity', `No webhook route for entity ${JSON.stringify(String(entity).slice(0, 64))}`);
   const method = String(delivery.method).toUpperCase();
@@ -65,40 +71,31 @@ async function ingest(deps: WebhookIngestDeps, delivery: WebhookDelivery): Promi
   const { body, jsonText } = decodeWebhookBody(delivery.rawBody, kind);
   const found = extractWebhookRecord(entity, body);
   const operation = webhookOperation({ method, query });
-  const payloadHash = webhookPayloadHash(entity, operation, jsonText);
+  const queueItem = {
+    entity_type: entity,
+    zoho_id: found.zohoId,
+    operation,
+    payload: found.record,
+    zoho_last_modified_time: found.lastModifiedTime,
+    source: 'webhook' as const,
+  };
   try {
-    return await storeWebhook(deps.db, {
-      entity,
-      zohoId: found.zohoId,
-      method,
-      operation,
-      payloadHash,
-      query,
-      queueItem: {
-        entity_type: entity,
-        zoho_id: found.zohoId,
-        operation,
-        payload: found.record,
-        zoho_last_modified_time: found.lastModifiedTime,
-        source: 'webhook',
-      },
-    });
+    // The queue refuses what PostgreSQL cannot hold (a NUL in a text): found out here, before any write.
+    normalizeEnqueueInputs([queueItem]);
   } catch (error) {
-    // The queue refuses what PostgreSQL cannot hold (a NUL in a text); nothing was stored.
-    if (error instanceof QueueInputError) throw new WebhookRejectedError(422, 'invalid_record', error.message);
+    if (error instanceof QueueInputError) throw new WebhookRejectedError(422, 'invalid_record', error.message.replace('events[0].', ''));
     throw error;
   }
+  return { entity, zohoId: found.zohoId, method, operation, payloadHash: webhookPayloadHash(entity, operation, jsonText), query, queueItem };
 }
 
-/**
- * Verifies, decodes and durably stores one Zoho webhook delivery: the inbox row and the queue item
- * in one transaction. Every refusal is a WebhookRejectedError thrown before anything is written;
- * checks run in the order 404, 405, 413, 415, 401, 400, 422.
- */
-export async function ingestWebhook(deps: WebhookIngestDeps, delivery: WebhookDelivery): Promise<WebhookIngestResult> {
-  const logger = deps.logger ?? silentLogger;
+async function logged(
+  logger: LoggerLike,
+  delivery: WebhookDelivery,
+  run: () => Promise<WebhookIngestResult>,
+): Promise<WebhookIngestResult> {
   try {
-    const result = await ingest(deps, delivery);
+    const result = await run();
     logger.debug({ entity: delivery.entity, status: result.status, eventId: result.eventId, queueItemId: result.queueItemId }, 'webhook stored');
     return result;
   } catch (error) {
@@ -109,6 +106,17 @@ export async function ingestWebhook(deps: WebhookIngestDeps, delivery: WebhookDe
   }
 }
 
+/**
+ * Verifies, decodes and durably stores one Zoho webhook delivery: the inbox row and the queue item
+ * in one transaction. Every refusal is a WebhookRejectedError thrown before anything is written.
+ */
+export async function ingestWebhook(deps: WebhookIngestDeps, delivery: WebhookDelivery): Promise<WebhookIngestResult> {
+  return logged(deps.logger ?? silentLogger, delivery, async () => {
+    const [result] = await storeWebhooks(deps.db, [verifyWebhook(deps, delivery)]);
+    return result;
+  });
+}
+
 export class WebhookConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -116,13 +124,23 @@ export class WebhookConfigError extends Error {
   }
 }
 
-/** `ingestWebhook` bound to its dependencies: the `webhooks` member of TdsCore. Fails closed without a secret. */
-export function createWebhookIngestor(deps: WebhookIngestDeps): { ingest(delivery: WebhookDelivery): Promise<WebhookIngestResult> } {
+export interface WebhookIngestor {
+  ingest(delivery: WebhookDelivery): Promise<WebhookIngestResult>;
+}
+
+/**
+ * The `webhooks` member of TdsCore: `ingestWebhook` bound to its dependencies, with deliveries
+ * that arrive together written in shared transactions (see createWebhookBatcher). Fails closed
+ * without a secret.
+ */
+export function createWebhookIngestor(deps: WebhookIngestDeps & { batch?: WebhookBatcherOptions }): WebhookIngestor {
   if (typeof deps.secret !== 'string' || deps.secret.trim() === '') {
     throw new WebhookConfigError('A webhook secret (ZOHO_WEBHOOK_SECRET) is required: unsigned webhooks are never accepted');
   }
   if (deps.maxBodyBytes !== undefined && (!Number.isInteger(deps.maxBodyBytes) || deps.maxBodyBytes < 1)) {
     throw new WebhookConfigError('maxBodyBytes must be a positive whole number');
   }
-  return { ingest: (delivery) => ingestWebhook(deps, delivery) };
+  const batcher = createWebhookBatcher(deps.db, deps.batch);
+  const logger = deps.logger ?? silentLogger;
+  return { ingest: (delivery) => logged(logger, delivery, async () => batcher.store(verifyWebhook(deps, delivery))) };
 }
