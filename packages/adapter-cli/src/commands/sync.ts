@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { EXIT, UsageError } from '../runtime/cli-error';
+import type { CliContext } from '../runtime/context';
+import { ENTITIES, parseEntities } from '../runtime/entities';
+import { formatTable } from '../runtime/format';
+import { globalsOf } from '../runtime/globals';
+import { printResult } from '../runtime/output';
+import { parseIsoDate } from '../runtime/parse';
+import { createProgress } from '../runtime/progress';
+import { withCore } from '../runtime/session';
+import { failedSyncResults } from '../runtime/sync-results';
+
+interface SyncFlags {
+  full?: boolean;
+  since?: Date;
+  json?: boolean;
+}
+
+export function registerSync(program: Command, ctx: CliContext): void {
+  program
+    .command('sync')
+    .description('fetch from Zoho and apply to PostgreSQL now (incremental from the saved cursor unless --full)')
+    .argument('<entities...>', `${ENTITIES.join(', ')}, or all`)
+    .option('--full', 'read every record and reconcile deletions, not only what changed')
+    .option('--since <iso>', 'incremental from this time instead of the saved cursor', parseIsoDate)
+    .option('--json', 'print the results as one JSON document')
+    .addHelpText('after', '\nExamples:\n  tds sync all --full\n  tds sync products stock --since 2025-06-01T00:00:00+03:00\n\nCtrl-C stops cleanly: what was applied stays, the cursor is saved, queue locks are released.')
+    .action(async (names: string[], options: SyncFlags, command: Command) => {
+      const entities = parseEntities(names);
+      if (options.full && options.since) throw new UsageError('--full reads everything: it cannot be combined with --since');
+      await withCore(ctx, { globals: globalsOf(command), needs: { zoho: true } }, async (core, session) => {
+        const progress = createProgress(ctx.io);
+        let results: Array<Record<string, unknown>>;
+        try {
+          results = await core.sync.run(entities, {
+            mode: options.full ? 'full' : 'incremental',
+            since: options.since,
+            onProgress: (p) => progress.onProgress(p),
+            signal: session.shutdown.signal,
+          });
+        } finally {
+          progress.stop();
+        }
+        if (session.shutdown.signal.aborted) ctx.exitCode = EXIT.interrupted;
+        else if (failedSyncResults(results).length > 0) ctx.exitCode = EXIT.failure;
+        printResult(ctx.io, options.json, results, (r) => {
+          const failed = failedSyncResults(r);
+          const summary = session.shutdown.signal.aborted
+            ? 'Stopped before finishing: what was applied is kept, the next sync continues from the saved cursor.'
+            : failed.length > 0
+              ? `${failed.length} of ${r.length} entities failed: see the error column, then \`tds report\`.`
+              : `Done: ${r.length} entit${r.length === 1 ? 'y' : 'ies'} synced.`;
+          return `${formatTable(r)}\n\n${summary}`;
+        });
+      });
+    });
+}

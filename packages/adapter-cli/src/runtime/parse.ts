@@ -1,0 +1,30 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander argument parsers: a bad value becomes a usage error naming the option. */
+export function parseWholeNumber(min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`must be a whole number between ${min} and ${max}`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`must be between ${min} and ${max}`);
+    return n;
+  };
+}
+
+/** An ISO 8601 date or date-time (`2025-06-01`, `2025-06-01T09:00:00+03:00`). */
+export function parseIsoDate(value: string): Date {
+  const text = value.trim();
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+    throw new InvalidArgumentError('must be an ISO 8601 date or date-time, e.g. 2025-06-01 or 2025-06-01T09:00:00+03:00');
+  }
+  const normalized = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const date = new Date(normalized);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('is not a real date');
+  return date;
+}
+
+export function parseNonEmpty(what: string) {
+  return (value: string): string => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${what} must not be empty`);
+    return value;
+  };
+}
