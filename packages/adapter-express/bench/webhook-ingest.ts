@@ -1,7 +1,8 @@
 // Benchmark (not a test): signed Zoho webhooks stored per second and latency over real HTTP,
 // against the real TDS app and PostgreSQL, beside a bare Express JSON endpoint in the same run.
 //   pnpm --filter @tsh/tds-express bench:webhooks   (DATABASE_URL, or an embedded PostgreSQL)
-// Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50), BENCH_RATE (200 req/s for the latency run).
+// Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50), BENCH_RATE (200 req/s for the latency run),
+// BENCH_CPU_PROF (a directory for a CPU profile of the server process).
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -143,7 +144,9 @@ function table(results: RunResult[]): string {
 
 async function startServer(databaseUrl: string): Promise<{ tdsPort: number; barePort: number; stop(): Promise<void> }> {
   const here = dirname(fileURLToPath(import.meta.url));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, 'webhook-server.ts')], {
+  // BENCH_CPU_PROF=<dir> writes a CPU profile of the server process there.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--conditions=source', '--import', 'tsx', join(here, 'webhook-server.ts')], {
     cwd: join(here, '..'),
     env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_WEBHOOK_SECRET: SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],

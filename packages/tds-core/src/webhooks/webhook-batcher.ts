@@ -6,7 +6,7 @@ import { storeWebhooks, type WebhookToStore } from './store-webhooks';
 export interface WebhookBatcherOptions {
   /** Deliveries written in one transaction at most. Default 200. */
   maxBatch?: number;
-  /** Transactions writing at once. Default 4. */
+  /** Transactions writing at once. Default 2. */
   maxConcurrent?: number;
 }
 
@@ -25,7 +25,7 @@ interface Waiting {
  */
 export function createWebhookBatcher(db: Kysely<Database>, options: WebhookBatcherOptions = {}): { store(delivery: WebhookToStore): Promise<WebhookIngestResult> } {
   const maxBatch = options.maxBatch ?? 200;
-  const maxConcurrent = options.maxConcurrent ?? 4;
+  const maxConcurrent = options.maxConcurrent ?? 2;
   const waiting: Waiting[] = [];
   let writing = 0;
 
