@@ -24,7 +24,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
           io: ctx.io,
           cwd: ctx.cwd,
           env: { DATABASE_URL: ctx.processEnv.DATABASE_URL },
-          logger: createCliLogger({ TDS_LOG_LEVEL: validLogLevel(ctx.processEnv.TDS_LOG_LEVEL) }),
+          // The story is told on stdout (refused webhooks included): only errors are logged unless asked.
+          logger: createCliLogger({}, { level: validLogLevel(ctx.processEnv.TDS_LOG_LEVEL) ?? 'error' }),
           signal: shutdown.signal,
           items: options.items,
           webhooks: options.webhooks,

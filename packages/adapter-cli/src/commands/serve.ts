@@ -3,7 +3,7 @@ import type { CliContext } from '../runtime/context';
 import { globalsOf } from '../runtime/globals';
 import { displayUrl, startHttp } from '../runtime/http';
 import { writeLine } from '../runtime/io';
-import { parseWholeNumber } from '../runtime/parse';
+import { parseDailyTime, parseWholeNumber } from '../runtime/parse';
 import { withCore } from '../runtime/session';
 
 interface ServeFlags {
@@ -12,6 +12,8 @@ interface ServeFlags {
   workers?: number | false;
   healer: boolean;
   scheduler: boolean;
+  syncEvery: number;
+  fullAt?: string | null;
 }
 
 const ENTITY_PATHS = 'products, customers, invoices, bills, stock, pricelists';
@@ -26,6 +28,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--no-workers', 'no workers in this process (run `tds worker` elsewhere)')
     .option('--no-healer', 'no healer in this process')
     .option('--no-scheduler', 'no scheduled syncs in this process')
+    .option('--sync-every <minutes>', 'incremental sync interval (0: none)', parseWholeNumber(0, 1440), 5)
+    .option('--full-at <HH:MM>', 'nightly full reconcile time, UTC, or off (default 02:00)', parseDailyTime)
     .addHelpText('after', `\nWebhooks: POST/PUT/DELETE /api/zoho/webhooks/{${ENTITY_PATHS}}\nRequires ZOHO_* credentials, ZOHO_WEBHOOK_SECRET and TDS_ADMIN_TOKEN. SIGINT/SIGTERM stop it cleanly.`)
     .action(async (options: ServeFlags, command: Command) => {
       const spec = {
@@ -34,6 +38,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         overrides: { PORT: options.port, TDS_WORKERS: typeof options.workers === 'number' ? options.workers : undefined },
         flags: { PORT: '--port', TDS_WORKERS: '--workers' },
         longRunning: true,
+        schedule: { incrementalEveryMs: options.syncEvery * 60_000, fullAt: options.fullAt },
       };
       await withCore(ctx, spec, async (core, session) => {
         const { config, logger } = session;

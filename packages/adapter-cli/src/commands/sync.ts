@@ -2,13 +2,12 @@ import type { Command } from 'commander';
 import { EXIT, UsageError } from '../runtime/cli-error';
 import type { CliContext } from '../runtime/context';
 import { ENTITIES, parseEntities } from '../runtime/entities';
-import { formatTable } from '../runtime/format';
 import { globalsOf } from '../runtime/globals';
 import { printResult } from '../runtime/output';
 import { parseIsoDate } from '../runtime/parse';
 import { createProgress } from '../runtime/progress';
 import { withCore } from '../runtime/session';
-import { failedSyncResults } from '../runtime/sync-results';
+import { failedSyncResults, formatSyncResults } from '../runtime/sync-results';
 
 interface SyncFlags {
   full?: boolean;
@@ -50,7 +49,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
             : failed.length > 0
               ? `${failed.length} of ${r.length} entities failed: see the error column, then \`tds report\`.`
               : `Done: ${r.length} entit${r.length === 1 ? 'y' : 'ies'} synced.`;
-          return `${formatTable(r)}\n\n${summary}`;
+          return `${formatSyncResults(r)}\n\n${summary}`;
         });
       });
     });

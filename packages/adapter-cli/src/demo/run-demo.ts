@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
 import { sandboxEnvironment, startZohoSandbox, type Logger, type TdsCore, type ZohoSandbox } from '@tsh/tds-core';
 import { resolveConfig } from '../runtime/config';
-import { formatDuration, formatTable, formatTree } from '../runtime/format';
+import { formatDuration, formatTree } from '../runtime/format';
 import { startHttp, type RunningHttp } from '../runtime/http';
 import { writeLine, type CliIo } from '../runtime/io';
 import { openCore } from '../runtime/open-core';
 import { createProgress } from '../runtime/progress';
-import { failedSyncResults } from '../runtime/sync-results';
+import { failedSyncResults, formatSyncResults } from '../runtime/sync-results';
 import { freshDemoDataDir } from './fresh-data-dir';
 import { nextStepsText } from './next-steps';
 import { storedCounts } from './stored-counts';
@@ -105,7 +105,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     } finally {
       progress.stop();
     }
-    say(formatTable(syncResults).replace(/^/gm, '      '));
+    say(formatSyncResults(syncResults).replace(/^/gm, '      '));
     say(`      done in ${seconds(t)}`);
     for (const failed of failedSyncResults(syncResults)) problems.push(`sync of ${String(failed.entity ?? '?')} failed: ${String(failed.error ?? failed.status)}`);
 

@@ -6,6 +6,8 @@ export interface OpenCoreOptions {
   logger?: Logger;
   /** Bring the schema up to date first (default true). */
   migrate?: boolean;
+  /** Scheduled syncs: incremental every N ms (0: off; default 5 min), nightly full reconcile at `HH:MM` UTC (null: off; default 02:00). */
+  schedule?: { incrementalEveryMs?: number; fullAt?: string | null };
 }
 
 type CreateTdsCore = (options: OpenCoreOptions) => Promise<TdsCore>;

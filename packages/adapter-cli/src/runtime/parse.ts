@@ -28,3 +28,12 @@ export function parseNonEmpty(what: string) {
     return value;
   };
 }
+
+/** `HH:MM` (24 h, UTC) or `off`. */
+export function parseDailyTime(value: string): string | null {
+  const text = value.trim().toLowerCase();
+  if (text === 'off') return null;
+  const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!match) throw new InvalidArgumentError('must be HH:MM (24-hour, UTC) or off');
+  return `${match[1]!.padStart(2, '0')}:${match[2]}`;
+}

@@ -4,7 +4,7 @@ import { resolveConfig, secretValues, type FlagNames } from './config';
 import type { CliContext } from './context';
 import { readEnvironment, withOverrides, type Env } from './environment';
 import { createCliLogger } from './logger';
-import { openCore } from './open-core';
+import { openCore, type OpenCoreOptions } from './open-core';
 import { installShutdown, type Shutdown } from './shutdown';
 
 /** Options every command shares (global flags). */
@@ -46,10 +46,10 @@ export function startSession(ctx: CliContext, spec: SessionSpec): Session {
 }
 
 /** Runs `fn` with an open core, then closes it whatever happened (workers stopped, queue locks released, database closed). */
-export async function withCore<T>(ctx: CliContext, spec: SessionSpec & { migrate?: boolean }, fn: (core: TdsCore, session: Session) => Promise<T>): Promise<T> {
+export async function withCore<T>(ctx: CliContext, spec: SessionSpec & Pick<OpenCoreOptions, 'migrate' | 'schedule'>, fn: (core: TdsCore, session: Session) => Promise<T>): Promise<T> {
   const session = startSession(ctx, spec);
   try {
-    const core = await openCore({ config: session.config, logger: session.logger, migrate: spec.migrate });
+    const core = await openCore({ config: session.config, logger: session.logger, migrate: spec.migrate, schedule: spec.schedule });
     try {
       return await fn(core, session);
     } finally {
