@@ -14,3 +14,5 @@ export * from './apply';
 export * from './handlers';
 export * from './healer';
 export * from './health';
+export * from './sync';
+export * from './core/create-tds-core';

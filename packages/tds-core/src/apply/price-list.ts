@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ZohoPricebook } from '@tsh/zoho-client';
 import { transformPriceList, type PriceListItemRow } from '../transform/price-list';
 import type { PriceRole } from '../transform/price-role';
@@ -45,6 +46,14 @@ async function refreshRoles(tx: ApplyTx, before: PriceRoleBooks, after: PriceRol
 }
 
 /**
+ * Price-list writes take this lock first, so two of them never decide which list plays a role from
+ * views that miss each other's uncommitted rows.
+ */
+async function lockPriceRoles(tx: ApplyTx): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended('tds:price-roles', 0))`.execute(tx);
+}
+
+/**
  * Applies a price book with its entries in one transaction. Price books carry no modification
  * time, so the book is written whenever a value differs; entries are replaced as a set; products
  * whose prices come from this book are updated in the same transaction.
@@ -52,12 +61,13 @@ async function refreshRoles(tx: ApplyTx, before: PriceRoleBooks, after: PriceRol
 export async function applyPriceList(db: ApplyDb, pricebook: ZohoPricebook, ctx: ApplyContext): Promise<ApplyOutcome> {
   const prepared = preparePriceList(pricebook, ctx);
   return inRecordTransaction(db, ctx, async (tx, onCommit) => {
+    await lockPriceRoles(tx);
     const before = await loadPriceRoleBooks(tx, ctx.config);
     const { outcome } = await upsertVersioned(tx, { table: 'price_lists', key: 'zoho_pricebook_id', row: prepared.row });
     const changedItems = await replacePriceListItems(tx, prepared.id, prepared.items);
     const after = await loadPriceRoleBooks(tx, ctx.config);
     await refreshRoles(tx, before, after, prepared.id, changedItems);
-    onCommit(() => ctx.priceRoles.set(after));
+    onCommit(() => ctx.priceRoles.invalidate());
     if (isWritten(outcome)) return outcome;
     return changedItems.length > 0 ? 'updated' : 'unchanged';
   });
@@ -66,13 +76,14 @@ export async function applyPriceList(db: ApplyDb, pricebook: ZohoPricebook, ctx:
 /** Soft-deletes a price book and its entries; products priced from it lose that price. */
 export async function deletePriceList(db: ApplyDb, pricebookId: string, ctx: ApplyContext): Promise<ApplyOutcome> {
   return inRecordTransaction(db, ctx, async (tx, onCommit) => {
+    await lockPriceRoles(tx);
     const before = await loadPriceRoleBooks(tx, ctx.config);
     const result = await softDeleteRow(tx, 'price_lists', 'zoho_pricebook_id', pricebookId, null);
     if (result !== 'deleted') return 'unchanged';
     await softDeleteChildren(tx, 'price_list_items', 'zoho_pricebook_id', pricebookId);
     const after = await loadPriceRoleBooks(tx, ctx.config);
     await refreshRoles(tx, before, after, pricebookId, []);
-    onCommit(() => ctx.priceRoles.set(after));
+    onCommit(() => ctx.priceRoles.invalidate());
     return 'deleted';
   });
 }

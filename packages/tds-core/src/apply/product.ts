@@ -4,7 +4,7 @@ import type { ApplyContext } from './apply-context';
 import { ensureCategory } from './category';
 import { linkProduct } from './product-prices';
 import { inRecordTransaction } from './record-transaction';
-import { prepareForTombstone, softDeleteRow } from './soft-delete';
+import { prepareForTombstone, softDeleteChildren, softDeleteRow } from './soft-delete';
 import { replaceStockLevels } from './stock-level-rows';
 import { assertStorableText } from './storable-text';
 import { isWritten, type ApplyDb, type ApplyOutcome, type ApplyTx } from './types';
@@ -71,18 +71,21 @@ export async function applyProduct(db: ApplyDb, item: ZohoItem, ctx: ApplyContex
 }
 
 /**
- * Soft-deletes an item deleted in Zoho. When no row exists yet and the deletion carries the
+ * Soft-deletes an item deleted in Zoho, with its stock rows. When no row exists yet and the deletion carries the
  * record, the record is stored as deleted, so a late-arriving older version cannot bring it back.
  */
 export async function deleteProduct(db: ApplyDb, itemId: string, ctx: ApplyContext, record?: ZohoItem): Promise<ApplyOutcome> {
   const tombstone = record && record.item_id === itemId ? prepareForTombstone(() => prepareProduct(record, ctx)) : null;
   return inRecordTransaction(db, ctx, async (tx, onCommit) => {
     const version = record?.last_modified_time ?? null;
-    const result = await softDeleteRow(tx, 'products', 'zoho_item_id', itemId, version);
-    if (result !== 'missing') return result;
-    if (!tombstone) return 'unchanged';
-    await writeProduct(tx, tombstone, ctx, onCommit);
-    await softDeleteRow(tx, 'products', 'zoho_item_id', itemId, null);
+    let result = await softDeleteRow(tx, 'products', 'zoho_item_id', itemId, version);
+    if (result === 'missing') {
+      if (!tombstone) return 'unchanged';
+      await writeProduct(tx, tombstone, ctx, onCommit);
+      result = await softDeleteRow(tx, 'products', 'zoho_item_id', itemId, null);
+    }
+    if (result !== 'deleted') return result === 'stale' ? 'stale' : 'unchanged';
+    await softDeleteChildren(tx, 'stock_levels', 'zoho_item_id', itemId);
     return 'deleted';
   });
 }

@@ -36,8 +36,13 @@ SELECT deleted_at IS NOT NULL AS deleted FROM ${sql.table(table)} WHERE ${sql.re
   return stored[0].deleted ? 'unchanged' : 'stale';
 }
 
-/** Soft-deletes the child rows (lines, price list entries) of a deleted parent. */
-export async function softDeleteChildren(tx: ApplyTx, table: 'invoice_lines' | 'bill_lines' | 'price_list_items', parentKey: string, parentId: string): Promise<void> {
+/** Soft-deletes the child rows (lines, price list entries, an item's stock) of a deleted parent. */
+export async function softDeleteChildren(
+  tx: ApplyTx,
+  table: 'invoice_lines' | 'bill_lines' | 'price_list_items' | 'stock_levels',
+  parentKey: string,
+  parentId: string,
+): Promise<void> {
   await sql`
 UPDATE ${sql.table(table)} SET deleted_at = now(), last_synced_at = now(), updated_at = now()
 WHERE ${sql.ref(parentKey)} = ${parentId} AND deleted_at IS NULL`.execute(tx);

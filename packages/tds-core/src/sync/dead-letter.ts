@@ -1,0 +1,43 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { errorText } from '../queue/error-text';
+import { normalizeZohoTime } from '../queue/validate';
+
+/**
+ * JSON text jsonb accepts: an escaped U+0000 (which jsonb refuses) is stored as the six characters
+ * `\u0000`, so a record refused for holding one can still be kept for inspection.
+ */
+export function jsonbText(value: unknown): string | null {
+  const text = JSON.stringify(value ?? null);
+  if (text === undefined) return null;
+  return text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\\\u0000');
+}
+
+export interface SyncDeadLetter {
+  entityType: string;
+  zohoId: string | undefined;
+  /** The record as Zoho sent it. */
+  raw: unknown;
+  error: unknown;
+}
+
+/**
+ * Puts a record a sync could not apply into the DLQ with its reason (source 'sync'). The same
+ * record with the same content already waiting there unresolved is not added twice, so repeated
+ * full syncs do not pile up copies. Returns whether a row was added.
+ */
+export async function insertSyncDeadLetter(db: Kysely<Database>, letter: SyncDeadLetter): Promise<boolean> {
+  const payload = jsonbText(letter.raw);
+  const rawTime = (letter.raw as { last_modified_time?: unknown } | null)?.last_modified_time;
+  const version = typeof rawTime === 'string' ? (normalizeZohoTime(rawTime) ?? null) : null;
+  const zohoId = letter.zohoId ?? '(unknown id)';
+  const result = await sql`
+INSERT INTO tds_dead_letter_queue (entity_type, zoho_id, operation, payload, error, source, zoho_last_modified_time, retry_count)
+SELECT ${letter.entityType}, ${zohoId}, 'upsert', ${payload}::jsonb, ${errorText(letter.error)}, 'sync', ${version}::timestamptz, 0
+WHERE NOT EXISTS (
+  SELECT 1 FROM tds_dead_letter_queue d
+  WHERE d.entity_type = ${letter.entityType} AND d.zoho_id = ${zohoId} AND d.resolved_at IS NULL AND d.retried_at IS NULL
+    AND d.payload IS NOT DISTINCT FROM ${payload}::jsonb
+)`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
