@@ -1,7 +1,7 @@
 import * as tdsCore from '@tsh/tds-core';
 import type { TdsCore, TdsEnv } from '@tsh/tds-core';
 
-type CreateTdsCore = (config: TdsEnv) => Promise<TdsCore>;
+type CreateTdsCore = (options: { config: TdsEnv }) => Promise<TdsCore>;
 
 /**
  * `createTdsCore` of @tsh/tds-core, the one factory that assembles db, Zoho client, queue,
@@ -11,5 +11,5 @@ type CreateTdsCore = (config: TdsEnv) => Promise<TdsCore>;
 export async function createCore(config: TdsEnv): Promise<TdsCore> {
   const factory = (tdsCore as unknown as { createTdsCore?: CreateTdsCore }).createTdsCore;
   if (typeof factory !== 'function') throw new Error('@tsh/tds-core does not export createTdsCore yet');
-  return factory(config);
+  return factory({ config });
 }
