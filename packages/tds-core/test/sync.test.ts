@@ -211,8 +211,14 @@ describe('sync engine against the sandbox', () => {
 
   it('sends a malformed record to the DLQ with its reason while the run goes on', async () => {
     sandbox.faults.queue.push('invalid');
-    const result = await syncEntity(deps, 'products', { mode: 'full' });
+    const progress: SyncProgressEvent[] = [];
+    const result = await syncEntity(deps, 'products', { mode: 'full', onProgress: (p) => progress.push(p) });
     expect(result.status).toBe('succeeded');
+    // The stored row count sizes a full pass, so it reports a rate and an ETA.
+    const midway = progress.find((p) => p.phase === 'fetching' && p.pages === 2)!;
+    expect(midway.ratePerMinute).toBeGreaterThan(0);
+    expect(midway.etaSeconds).toBeGreaterThanOrEqual(0);
+    expect(progress.at(-1)).toMatchObject({ phase: 'done', etaSeconds: 0 });
     expect(result.counts.deadLettered).toBe(1);
     const { items } = await listDeadLetters(t.db);
     expect(items).toHaveLength(1);

@@ -99,7 +99,21 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
     let error: unknown = null;
     const seen = reconciles(entity, mode) ? await SeenIds.create(conn) : null;
     try {
-      const syncRun = new SyncRun(entity, mode, since, db, zoho, ctx, logger, organizationId, counts, seen, options.concurrency ?? DEFAULT_CONCURRENCY, options.signal, checkpoint);
+      const syncRun = new SyncRun({
+        entity,
+        mode,
+        since,
+        db,
+        zoho,
+        ctx,
+        logger,
+        organizationId,
+        counts,
+        seen,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        signal: options.signal,
+        checkpoint,
+      });
       syncRun.throwIfCancelled();
       report('fetching', counts);
       await SOURCES[entity](syncRun);

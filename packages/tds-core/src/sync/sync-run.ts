@@ -31,27 +31,59 @@ export interface RunRecord {
   apply: () => Promise<ApplyOutcome>;
 }
 
+export interface SyncRunInit {
+  entity: EntityType;
+  mode: SyncMode;
+  /** Where this run starts (null: from the beginning). */
+  since: Date | null;
+  db: Kysely<Database>;
+  zoho: ZohoClient;
+  ctx: ApplyContext;
+  logger: LoggerLike;
+  organizationId: string;
+  counts: SyncCounts;
+  /** Present when the run reconciles deletions: every id the pass saw. */
+  seen: SeenIds | null;
+  concurrency: number;
+  signal: AbortSignal | undefined;
+  /** Saves counts and reports progress. */
+  checkpoint: (phase: SyncPhase) => Promise<void>;
+}
+
 /** What a source needs while it walks Zoho: the dependencies, the counts, and the per-page bookkeeping. */
 export class SyncRun {
+  readonly entity: EntityType;
+  readonly mode: SyncMode;
+  readonly since: Date | null;
+  readonly db: Kysely<Database>;
+  readonly zoho: ZohoClient;
+  readonly ctx: ApplyContext;
+  readonly logger: LoggerLike;
+  readonly organizationId: string;
+  readonly counts: SyncCounts;
+  readonly seen: SeenIds | null;
+  private readonly concurrency: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly checkpoint: (phase: SyncPhase) => Promise<void>;
   private latest: { at: number; text: string } | null = null;
 
-  constructor(
-    readonly entity: EntityType,
-    readonly mode: SyncMode,
-    /** Where this run starts (null: from the beginning). */
-    readonly since: Date | null,
-    readonly db: Kysely<Database>,
-    readonly zoho: ZohoClient,
-    readonly ctx: ApplyContext,
-    readonly logger: LoggerLike,
-    readonly organizationId: string,
-    readonly counts: SyncCounts,
-    /** Present in full runs: every id the pass saw, for reconciling deletions. */
-    readonly seen: SeenIds | null,
-    private readonly concurrency: number,
-    private readonly signal: AbortSignal | undefined,
-    private readonly afterPage: (phase: SyncPhase) => Promise<void>,
-  ) {}
+  constructor(init: SyncRunInit) {
+    ({
+      entity: this.entity,
+      mode: this.mode,
+      since: this.since,
+      db: this.db,
+      zoho: this.zoho,
+      ctx: this.ctx,
+      logger: this.logger,
+      organizationId: this.organizationId,
+      counts: this.counts,
+      seen: this.seen,
+      concurrency: this.concurrency,
+      signal: this.signal,
+      checkpoint: this.checkpoint,
+    } = init);
+  }
 
   throwIfCancelled(): void {
     if (this.signal?.aborted) throw new SyncCancelledError();
@@ -114,11 +146,11 @@ export class SyncRun {
   async pageDone(cursor: string | null): Promise<void> {
     this.counts.pages += 1;
     if (cursor !== null) await advanceCursor(this.db, this.entity, this.organizationId, cursor);
-    await this.afterPage('fetching');
+    await this.checkpoint('fetching');
     this.throwIfCancelled();
   }
 
   async phase(phase: SyncPhase): Promise<void> {
-    await this.afterPage(phase);
+    await this.checkpoint(phase);
   }
 }
