@@ -15,3 +15,4 @@ export * from './handlers';
 export * from './healer';
 export * from './health';
 export * from './sync';
+export * from './core/create-tds-core';

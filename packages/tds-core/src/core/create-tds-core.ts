@@ -1,0 +1,212 @@
+import type { Logger } from 'pino';
+import type { ZohoClient, ZohoClientOptions } from '@tsh/zoho-client';
+import { createApplyContext } from '../apply/apply-context';
+import type { TdsEnv } from '../config/env-schema';
+import { createDatabase, type TdsDatabase } from '../db/create-database';
+import { migrate as runMigrations } from '../db/migrate';
+import { createSyncHandlers } from '../handlers/create-sync-handlers';
+import { createHealer } from '../healer/create-healer';
+import type { HealerOptions } from '../healer/types';
+import type { AlertSink } from '../health/alerts/types';
+import { createHealthService } from '../health/health-service';
+import { createHealthMetrics } from '../health/metrics';
+import { createLoggerAlertSink } from '../health/sinks/logger-sink';
+import type { HealthThresholdOverrides } from '../health/types';
+import { createLogger } from '../logging/logger';
+import { clearStuckLocks } from '../queue/clear-stuck-locks';
+import { listDeadLetters } from '../queue/list-dead-letters';
+import { queueStats } from '../queue/queue-stats';
+import { resolveDeadLetter } from '../queue/resolve-dead-letter';
+import { retryDeadLetter } from '../queue/retry-dead-letter';
+import { createScheduler, type Scheduler } from '../scheduler/create-scheduler';
+import type { TransformConfig } from '../transform/config';
+import { createWebhookIngestor, type WebhookIngestor } from '../webhooks/ingest-webhook';
+import { createWorkerPool } from '../workers/create-worker-pool';
+import { readTokenStatus } from '../zoho-access/postgres-token-store';
+import { createSyncRunRegistry } from './sync-runs';
+import { createSyncRunner } from './sync-runner';
+import type { TdsCore } from './types';
+import { WebhookRejectedError } from './types';
+import { zohoFromConfig } from './zoho-from-config';
+
+export interface CreateTdsCoreOptions {
+  /** The validated environment (loadConfig). */
+  config: TdsEnv;
+  logger?: Logger;
+  /** Bring the schema up to date on start (default true). */
+  migrate?: boolean;
+  /** An already open database (tests, embedding); it is not closed by close(). */
+  database?: TdsDatabase;
+  /** Mapping options: Arabic-name field, price list names. */
+  transform?: Partial<TransformConfig>;
+  /** Overrides for the Zoho client (tests: timeouts, retry delays). */
+  zoho?: Partial<ZohoClientOptions>;
+  healer?: HealerOptions;
+  health?: { thresholds?: HealthThresholdOverrides; sinks?: AlertSink[] };
+  schedule?: { incrementalEveryMs?: number; fullAt?: string | null; healerEveryMs?: number; healthCheckEveryMs?: number };
+  workers?: { batchSize?: number; pollIntervalMs?: number; heartbeatMs?: number };
+}
+
+/** Wires database, Zoho access, queue, workers, sync, healer and health into the one object adapters use. */
+export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsCore> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger({ level: config.TDS_LOG_LEVEL });
+  const database =
+    options.database ?? (await createDatabase({ url: config.DATABASE_URL, dataDir: `${config.TDS_DATA_DIR}/pg`, logger, maxConnections: 20 }));
+  const { db, pool } = database;
+  try {
+    if (options.migrate !== false) await runMigrations(db);
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+
+  const organizationId = config.ZOHO_ORGANIZATION_ID ?? 'unconfigured';
+  const secrets = [config.ZOHO_CLIENT_SECRET, config.ZOHO_REFRESH_TOKEN, config.ZOHO_WEBHOOK_SECRET, config.TDS_ADMIN_TOKEN];
+  const metrics = createHealthMetrics();
+  let zohoClient: ZohoClient | undefined;
+  // Built on first use, so commands that never call Zoho (queue status, dlq list) need no Zoho credentials.
+  const zoho = () => (zohoClient ??= zohoFromConfig(config, { db, pool, logger, overrides: { hooks: metrics.zohoHooks, ...options.zoho } }));
+  const lazyZoho = new Proxy({} as ZohoClient, { get: (_target, key) => Reflect.get(zoho(), key) });
+
+  const applyContext = createApplyContext(options.transform ?? {});
+  const handlers = metrics.instrumentHandlers(createSyncHandlers({ db, zoho: lazyZoho, logger, applyContext }));
+  const workerPool = createWorkerPool({
+    db,
+    pool,
+    handlers,
+    concurrency: config.TDS_WORKERS,
+    leaseSeconds: config.TDS_LEASE_SECONDS,
+    logger,
+    ...options.workers,
+  });
+  const sinks = options.health?.sinks ?? [createLoggerAlertSink(logger)];
+  const healthDeps = {
+    db,
+    organizationId,
+    secrets,
+    thresholds: options.health?.thresholds,
+    rateLimit: { requestsPerMinute: config.TDS_RATE_LIMIT_PER_MINUTE },
+    heartbeatIntervalMs: options.workers?.heartbeatMs,
+  };
+  const health = createHealthService({ ...healthDeps, sinks, logger, metrics });
+  const healer = createHealer({
+    db,
+    organizationId,
+    workerPool,
+    logger,
+    sinks,
+    options: { ...options.healer, health: { secrets, thresholds: options.health?.thresholds, ...options.healer?.health } },
+  });
+  const syncRunner = createSyncRunner({ db, zoho: lazyZoho, logger, applyContext });
+  const syncRuns = createSyncRunRegistry(syncRunner.run, logger);
+  let ingestor: WebhookIngestor | undefined;
+  let scheduler: Scheduler | undefined;
+  let healthTimer: NodeJS.Timeout | undefined;
+  const started = { workers: false, healer: false };
+  const stopping = new AbortController();
+
+  return {
+    db,
+    logger,
+    organizationId,
+    get zoho() {
+      return zoho();
+    },
+
+    webhooks: {
+      ingest(delivery) {
+        if (!config.ZOHO_WEBHOOK_SECRET) {
+          return Promise.reject(new WebhookRejectedError(401, 'no_webhook_secret', 'webhooks are refused: ZOHO_WEBHOOK_SECRET is not configured'));
+        }
+        ingestor ??= createWebhookIngestor({ db, secret: config.ZOHO_WEBHOOK_SECRET, logger });
+        return ingestor.ingest(delivery);
+      },
+    },
+
+    queue: {
+      status: async () => ({ ...(await queueStats(db)) }),
+      clearLocks: async ({ olderThanMinutes } = {}) => ({ cleared: (await clearStuckLocks(db, olderThanMinutes ?? 30)).length }),
+    },
+
+    dlq: {
+      async list(filter = {}) {
+        const { items } = await listDeadLetters(db, {
+          state: filter.includeResolved ? 'all' : 'open',
+          entityType: filter.entityType,
+          limit: filter.limit,
+          offset: filter.offset,
+        });
+        return items.map((item) => ({ ...item }));
+      },
+      retry: async (target) => ({ retried: (await retryDeadLetter(db, target)).length }),
+      resolve: async (id, note) => ({ resolved: (await resolveDeadLetter(db, id, note)) !== undefined }),
+    },
+
+    sync: {
+      run: (entities, syncOptions = {}) => syncRunner.run(syncRunner.entitiesOf(entities), syncOptions),
+      start: async (entities, syncOptions = {}) => syncRuns.start(syncRunner.entitiesOf(entities), { signal: stopping.signal, ...syncOptions }),
+      getRun: async (runId) => {
+        const job = syncRuns.get(runId);
+        return job ? { ...job } : null;
+      },
+    },
+
+    token: {
+      async status() {
+        const stored = await readTokenStatus(db, organizationId);
+        return { ...stored, configured: Boolean(config.ZOHO_REFRESH_TOKEN) };
+      },
+      async refresh() {
+        const { expiresAt } = await zoho().auth.refresh();
+        return { refreshed: true, expiresAt };
+      },
+    },
+
+    health: {
+      get: () => health.get() as ReturnType<TdsCore['health']['get']>,
+      metrics: () => health.metrics(),
+      report: (format) => health.report(format) as Promise<string | Record<string, unknown>>,
+    },
+
+    healer: {
+      runOnce: async () => ({ ...(await healer.runOnce()) }),
+    },
+
+    async start(startOptions = {}) {
+      const { workers = true, healer: withHealer = true, scheduler: withScheduler = false } = startOptions;
+      if (workers && !started.workers) {
+        await workerPool.start();
+        started.workers = true;
+      }
+      if (withHealer && !started.healer) {
+        healer.start(options.schedule?.healerEveryMs ?? 60_000);
+        healthTimer = setInterval(() => void health.check().catch(() => undefined), options.schedule?.healthCheckEveryMs ?? 30_000);
+        healthTimer.unref();
+        started.healer = true;
+      }
+      if (withScheduler && !scheduler) {
+        scheduler = createScheduler({
+          pool,
+          organizationId,
+          logger,
+          incrementalEveryMs: options.schedule?.incrementalEveryMs,
+          fullAt: options.schedule?.fullAt,
+          runIncremental: (signal) => syncRunner.run(syncRunner.entitiesOf('all'), { mode: 'incremental', signal }),
+          runFull: (signal) => syncRunner.run(syncRunner.entitiesOf('all'), { mode: 'full', signal }),
+        });
+        scheduler.start();
+      }
+    },
+
+    async close() {
+      stopping.abort();
+      await scheduler?.stop();
+      if (healthTimer) clearInterval(healthTimer);
+      if (started.healer) await healer.stop();
+      if (started.workers) await workerPool.stop();
+      await syncRuns.settle();
+      if (!options.database) await database.close();
+    },
+  };
+}

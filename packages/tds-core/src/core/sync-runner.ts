@@ -1,0 +1,29 @@
+import { isEntityType, type EntityType } from '../transform/entities';
+import { syncAll, SYNC_ORDER } from '../sync/sync-all';
+import { SyncInputError, type SyncDeps } from '../sync/types';
+import type { SyncOptions } from './types';
+
+/** The core's `sync` verbs over syncAll: entity names checked, results as plain JSON-able objects. */
+export function createSyncRunner(deps: SyncDeps) {
+  return {
+    entitiesOf(entities: ReadonlyArray<string> | 'all'): EntityType[] {
+      if (entities === 'all' || (entities.length === 1 && entities[0] === 'all')) return [...SYNC_ORDER];
+      const unknown = entities.filter((e) => !isEntityType(e));
+      if (unknown.length > 0) {
+        throw new SyncInputError(`unknown entity ${unknown.map((e) => JSON.stringify(e)).join(', ')}: expected ${SYNC_ORDER.join(', ')} or all`);
+      }
+      if (entities.length === 0) throw new SyncInputError(`name at least one entity (${SYNC_ORDER.join(', ')}) or all`);
+      return entities as EntityType[];
+    },
+    async run(entities: ReadonlyArray<string>, options: SyncOptions): Promise<Array<Record<string, unknown>>> {
+      const results = await syncAll(deps, {
+        entities: entities as EntityType[],
+        mode: options.mode ?? 'incremental',
+        since: options.since,
+        signal: options.signal,
+        onProgress: options.onProgress,
+      });
+      return results.map((r) => ({ ...r }));
+    },
+  };
+}
