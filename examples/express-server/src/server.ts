@@ -1,13 +1,12 @@
 // TDS as one long-running process: webhook receiver + admin/health API (Express), queue workers,
 // healer and scheduled syncs, all on one TdsCore. Configuration comes from the environment
 // (design.md §4); without ZOHO_WEBHOOK_SECRET or TDS_ADMIN_TOKEN it refuses to start.
-import { ConfigError, loadConfig } from '@tsh/tds-core';
+import { ConfigError, createTdsCore, loadConfig } from '@tsh/tds-core';
 import { serveTds, TdsExpressConfigError } from '@tsh/tds-express';
-import { createCore } from './create-core';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { zoho: true, webhookSecret: true, adminToken: true });
-  const core = await createCore(config);
+  const core = await createTdsCore({ config });
   let server;
   try {
     server = await serveTds(core, {
