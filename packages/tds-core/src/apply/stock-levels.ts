@@ -20,7 +20,6 @@ export async function applyStockLevels(db: ApplyDb, item: ZohoItem, ctx: ApplyCo
   }
   const levels = transformStockLevels(item);
   assertStorableText('item', item.item_id, levels);
-  const prepared = prepareProduct(item, ctx);
   const version = item.last_modified_time;
   return inRecordTransaction(db, ctx, async (tx, onCommit) => {
     const { rows } = await sql<{ newer: boolean; same_stock: boolean }>`
@@ -29,7 +28,8 @@ SELECT (${version}::timestamptz IS NOT NULL AND zoho_last_modified_time > ${vers
 FROM products WHERE zoho_item_id = ${item.item_id}
 FOR UPDATE`.execute(tx);
     const stored = rows[0];
-    if (!stored) return writeProduct(tx, prepared, ctx, onCommit);
+    // Only an item not stored yet needs its product columns checked and written.
+    if (!stored) return writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit);
     if (stored.newer) return 'stale';
     let changed = await replaceStockLevels(tx, item.item_id, levels, version);
     if (!stored.same_stock) {
