@@ -39,7 +39,7 @@ export function createBarProgress(io: CliIo): ProgressReporter {
   const multibar = new cliProgress.MultiBar(
     {
       stream: io.stderr,
-      format: ' {entity} |{bar}| {phase} · {pages} pages · {records} records · {requests} req · {rate}/min · ETA {eta}',
+      format: ' {entity} |{bar}| {phase} · {pages} pages · {records} records · {requests} req · {rate}/min · ETA {left}',
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,
@@ -66,7 +66,7 @@ export function createBarProgress(io: CliIo): ProgressReporter {
         records: p.records,
         requests: p.requestsUsed,
         rate: rate(p),
-        eta: finished ? '0s' : formatDuration(p.etaSeconds),
+        left: finished ? '0s' : formatDuration(p.etaSeconds),
       });
     },
     stop() {
