@@ -33,9 +33,12 @@ ready AS (
   SELECT q.id
   FROM tds_sync_queue q
   WHERE q.status = 'pending' AND q.run_after <= now()
+    -- OFFSET 0 keeps this a per-candidate probe of tds_sync_queue_processing_key; as an anti-join the
+    -- planner would compare every candidate with every processing row.
     AND NOT EXISTS (
       SELECT 1 FROM tds_sync_queue p
       WHERE p.status = 'processing' AND p.entity_type = q.entity_type AND p.zoho_id = q.zoho_id
+      OFFSET 0
     )
   ORDER BY q.priority DESC, q.run_after, q.id
   LIMIT ${batchSize}
