@@ -14,3 +14,5 @@ export * from './sinks';
 export * from './thresholds';
 export type * from './types';
 export { deadCredentialReason, deadCredentialReasons, reauthorizeHint, type DeadCredentialReason } from './zoho-credential';
+export * from './dashboard-entity-stats';
+export * from './dashboard-throughput-history';
