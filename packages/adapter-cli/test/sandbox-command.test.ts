@@ -54,8 +54,8 @@ describe('tds sandbox', () => {
     }
   });
 
-  it('--json prints one JSON document with the URLs and the env', async () => {
-    const cli = startCli(['sandbox', ...SMALL, '--mutate-every', '0', '--json'], { cwd: work.dir });
+  it('--json prints one JSON document with the URLs and the env (and the rate limit to keep to)', async () => {
+    const cli = startCli(['sandbox', ...SMALL, '--mutate-every', '0', '--requests-per-minute', '500', '--json'], { cwd: work.dir });
     await cli.waitFor(/Ctrl-C stops it/);
     const result = await cli.stop('SIGTERM');
     expect(result.code).toBe(0);
@@ -63,6 +63,8 @@ describe('tds sandbox', () => {
     expect(doc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(doc.env.ZOHO_API_URL).toBe(doc.url);
     expect(doc.env.ZOHO_ORGANIZATION_ID).toBe(doc.organizationId);
+    // a sandbox limit other than Zoho's 100/min comes with the matching TDS setting
+    expect(doc.env.TDS_RATE_LIMIT_PER_MINUTE).toBe('500');
   });
 
   it('--webhooks-to sends a signed webhook to the right TDS route for each change', async () => {

@@ -47,7 +47,7 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
     .option('--json', 'print the URLs and env as one JSON document instead of env lines')
     .addHelpText(
       'after',
-      '\nTypical use, in two terminals:\n  tds sandbox --webhooks-to http://127.0.0.1:3000 > .env\n  tds migrate && tds sync all --full && tds serve\nCtrl-C stops the sandbox.',
+      '\nTypical use, in two terminals:\n  tds sandbox --requests-per-minute 1000 --webhooks-to http://127.0.0.1:3000 > .env\n  tds migrate && tds sync all --full && tds serve\nCtrl-C stops the sandbox.',
     )
     .action(async (options: SandboxFlags) => {
       const shutdown = installShutdown(ctx.io);
@@ -65,7 +65,9 @@ export function registerSandbox(program: Command, ctx: CliContext): void {
           mutateCount: options.mutateCount,
         });
         try {
-          const env = { ...sandboxEnvironment(sandbox), TDS_ADMIN_TOKEN: `sandbox-admin-${randomBytes(12).toString('hex')}` };
+          const env: Record<string, string> = { ...sandboxEnvironment(sandbox), TDS_ADMIN_TOKEN: `sandbox-admin-${randomBytes(12).toString('hex')}` };
+          // TDS must keep to the sandbox's limit, as it keeps to Zoho's 100/min by default.
+          if (options.requestsPerMinute !== 100) env.TDS_RATE_LIMIT_PER_MINUTE = String(options.requestsPerMinute);
           if (options.json) {
             printJson(ctx.io, { url: sandbox.url, accountsUrl: sandbox.accountsUrl, apiUrl: sandbox.apiUrl, organizationId: sandbox.organizationId, env });
           } else {

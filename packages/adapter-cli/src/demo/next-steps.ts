@@ -17,6 +17,6 @@ Next steps
     ZOHO_REFRESH_TOKEN and ZOHO_ORGANIZATION_ID in .env (README: "Connecting to real Zoho"), then
       tds migrate && tds sync all --full && tds serve
   - Or keep playing locally, in two terminals:
-      tds sandbox --webhooks-to http://127.0.0.1:3000 > .env
+      tds sandbox --requests-per-minute 1000 --webhooks-to http://127.0.0.1:3000 > .env
       tds migrate && tds sync all --full && tds serve`;
 }
