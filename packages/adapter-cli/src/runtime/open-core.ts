@@ -1,20 +1,9 @@
-import * as tdsCore from '@tsh/tds-core';
-import type { Logger, TdsCore, TdsEnv } from '@tsh/tds-core';
+import { createTdsCore, type CreateTdsCoreOptions, type TdsCore } from '@tsh/tds-core';
 
-export interface OpenCoreOptions {
-  config: TdsEnv;
-  logger?: Logger;
-  /** Bring the schema up to date first (default true). */
-  migrate?: boolean;
-  /** Scheduled syncs: incremental every N ms (0: off; default 5 min), nightly full reconcile at `HH:MM` UTC (null: off; default 02:00). */
-  schedule?: { incrementalEveryMs?: number; fullAt?: string | null };
-}
+/** What the CLI passes to createTdsCore: the validated environment, its logger, and flags. */
+export type OpenCoreOptions = Pick<CreateTdsCoreOptions, 'config' | 'logger' | 'migrate' | 'schedule'>;
 
-type CreateTdsCore = (options: OpenCoreOptions) => Promise<TdsCore>;
-
-/** The core factory of @tsh/tds-core (createTdsCore): database, Zoho client, queue, workers, healer, health. */
-export async function openCore(options: OpenCoreOptions): Promise<TdsCore> {
-  const create = (tdsCore as unknown as { createTdsCore?: CreateTdsCore }).createTdsCore;
-  if (typeof create !== 'function') throw new Error('this build of @tsh/tds-core has no createTdsCore');
-  return create(options);
+/** The core (database, shared Zoho access, queue, workers, sync, healer, health) for one command. */
+export function openCore(options: OpenCoreOptions): Promise<TdsCore> {
+  return createTdsCore(options);
 }
