@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { withRetryOn } from './retry-on';
+import { attemptsFor, withRetryOn } from './retry-on';
 import { normalizeEnqueueInputs } from './validate';
 import type { EnqueueInput, EnqueueOutcome, EnqueueResult, QueueDb } from './types';
 
@@ -74,7 +74,7 @@ export async function enqueueMany(db: QueueDb, events: readonly EnqueueInput[]):
   const rows = normalizeEnqueueInputs(events);
   if (rows.length === 0) return [];
   // Two batches touching the same records in one instant can deadlock or race on the unique index; retried.
-  const { rows: results } = await withRetryOn(['40P01', '23505'], () => ENQUEUE(rows).execute(db));
+  const { rows: results } = await withRetryOn(['40P01', '23505'], () => ENQUEUE(rows).execute(db), attemptsFor(db));
   // An "ignored" event whose newer rival was committed by another transaction during this
   // statement is not visible to its snapshot: look the holder (pending, or already claimed) up again.
   const missing = results.filter((r) => r.id === null).map((r) => rows[Number(r.ord) - 1]);

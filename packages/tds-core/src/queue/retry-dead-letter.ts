@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { withRetryOn } from './retry-on';
+import { attemptsFor, withRetryOn } from './retry-on';
 import { normalizeIds } from './validate';
 import type { QueueDb } from './types';
 
@@ -53,6 +53,6 @@ LEFT JOIN requeued r ON r.entity_type = k.entity_type AND r.zoho_id = k.zoho_id
 LEFT JOIN tds_sync_queue p ON p.status = 'pending' AND p.entity_type = k.entity_type AND p.zoho_id = k.zoho_id
 WHERE d.id = k.id
 RETURNING d.id::text AS id, d.retried_queue_id::text AS queue_id`;
-  const { rows } = await withRetryOn(['40P01', '23505'], () => statement.execute(db));
+  const { rows } = await withRetryOn(['40P01', '23505'], () => statement.execute(db), attemptsFor(db));
   return rows;
 }

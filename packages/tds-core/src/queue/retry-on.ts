@@ -14,3 +14,6 @@ export async function withRetryOn<T>(codes: readonly string[], run: () => Promis
     }
   }
 }
+
+/** How often a queue statement may be re-run: inside a caller's transaction a failed statement has aborted it, so never. */
+export const attemptsFor = (db: { isTransaction: boolean }) => (db.isTransaction ? 1 : 5);

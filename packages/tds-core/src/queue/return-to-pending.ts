@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { withRetryOn } from './retry-on';
+import { attemptsFor, withRetryOn } from './retry-on';
 import type { QueueDb } from './types';
 
 export interface ReturnedToPending {
@@ -69,6 +69,6 @@ UNION ALL
 SELECT id::text AS id, 'merged' AS outcome FROM absorbed`;
   // A pending sibling committed by an enqueue after this statement's snapshot shows up as a
   // unique violation; the statement is re-run and then sees it.
-  const { rows } = await withRetryOn(['23505', '40P01'], () => statement.execute(db));
+  const { rows } = await withRetryOn(['23505', '40P01'], () => statement.execute(db), attemptsFor(db));
   return rows;
 }
