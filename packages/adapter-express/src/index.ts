@@ -3,6 +3,7 @@ export * from './admin-input';
 export * from './admin-routes';
 export * from './create-tds-app';
 export * from './create-tds-router';
+export * from './dashboard';
 export * from './error-handler';
 export * from './health-routes';
 export * from './options';

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TdsDashboardOptions } from './dashboard/dashboard-options';
 
 export interface TdsExpressOptions {
   /** ZOHO_WEBHOOK_SECRET. Required: without it nothing could be verified, so the app refuses to exist. */
@@ -11,6 +12,10 @@ export interface TdsExpressOptions {
   metricsRequireAuth?: boolean;
   /** Request log (pino-http, one line per request). Default: the core's logger. */
   logger?: Logger;
+  /** Serve the dashboard (@tsh/tds-dashboard's build) at /tds. Default false. */
+  dashboard?: boolean | TdsDashboardOptions;
+  /** Period of the live snapshots of GET /api/tds/events. Default 2000 ms. */
+  eventsIntervalMs?: number;
 }
 
 export interface ResolvedTdsExpressOptions {

@@ -1,0 +1,54 @@
+import { listAlerts, listHealActions, readEntityStats, readThroughputHistory, type TdsCore } from '@tsh/tds-core';
+import express, { type Router } from 'express';
+import { requireAdminToken } from '../admin-auth';
+import { ADMIN_PREFIX } from '../admin-routes';
+import type { ResolvedTdsExpressOptions } from '../options';
+import { HttpProblem } from '../problem';
+import { withoutSecrets } from '../redact-secrets';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function wholeNumber(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw === '') return fallback;
+  const n = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem(400, 'invalid_query', `${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/**
+ * The dashboard's reads, admin-authenticated: GET /api/tds/entities, /api/tds/alerts,
+ * /api/tds/heal-log and /api/tds/throughput. Each parses its query and calls one core read.
+ */
+export function dashboardReadRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): Router {
+  const secrets = [options.webhookSecret, options.adminToken];
+  const router = express.Router();
+  const auth = requireAdminToken(options.adminToken);
+
+  router.get(`${ADMIN_PREFIX}/entities`, auth, async (_req, res) => {
+    res.json(withoutSecrets({ entities: await readEntityStats(core.db, core.organizationId) }, secrets));
+  });
+
+  // Open alerts, and those resolved in the last `resolvedDays` days (default 7).
+  router.get(`${ADMIN_PREFIX}/alerts`, auth, async (req, res) => {
+    const days = wholeNumber(req.query.resolvedDays, 'resolvedDays', 0, 90, 7);
+    const limit = wholeNumber(req.query.limit, 'limit', 1, 1000, 200);
+    const alerts = await listAlerts(core.db, { includeResolvedSince: new Date(Date.now() - days * DAY_MS), limit });
+    res.json(
+      withoutSecrets({ open: alerts.filter((a) => a.resolved_at === null), resolved: alerts.filter((a) => a.resolved_at !== null) }, secrets),
+    );
+  });
+
+  router.get(`${ADMIN_PREFIX}/heal-log`, auth, async (req, res) => {
+    const limit = wholeNumber(req.query.limit, 'limit', 1, 1000, 50);
+    const includeNoops = req.query.includeNoops === 'true' || req.query.includeNoops === '1';
+    res.json(withoutSecrets({ actions: await listHealActions(core.db, { limit, includeNoops }) }, secrets));
+  });
+
+  router.get(`${ADMIN_PREFIX}/throughput`, auth, async (req, res) => {
+    const minutes = wholeNumber(req.query.minutes, 'minutes', 1, 1440, 60);
+    res.json({ minutes: await readThroughputHistory(core.db, { minutes }) });
+  });
+
+  return router;
+}
