@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+
+export interface Machine {
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  os: string;
+  postgres: string;
+  /** 1, 5 and 15 minute load averages when the run started. */
+  loadAtStart: [number, number, number];
+}
+
+/** The server's version through psql when it is installed (the benchmark rows report it too). */
+function postgresVersion(databaseUrl: string): string {
+  try {
+    const out = execFileSync('psql', [databaseUrl, '-tAc', "SELECT 'PostgreSQL ' || current_setting('server_version')"], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return out.trim().split(' (')[0] || 'unknown';
+  } catch {
+    return 'unknown (psql not found)';
+  }
+}
+
+export function describeMachine(databaseUrl: string): Machine {
+  const [one, five, fifteen] = loadavg();
+  return {
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    postgres: postgresVersion(databaseUrl),
+    loadAtStart: [one!, five!, fifteen!],
+  };
+}

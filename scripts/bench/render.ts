@@ -1,0 +1,55 @@
+import type { Machine } from './machine';
+import type { RowResult } from './run-row';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** The one table: every line of every row, in order. */
+export function renderTable(results: readonly RowResult[]): string {
+  const head = '| benchmark | TDS | beside | TDS / beside | goal | met |';
+  const rule = '|---|---:|---|---:|---|:---:|';
+  const lines = results.flatMap((r) =>
+    r.lines.map((l) => `| ${cell(l.benchmark)} | ${cell(l.tds)} | ${cell(l.reference) || '—'} | ${cell(l.ratio) || '—'} | ${cell(l.goal) || '—'} | ${l.met === undefined ? '—' : l.met ? 'yes' : '**no**'} |`),
+  );
+  return [head, rule, ...lines].join('\n');
+}
+
+export function renderMachine(machine: Machine): string {
+  return [
+    `- CPU: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, ${machine.os}`,
+    `- Node ${machine.node}, ${machine.postgres} (the same server for every system, each in a database of its own)`,
+    `- load average at start: ${machine.loadAtStart.map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`,
+  ].join('\n');
+}
+
+export function renderNotes(results: readonly RowResult[]): string {
+  return results.flatMap((r) => r.notes.map((n) => `- ${n}`)).join('\n');
+}
+
+export function renderDocument(input: { machine: Machine; results: readonly RowResult[]; failed: readonly string[]; startedAt: Date; seconds: number }): string {
+  const { machine, results, failed, startedAt, seconds } = input;
+  return `# Benchmarks
+
+Measured by \`pnpm bench\` on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (${Math.round(seconds)} s for the whole run).
+These are numbers from one run on one machine; rerun them on yours:
+
+\`\`\`sh
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench          # every row (about 8 minutes)
+pnpm bench queue                                                             # one row: queue, apply, webhooks, budget, delay, memory
+\`\`\`
+
+\`DATABASE_URL\` defaults to \`postgres://postgres@127.0.0.1:5432/postgres\`; every system measured gets a fresh database of its
+own on that server, dropped afterwards. \`pgbench\` (PostgreSQL's client package) is needed for the apply row's reference.
+
+## Machine
+
+${renderMachine(machine)}
+
+## Results
+
+${renderTable(results)}
+${failed.length > 0 ? `\nRows that failed in this run: ${failed.join(', ')}.\n` : ''}
+## How each row was measured
+
+${renderNotes(results)}
+`;
+}
