@@ -161,6 +161,17 @@ describe('usage errors exit 2', () => {
     expect(notId.stderr).toMatch(/whole numbers/);
   });
 
+  it('serve schedule flags are checked', async () => {
+    const env = { ...ZOHO, ...SECRETS };
+    const badTime = await runCli(['serve', '--full-at', '25:00'], { cwd, env });
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toMatch(/--full-at .*HH:MM/);
+    const badInterval = await runCli(['serve', '--sync-every', 'often'], { cwd, env });
+    expect(badInterval.code).toBe(2);
+    expect(badInterval.stderr).toMatch(/--sync-every .*whole number/);
+    expectNoSecret(badTime);
+  });
+
   it('dlq resolve needs a non-empty --note', async () => {
     const r = await runCli(['dlq', 'resolve', '12'], { cwd });
     expect(r.code).toBe(2);
