@@ -1,0 +1,116 @@
+// Row 2 of `pnpm bench`: end-to-end product upserts per second from the queue — full item records
+// (as a webhook carries them) enqueued, then claimed by 2 workers and applied by the real products
+// handler (transform + version-guarded upsert, stock per location, category) — beside
+// `pgbench -N` (2 clients) on the same server in the same run.
+// Run alone: pnpm bench apply [--items=10000] [--pgbench-seconds=15].
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createZohoClient } from '@tsh/zoho-client';
+import { createDatabase, createSyncHandlers, createWorkerPool, enqueueMany, migrate, startZohoSandbox, type EnqueueInput } from '@tsh/tds-core';
+import { createScratchDatabase } from '../lib/scratch-database';
+import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';
+
+const ITEMS = option('items', 'BENCH_APPLY_ITEMS', 10_000);
+const PGBENCH_SECONDS = option('pgbench-seconds', 'BENCH_PGBENCH_SECONDS', 15);
+const WORKERS = 2;
+
+/** Raw item records exactly as Zoho's itemdetails returns them (what an item webhook carries). */
+async function fetchRawItems(): Promise<Record<string, unknown>[]> {
+  const sandbox = await startZohoSandbox({ seed: 'bench-apply', items: ITEMS, customers: 2, vendors: 1, invoices: 1, bills: 1, requestsPerMinute: 1_000_000, maxConcurrent: 100, dailyLimit: 1_000_000 });
+  try {
+    const zoho = createZohoClient({ organizationId: sandbox.organizationId, credentials: sandbox.credentials, accountsUrl: sandbox.accountsUrl, apiUrl: sandbox.apiUrl, requestsPerMinute: 1_000_000 });
+    const ids = sandbox.store.idsOf('item');
+    const items: Record<string, unknown>[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      const envelope = await zoho.request('GET', 'inventory', '/itemdetails', { query: { item_ids: ids.slice(i, i + 100).join(',') } });
+      items.push(...((envelope as { items: Record<string, unknown>[] }).items ?? []));
+    }
+    return items;
+  } finally {
+    await sandbox.close();
+  }
+}
+
+async function applyRun(items: Record<string, unknown>[]): Promise<{ seconds: number; stored: number }> {
+  const scratch = await createScratchDatabase('apply');
+  const database = await createDatabase({ url: scratch.url, maxConnections: 10, applicationName: 'bench-apply' });
+  try {
+    await migrate(database.db);
+    for (let i = 0; i < items.length; i += 1000) {
+      const events: EnqueueInput[] = items.slice(i, i + 1000).map((item) => ({
+        entity_type: 'products',
+        zoho_id: String(item.item_id),
+        payload: item,
+        zoho_last_modified_time: String(item.last_modified_time),
+        source: 'webhook',
+      }));
+      await enqueueMany(database.db, events);
+    }
+    // The handler never calls Zoho for records carried whole; the client only has to exist.
+    const zoho = createZohoClient({ organizationId: '1', credentials: { clientId: 'x', clientSecret: 'x', refreshToken: 'x' }, apiUrl: 'http://127.0.0.1:9', accountsUrl: 'http://127.0.0.1:9' });
+    const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: createSyncHandlers({ db: database.db, zoho }), concurrency: WORKERS, leaseSeconds: 120 });
+    const started = performance.now();
+    await pool.start();
+    for (;;) {
+      const { rows } = await database.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM tds_sync_queue WHERE status IN ('pending', 'processing')`);
+      if (rows[0]!.n === 0) break;
+      await sleep(50);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await pool.stop();
+    const { rows } = await database.pool.query<{ n: number; failed: number }>(
+      `SELECT (SELECT count(*)::int FROM products) AS n, (SELECT count(*)::int FROM tds_dead_letter_queue) AS failed`,
+    );
+    if (rows[0]!.failed > 0) throw new Error(`${rows[0]!.failed} items went to the dead-letter queue`);
+    return { seconds, stored: rows[0]!.n };
+  } finally {
+    await database.close();
+    await scratch.drop();
+  }
+}
+
+/** `pgbench -N` (no branch/teller updates: 1 UPDATE, 1 SELECT, 1 INSERT per transaction), 2 clients. */
+async function pgbench(): Promise<{ tps: number; scale: number } | { error: string }> {
+  const scratch = await createScratchDatabase('pgbench');
+  const run = promisify(execFile);
+  const scale = 10;
+  try {
+    await run('pgbench', ['-i', '-q', '-s', String(scale), scratch.url], { timeout: 120_000 });
+    const { stdout } = await run('pgbench', ['-N', '-c', String(WORKERS), '-j', String(WORKERS), '-T', String(PGBENCH_SECONDS), scratch.url], { timeout: (PGBENCH_SECONDS + 60) * 1000 });
+    const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
+    if (!match) return { error: 'pgbench printed no tps' };
+    return { tps: Number(match[1]), scale };
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'pgbench is not installed' : (error as Error).message.split('\n')[0]! };
+  } finally {
+    await scratch.drop();
+  }
+}
+
+console.log(`apply: ${fmt(ITEMS)} full item records from the sandbox, enqueued, then applied by ${WORKERS} workers with the products handler`);
+const items = await fetchRawItems();
+const applied = await applyRun(items);
+if (applied.stored !== items.length) throw new Error(`${applied.stored} products stored for ${items.length} records`);
+const upserts = items.length / applied.seconds;
+console.log(`  TDS: ${fmt(items.length)} upserts in ${applied.seconds.toFixed(1)} s (${fmt(upserts)}/s)`);
+const reference = await pgbench();
+if ('tps' in reference) console.log(`  pgbench -N: ${fmt(reference.tps)} TPS`);
+else console.log(`  pgbench: ${reference.error}`);
+
+reportRow({
+  row: 'apply',
+  lines: [
+    {
+      benchmark: `Apply: product upserts from the queue (${fmt(items.length)} full records, ${WORKERS} workers)`,
+      tds: `${fmt(upserts)} upserts/s`,
+      reference: 'tps' in reference ? `pgbench -N, ${WORKERS} clients: ${fmt(reference.tps)} TPS` : `pgbench: ${reference.error}`,
+      ratio: 'tps' in reference ? ratio(upserts, reference.tps) : '',
+      goal: '',
+    },
+  ],
+  notes: [
+    `Apply: ${fmt(items.length)} items rendered by the sandbox (itemdetails, so with stock per location and custom fields) were enqueued as webhook items in a fresh database; the clock runs from starting ${WORKERS} workers (createWorkerPool + createSyncHandlers, batches of 50) until the queue is empty. ` +
+      `Each record is one transaction: transform, category lookup, version-guarded upsert of the product and replacement of its stock rows. ` +
+      `Beside it, pgbench -N (its TPC-B-like script without the branch and teller updates: an UPDATE, a SELECT and an INSERT per transaction) with ${WORKERS} clients for ${PGBENCH_SECONDS} s on a scale-${'scale' in reference ? reference.scale : 10} scratch database of the same server, right after.`,
+  ],
+});
