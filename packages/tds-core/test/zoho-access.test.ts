@@ -11,6 +11,8 @@ const processes: Array<{ db: Kysely<any>; pool: pg.Pool }> = [];
 
 function openProcess() {
   const pool = new pg.Pool({ connectionString: testDb.url, max: 12 });
+  // Dropping the test database terminates idle sessions; an unhandled pool 'error' would crash the run.
+  pool.on('error', () => undefined);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   processes.push({ db, pool });
   return { db, pool };
