@@ -55,6 +55,22 @@ describe('token refresh', () => {
     expect(JSON.stringify(status)).not.toContain('tok-');
   });
 
+  it('a token shorter-lived than the margin is reused for most of its life, not refreshed per call', async () => {
+    const time = virtualClock();
+    const tokens = tokenEndpoint({ expiresIn: 30 });
+    server.use(tokens.handler, http.get(`${BOOKS}/items`, () => itemsOk()));
+    const client = makeClient({ clock: time.clock });
+    await client.books.items.list();
+    for (let second = 5; second <= 25; second += 5) {
+      time.advance(5_000);
+      await client.books.items.list();
+    }
+    expect(tokens.calls).toHaveLength(1);
+    time.advance(3_500); // 28.5 s: inside the last tenth of its life
+    await client.books.items.list();
+    expect(tokens.calls).toHaveLength(2);
+  });
+
   it('single-flight: 100 concurrent calls on an expired token cause exactly one refresh', async () => {
     const tokens = tokenEndpoint();
     let apiCalls = 0;

@@ -53,8 +53,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   // would only hammer the accounts server, so later calls fail fast until an explicit refresh().
   let fatal: ZohoAuthError | null = null;
 
+  // A token that lives shorter than the margin (a sandbox, a proxy) would otherwise be refreshed on
+  // every call and exhaust Zoho's 10 mints per 10 minutes: the margin never exceeds a tenth of its life.
+  const marginOf = (token: StoredToken) =>
+    Math.min(options.refreshMarginMs, Math.max(0, token.expiresAt.getTime() - token.refreshedAt.getTime()) / 10);
   const isFresh = (token: StoredToken | null): token is StoredToken =>
-    token !== null && token.expiresAt.getTime() - options.refreshMarginMs > clock.now();
+    token !== null && token.expiresAt.getTime() - marginOf(token) > clock.now();
 
   const adopt = (token: StoredToken): StoredToken => {
     secrets.add(token.accessToken);
