@@ -1,0 +1,159 @@
+// Row 5 of `pnpm bench`: sync delay, from sending a webhook to its row being visible in
+// PostgreSQL, at a steady 200 webhooks/s. The server (serveTds + 2 workers of one core, as
+// `tds serve` runs them) is a process of its own; a trigger added to this scratch database's
+// products table NOTIFYs when a row commits, and this process LISTENs: "visible" is the moment
+// the notification arrives. Run alone: pnpm bench delay [--rate=200] [--seconds=15].
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { signZohoWebhook } from '@tsh/zoho-client';
+import { createDatabase, migrate } from '@tsh/tds-core';
+import { createScratchDatabase } from '../lib/scratch-database';
+import { fmt, option, percentile, reportRow, sleep } from '../lib/row-result';
+
+const RATE = option('rate', 'BENCH_DELAY_RATE', 200);
+const SECONDS = option('seconds', 'BENCH_DELAY_SECONDS', 15);
+const SECRET = 'benchDelayWebhookSecret2025';
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** A full item as Zoho's webhook carries it (about 1 KB), a new record each time. */
+function itemBody(n: number): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      item: {
+        item_id: String(4815000000000000 + n),
+        name: `Router AX3000 #${n}`,
+        sku: `RT-${n}`,
+        status: 'active',
+        rate: '1250000.25',
+        purchase_rate: '990000.00',
+        stock_on_hand: '12.5',
+        description: 'Dual-band Wi-Fi 6 router, 4 LAN ports, 1 WAN port, WPA3, MU-MIMO',
+        category_id: '4815000000000001',
+        category_name: 'Networking',
+        custom_fields: [{ customfield_id: '1', label: 'Arabic name', api_name: 'cf_name_ar', value: 'راوتر AX3000' }],
+        locations: [
+          { location_id: '1', location_name: 'Baghdad', location_stock_on_hand: '10', location_available_stock: '10', location_actual_available_stock: '9' },
+          { location_id: '2', location_name: 'Basra', location_stock_on_hand: '2.5', location_available_stock: '2.5', location_actual_available_stock: '2.5' },
+        ],
+        last_modified_time: '2025-06-03T14:22:47+0300',
+      },
+    }),
+  );
+}
+
+function post(agent: Agent, port: number, body: Buffer): Promise<number> {
+  const signature = signZohoWebhook({ secret: SECRET, rawBody: body, contentType: 'application/json' });
+  return new Promise((resolve) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/api/zoho/webhooks/products', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'x-zoho-webhook-signature': signature } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+async function startServer(databaseUrl: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, 'delay-server.ts')], {
+    cwd: join(here, '..', '..'),
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_WEBHOOK_SECRET: SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`delay server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('READY ')) resolve(Number(line.slice(6)));
+    });
+  });
+  return { port, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
+}
+
+const scratch = await createScratchDatabase('delay');
+const database = await createDatabase({ url: scratch.url, maxConnections: 4 });
+const listener = new pg.Client({ connectionString: scratch.url });
+listener.on('error', () => {});
+let server: Awaited<ReturnType<typeof startServer>> | undefined;
+try {
+  await migrate(database.db);
+  await database.pool.query(`
+    CREATE FUNCTION bench_row_visible() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_notify('bench_row_visible', NEW.zoho_item_id); RETURN NULL; END $$`);
+  await database.pool.query(`CREATE TRIGGER bench_row_visible AFTER INSERT OR UPDATE ON products FOR EACH ROW EXECUTE FUNCTION bench_row_visible()`);
+  const visibleAt = new Map<string, number>();
+  await listener.connect();
+  listener.on('notification', (message) => {
+    if (message.payload && !visibleAt.has(message.payload)) visibleAt.set(message.payload, performance.now());
+  });
+  await listener.query('LISTEN bench_row_visible');
+
+  server = await startServer(scratch.url);
+  const agent = new Agent({ keepAlive: true });
+  // Warm-up (JIT, connections), not measured.
+  await Promise.all(Array.from({ length: 200 }, (_, n) => post(agent, server!.port, itemBody(10_000_000 + n))));
+  await sleep(2000);
+
+  const total = Math.round(RATE * SECONDS);
+  console.log(`delay: ${fmt(total)} webhooks at ${RATE}/s over HTTP, each a new product`);
+  const sentAt = new Map<string, number>();
+  const acks: number[] = [];
+  let refused = 0;
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  for (let n = 0; n < total; n++) {
+    const wait = started + (n * 1000) / RATE - performance.now();
+    if (wait > 1) await sleep(wait);
+    const id = String(4815000000000000 + n);
+    const t0 = performance.now();
+    sentAt.set(id, t0);
+    pending.push(
+      post(agent, server.port, itemBody(n)).then((status) => {
+        acks.push(performance.now() - t0);
+        if (status < 200 || status >= 300) refused++;
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const deadline = performance.now() + 120_000;
+  while ([...sentAt.keys()].some((id) => !visibleAt.has(id)) && performance.now() < deadline) await sleep(50);
+  agent.destroy();
+
+  const delays = [...sentAt].flatMap(([id, t0]) => (visibleAt.has(id) ? [visibleAt.get(id)! - t0] : [])).sort((a, b) => a - b);
+  const missing = total - delays.length;
+  const ackSorted = [...acks].sort((a, b) => a - b);
+  const p50 = percentile(delays, 50);
+  const p99 = percentile(delays, 99);
+  console.log(`  visible: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${delays.at(-1)?.toFixed(1)} ms; acknowledged: p50 ${percentile(ackSorted, 50).toFixed(1)} ms; refused ${refused}, never visible ${missing}`);
+  if (missing > 0 || refused > 0) throw new Error(`${refused} webhooks refused, ${missing} rows never became visible`);
+
+  reportRow({
+    row: 'delay',
+    lines: [
+      {
+        benchmark: `Sync delay: webhook sent → row visible, ${RATE} webhooks/s`,
+        tds: `p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
+        reference: '',
+        ratio: '',
+        goal: 'p99 < 5 min (design.md)',
+        met: p99 < 300_000,
+      },
+    ],
+    notes: [
+      `Sync delay: ${fmt(total)} signed webhooks, each a new ~1 KB product, sent open-loop at ${RATE}/s for ${SECONDS} s to serveTds with the 2 workers of the same core (TDS_WORKERS=2, batches of 50, woken by LISTEN/NOTIFY) in a process of its own, logging at info to /dev/null. ` +
+        `"Visible" is when the commit of the product row is notified to this process (a trigger on products added to the scratch database for the measurement), so each delay covers HTTP, verification, the inbox + queue write, waking a worker, claiming, transform, upsert and commit. ` +
+        `Max ${delays.at(-1)!.toFixed(0)} ms; the HTTP answer itself took p50 ${percentile(ackSorted, 50).toFixed(1)} ms, p99 ${percentile(ackSorted, 99).toFixed(1)} ms.`,
+    ],
+  });
+} finally {
+  await server?.stop();
+  await listener.end().catch(() => {});
+  await database.close();
+  await scratch.drop();
+}
