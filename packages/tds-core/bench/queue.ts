@@ -3,8 +3,9 @@
 // [--batches=1,10,100] [--sample=20000] [--workers=2] [--repeat=3]. Uses DATABASE_URL, else an
 // embedded PostgreSQL. Each run uses a fresh database; the median of the repeats is reported.
 import { availableParallelism } from 'node:os';
-import { sql } from 'kysely';
-import { enqueueMany, type EnqueueInput } from '../src/queue';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../src/db';
+import { claimStatement, enqueueMany, type EnqueueInput } from '../src/queue';
 import { createWorkerPool, type BatchHandler } from '../src/workers';
 import { createTestDatabase } from '../test/helpers/test-db';
 
@@ -25,6 +26,8 @@ const noop: BatchHandler = async (items) => items.map((i) => ({ id: i.id, status
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Run {
+  /** Buffer pages one claim of the batch size touches with the whole queue pending: flat if claiming ignores depth. */
+  claimPages: number;
   enqueuePerSec: number;
   processed: number;
   seconds: number;
@@ -54,6 +57,7 @@ async function scenario(depth: number, batch: number): Promise<Run> {
     }
     const enqueueSeconds = (performance.now() - started) / 1000;
     await sql`ANALYZE tds_sync_queue`.execute(database.db);
+    const claimPages = await pagesPerClaim(database.db, batch);
 
     const target = Math.min(depth, sample);
     const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: { products: noop }, concurrency: workers, batchSize: batch, leaseSeconds: 60 });
@@ -63,10 +67,29 @@ async function scenario(depth: number, batch: number): Promise<Run> {
     const seconds = (performance.now() - t0) / 1000;
     const processed = pool.status().processed;
     await pool.stop({ graceMs: 5000 });
-    return { enqueuePerSec: depth / enqueueSeconds, processed, seconds, perSec: processed / seconds };
+    return { claimPages, enqueuePerSec: depth / enqueueSeconds, processed, seconds, perSec: processed / seconds };
   } finally {
     await database.close();
   }
+}
+
+/** Runs one claim under EXPLAIN (ANALYZE, BUFFERS) in a transaction that is rolled back. */
+async function pagesPerClaim(db: Kysely<Database>, batch: number): Promise<number> {
+  let pages = 0;
+  const rollback = new Error('rollback');
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      const { rows } = await sql<{ 'QUERY PLAN': Array<{ Plan: Record<string, number> }> }>`
+        EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${claimStatement({ workerId: 'bench', batchSize: batch, leaseSeconds: 60 })}`.execute(trx);
+      const plan = rows[0]['QUERY PLAN'][0].Plan;
+      pages = (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0);
+      throw rollback;
+    })
+    .catch((error: unknown) => {
+      if (error !== rollback) throw error;
+    });
+  return pages;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -84,19 +107,20 @@ async function main(): Promise<void> {
       for (let i = 0; i < repeat; i++) {
         const run = await scenario(depth, batch);
         row.runs.push(run);
-        console.log(`  depth ${fmt(depth)}, batch ${batch}, run ${i + 1}: ${fmt(run.perSec)} items/s`);
+        console.log(`  depth ${fmt(depth)}, batch ${batch}, run ${i + 1}: ${fmt(run.perSec)} items/s, claim reads ${run.claimPages} pages`);
       }
       results.push(row);
     }
   }
-  console.log('\n| queued | batch | enqueue items/s | claim+complete items/s (median) | min – max | enqueue+claim+complete items/s |');
-  console.log('|---:|---:|---:|---:|---:|---:|');
+  console.log('\n| queued | batch | enqueue items/s | claim+complete items/s (median) | min – max | enqueue+claim+complete items/s | buffer pages per claim at that depth |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const enqueue = median(r.runs.map((x) => x.enqueuePerSec));
     const perSec = r.runs.map((x) => x.perSec);
     const process = median(perSec);
     const endToEnd = 1 / (1 / enqueue + 1 / process);
-    console.log(`| ${fmt(r.depth)} | ${r.batch} | ${fmt(enqueue)} | ${fmt(process)} | ${fmt(Math.min(...perSec))} – ${fmt(Math.max(...perSec))} | ${fmt(endToEnd)} |`);
+    const pages = median(r.runs.map((x) => x.claimPages));
+    console.log(`| ${fmt(r.depth)} | ${r.batch} | ${fmt(enqueue)} | ${fmt(process)} | ${fmt(Math.min(...perSec))} – ${fmt(Math.max(...perSec))} | ${fmt(endToEnd)} | ${fmt(pages)} |`);
   }
 }
 
