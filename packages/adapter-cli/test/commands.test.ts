@@ -1,6 +1,6 @@
 import { createQueue } from '@tsh/tds-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt } from './helpers/built-cli';
+import { SPAWN_TIMEOUT_MS, ensureCliBuilt } from './helpers/built-cli';
 import { leakedSecrets, setupE2e, type E2eSetup } from './helpers/e2e';
 import { parseJsonOutput, runCli, type CliResult } from './helpers/run-cli';
 import { makeWorkDir } from './helpers/work-dir';
@@ -34,7 +34,7 @@ afterAll(async () => {
   work.remove();
 });
 
-describe('tds against the sandbox and a real PostgreSQL', () => {
+describe('tds against the sandbox and a real PostgreSQL', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('migrate creates the tables, and a second run has nothing to do', async () => {
     const first = await tds(['migrate', '--json']);
     expectOk(first);

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt, packageDir } from './helpers/built-cli';
+import { SPAWN_TIMEOUT_MS, ensureCliBuilt, packageDir } from './helpers/built-cli';
 import { runCli, type CliResult } from './helpers/run-cli';
 import { makeWorkDir } from './helpers/work-dir';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
 }, 200_000);
 afterAll(() => work.remove());
 
-describe('configuration errors exit 2 and name each variable', () => {
+describe('configuration errors exit 2 and name each variable', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('sync without Zoho credentials names every missing ZOHO_* variable', async () => {
     const r = await runCli(['sync', 'all'], { cwd, env: { ZOHO_CLIENT_SECRET: SECRETS.ZOHO_CLIENT_SECRET } });
     expect(r.code).toBe(2);
@@ -126,7 +126,7 @@ describe('configuration errors exit 2 and name each variable', () => {
   });
 });
 
-describe('usage errors exit 2', () => {
+describe('usage errors exit 2', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('an unknown entity, listing the valid ones', async () => {
     const r = await runCli(['sync', 'products', 'widgets'], { cwd, env: ZOHO });
     expect(r.code).toBe(2);
@@ -186,7 +186,7 @@ describe('usage errors exit 2', () => {
   });
 });
 
-describe('help and version', () => {
+describe('help and version', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('--help lists every command on stdout and exits 0', async () => {
     const r = await runCli(['--help'], { cwd });
     expect(r.code).toBe(0);

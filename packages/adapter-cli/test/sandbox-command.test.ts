@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyZohoWebhookSignature } from '@tsh/zoho-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt } from './helpers/built-cli';
+import { SPAWN_TIMEOUT_MS, ensureCliBuilt } from './helpers/built-cli';
 import { parseJsonOutput, startCli } from './helpers/run-cli';
 import { makeWorkDir } from './helpers/work-dir';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
 }, 200_000);
 afterAll(() => work.remove());
 
-describe('tds sandbox', () => {
+describe('tds sandbox', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('prints the env lines that point TDS at it, answers OAuth and the API with them, and stops on Ctrl-C', async () => {
     const cli = startCli(['sandbox', ...SMALL, '--mutate-every', '0'], { cwd: work.dir });
     try {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt } from './helpers/built-cli';
+import { SPAWN_TIMEOUT_MS, ensureCliBuilt } from './helpers/built-cli';
 import { leakedSecrets, setupE2e, type E2eSetup } from './helpers/e2e';
 import { runCli, startCli } from './helpers/run-cli';
 import { makeWorkDir } from './helpers/work-dir';
@@ -31,7 +31,7 @@ afterAll(async () => {
   work.remove();
 });
 
-describe('long-running commands', () => {
+describe('long-running commands', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('serve: stores signed webhooks, workers apply them, forged ones get 401, SIGTERM stops it cleanly', async () => {
     const env = { ...e2e.env, TDS_ADMIN_TOKEN: ADMIN_TOKEN };
     const cli = startCli(['serve', '--port', '0', '--host', '127.0.0.1', '--no-scheduler', '--workers', '2'], { cwd: work.dir, env });

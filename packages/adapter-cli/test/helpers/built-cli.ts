@@ -44,3 +44,6 @@ export async function ensureCliBuilt(): Promise<void> {
     rmSync(lockDir, { recursive: true, force: true });
   }
 }
+
+/** Per-test budget for tests that spawn the CLI several times (slow when every package's tests run at once on 2 cores). */
+export const SPAWN_TIMEOUT_MS = 180_000;
