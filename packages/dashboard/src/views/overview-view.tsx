@@ -33,10 +33,12 @@ export function OverviewView({ snapshot }: { snapshot: LiveSnapshot }) {
           <CardContent>
             <ul className="flex flex-col gap-2">
               {health.alerts.map((alert) => (
-                <li key={alert.code} className="flex flex-wrap items-start gap-2 text-sm">
-                  <StatusBadge status={alert.severity} />
-                  <span className="font-medium">{alert.message}</span>
-                  <span className="text-muted-foreground">— {alert.remediation}</span>
+                <li key={alert.code} className="flex items-start gap-2 text-sm">
+                  <StatusBadge status={alert.severity} className="mt-0.5" />
+                  <div className="flex flex-col gap-0.5">
+                    <span className="font-medium">{alert.message}</span>
+                    <span className="text-xs text-muted-foreground">{alert.remediation}</span>
+                  </div>
                 </li>
               ))}
             </ul>
@@ -138,8 +140,8 @@ export function OverviewView({ snapshot }: { snapshot: LiveSnapshot }) {
           />
           <Stat
             label="Daily quota left"
-            value={zoho.daily_quota ? `${formatCount(zoho.daily_quota.remaining)} / ${formatCount(zoho.daily_quota.limit)}` : 'not reported'}
-            hint={zoho.daily_quota ? `resets ${formatTime(zoho.daily_quota.reset_at)}` : 'Zoho has not said yet'}
+            value={zoho.daily_quota ? `${formatCount(zoho.daily_quota.remaining)} / ${formatCount(zoho.daily_quota.limit)}` : '—'}
+            hint={zoho.daily_quota ? `resets ${formatTime(zoho.daily_quota.reset_at)}` : 'not reported by Zoho yet'}
             testId="daily-quota"
           />
         </CardContent>
