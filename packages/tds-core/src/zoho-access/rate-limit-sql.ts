@@ -14,7 +14,7 @@ export async function acquireRateSlot(
 }
 
 export async function releaseRateSlot(db: Kysely<any>, slotId: string): Promise<void> {
-  await sql`DELETE FROM tds_rate_limit_inflight WHERE id = ${slotId}`.execute(db);
+  await sql`SELECT tds_rate_limit_release(${slotId})`.execute(db);
 }
 
 /** Extends (never shortens) the organization-wide pause after a 429. */

@@ -3,6 +3,7 @@ import * as queue from './0001-queue';
 import * as entities from './0002-entities';
 import * as operations from './0003-operations';
 import * as rateLimit from '../../zoho-access/rate-limit-migration';
+import * as rateLimitRelease from '../../zoho-access/rate-limit-release-migration';
 
 /** Every migration, in order, as code: they ship inside the built bundle. Never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-entities': entities,
   '0003-operations': operations,
   '0004-rate-limit': rateLimit,
+  '0005-rate-limit-release': rateLimitRelease,
 };
