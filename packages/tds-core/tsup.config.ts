@@ -1,9 +1,10 @@
 import { defineConfig, type Options } from 'tsup';
 
+// No `clean`: the two builds run in parallel, and cleaning in one could delete the other's output.
 const base: Options = { entry: ['src/index.ts'], sourcemap: true, target: 'node20' };
 
 export default defineConfig([
-  { ...base, format: ['esm'], dts: true, clean: true },
+  { ...base, format: ['esm'], dts: true },
   // p-queue is ESM-only: bundled into the CJS build, or require() gets a namespace instead of the class.
   { ...base, format: ['cjs'], dts: true, noExternal: ['p-queue', 'p-timeout', 'eventemitter3'] },
 ]);

@@ -47,7 +47,7 @@ export const envSchema = z.object({
   TDS_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.tds')),
   TDS_LOG_LEVEL: z.preprocess(
     emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   ),
 });
 
