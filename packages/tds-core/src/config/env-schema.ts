@@ -44,6 +44,8 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.coerce.number({ message: 'must be a port number' }).int({ message: 'must be a port number' }).min(0).max(65535, { message: 'must be a port number (0–65535)' }).default(3000),
   ),
+  /** Alerts are also POSTed here as JSON with a Slack-compatible `text`. */
+  TDS_ALERT_WEBHOOK_URL: optionalUrl,
   TDS_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.tds')),
   TDS_LOG_LEVEL: z.preprocess(
     emptyToUndefined,

@@ -11,6 +11,7 @@ import type { AlertSink } from '../health/alerts/types';
 import { createHealthService } from '../health/health-service';
 import { createHealthMetrics } from '../health/metrics';
 import { createLoggerAlertSink } from '../health/sinks/logger-sink';
+import { createWebhookAlertSink } from '../health/sinks/webhook-sink';
 import type { HealthThresholdOverrides } from '../health/types';
 import { createLogger } from '../logging/logger';
 import { clearStuckLocks } from '../queue/clear-stuck-locks';
@@ -80,7 +81,10 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     logger,
     ...options.workers,
   });
-  const sinks = options.health?.sinks ?? [createLoggerAlertSink(logger)];
+  const sinks = options.health?.sinks ?? [
+    createLoggerAlertSink(logger),
+    ...(config.TDS_ALERT_WEBHOOK_URL ? [createWebhookAlertSink({ url: config.TDS_ALERT_WEBHOOK_URL })] : []),
+  ];
   const healthDeps = {
     db,
     organizationId,
