@@ -23,7 +23,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): { data: T 
       .finally(() => {
         if (call === latest.current) setLoading(false);
       });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
