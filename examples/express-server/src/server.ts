@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   let server;
   try {
     server = await serveTds(core, {
+      dashboard: true,
       webhookSecret: config.ZOHO_WEBHOOK_SECRET!,
       adminToken: config.TDS_ADMIN_TOKEN!,
       port: config.PORT,

@@ -55,7 +55,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           const running = Object.entries(parts)
             .filter(([, on]) => on)
             .map(([name]) => (name === 'workers' ? `${config.TDS_WORKERS} workers` : name));
-          writeLine(ctx.io.stderr, `tds serve: listening on ${displayUrl(http.url)} (${running.join(', ') || 'HTTP only'}); Ctrl-C stops`);
+          writeLine(ctx.io.stderr, `tds serve: listening on ${displayUrl(http.url)} (${running.join(', ') || 'HTTP only'}), dashboard at ${displayUrl(http.url)}/tds/; Ctrl-C stops`);
           logger.info({ url: http.url, ...parts }, 'tds serve started');
           await session.shutdown.stopped;
           writeLine(ctx.io.stderr, 'tds serve: stopping (finishing requests, releasing queue items)');

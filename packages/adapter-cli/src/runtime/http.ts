@@ -17,9 +17,9 @@ export interface RunningHttp {
   close(): Promise<void>;
 }
 
-/** The Express adapter's app (webhooks, health, metrics, admin API) listening on host:port. */
+/** The Express adapter's app (webhooks, health, metrics, admin API, dashboard at /tds) listening on host:port. */
 export async function startHttp(core: TdsCore, options: HttpOptions): Promise<RunningHttp> {
-  const running = await serveTds(core, options);
+  const running = await serveTds(core, { ...options, dashboard: true });
   return { url: running.url, server: running.server, close: () => running.close({ closeCore: false }) };
 }
 
