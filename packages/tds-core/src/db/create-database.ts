@@ -71,6 +71,13 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
   // An idle client whose backend dies (restart, pg_terminate_backend) emits 'error' on the pool;
   // unhandled, that event would crash the process. The pool discards the client by itself.
   pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection lost'));
+  // A checked-out client has no pool listener: one held between queries (a sync's run lock, a
+  // cluster or token-refresh lock, a transaction between statements) whose backend dies emits
+  // 'error' on the client itself, which would crash the process. Handled, its next query fails
+  // instead, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error.message }, 'database connection lost while in use'));
+  });
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   let closed = false;
