@@ -53,7 +53,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.TDS_LOG_LEVEL });
   const database =
-    options.database ?? (await createDatabase({ url: config.DATABASE_URL, dataDir: `${config.TDS_DATA_DIR}/pg`, logger, maxConnections: 20 }));
+    options.database ?? (await createDatabase({ url: config.DATABASE_URL, dataDir: `${config.TDS_DATA_DIR}/pg`, logger, maxConnections: Math.max(20, config.TDS_WORKERS + 8) }));
   const { db, pool } = database;
   try {
     if (options.migrate !== false) await runMigrations(db);
