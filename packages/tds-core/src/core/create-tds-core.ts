@@ -106,7 +106,6 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
   const syncRuns = createSyncRunRegistry(syncRunner.run, logger);
   let ingestor: WebhookIngestor | undefined;
   let scheduler: Scheduler | undefined;
-  let healthTimer: NodeJS.Timeout | undefined;
   const started = { workers: false, healer: false };
   const stopping = new AbortController();
 
@@ -185,8 +184,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
       }
       if (withHealer && !started.healer) {
         healer.start(options.schedule?.healerEveryMs ?? 60_000);
-        healthTimer = setInterval(() => void health.check().catch(() => undefined), options.schedule?.healthCheckEveryMs ?? 30_000);
-        healthTimer.unref();
+        health.monitor.start(options.schedule?.healthCheckEveryMs ?? 30_000);
         started.healer = true;
       }
       if (withScheduler && !scheduler) {
@@ -206,8 +204,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     async close() {
       stopping.abort();
       await scheduler?.stop();
-      if (healthTimer) clearInterval(healthTimer);
-      if (started.healer) await healer.stop();
+      if (started.healer) await Promise.all([health.monitor.stop(), healer.stop()]);
       if (started.workers) await workerPool.stop();
       await syncRuns.settle();
       if (!options.database) await database.close();

@@ -1,4 +1,5 @@
 import { silentLogger } from '../db/logger-like';
+import { createRepeatingTask } from '../scheduler/repeating-task';
 import { scrubbedSnippet } from '../health/sanitize';
 import type { HealthFinding } from '../health/types';
 import { deadCredentialReason } from '../health/zoho-credential';
@@ -72,9 +73,6 @@ export function createHealer(args: CreateHealerArgs): Healer {
     secrets,
     state: { lastRestartAt: null },
   };
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = true;
-  let running: Promise<HealRunResult> | undefined;
 
   async function logAction(result: HealActionResult): Promise<void> {
     try {
@@ -109,36 +107,12 @@ export function createHealer(args: CreateHealerArgs): Healer {
     return { started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), actions };
   }
 
-  function runOnce(): Promise<HealRunResult> {
-    // A run asked for while one is in progress joins it rather than racing it.
-    running ??= runAll().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
-
-  function schedule(intervalMs: number): void {
-    timer = setTimeout(() => {
-      runOnce().finally(() => {
-        if (!stopped) schedule(intervalMs);
-      });
-    }, intervalMs);
-    timer.unref();
-  }
+  const task = createRepeatingTask('healer', runAll);
 
   return {
-    runOnce,
-    start(intervalMs: number) {
-      if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError('healer interval must be a positive number of ms');
-      if (!stopped) return;
-      stopped = false;
-      schedule(intervalMs);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
+    runOnce: task.run,
+    start: task.start,
+    stop: task.stop,
     async reportAuthError(error: unknown) {
       const reason = deadCredentialReason(reasonOf(error));
       if (!reason) return null;

@@ -6,6 +6,7 @@ import { notifySinks } from './alerts/notify-sinks';
 import type { AlertNotice, AlertSink } from './alerts/types';
 import { getHealth } from './get-health';
 import type { HealthDeps, SystemHealth } from './types';
+import { createRepeatingTask } from '../scheduler/repeating-task';
 
 export interface HealthMonitorOptions extends HealthDeps {
   sinks?: readonly AlertSink[];
@@ -35,9 +36,6 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
   const logger = options.logger ?? silentLogger;
   const sinks = options.sinks ?? [];
   let databaseLostNotice: AlertNotice | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<HealthCheck> | undefined;
-  let stopped = true;
 
   async function checkOnce(): Promise<HealthCheck> {
     const health = await getHealth(options);
@@ -67,37 +65,10 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
     return { health, alerts };
   }
 
-  function check(): Promise<HealthCheck> {
-    // Overlapping calls share one evaluation instead of racing each other.
-    running ??= checkOnce().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
+  const task = createRepeatingTask('health monitor', checkOnce, (error) =>
+    logger.error({ err: errorText(error) }, 'health check failed'),
+  );
 
-  function schedule(intervalMs: number): void {
-    timer = setTimeout(() => {
-      check()
-        .catch((error: unknown) => logger.error({ err: errorText(error) }, 'health check failed'))
-        .finally(() => {
-          if (!stopped) schedule(intervalMs);
-        });
-    }, intervalMs);
-    timer.unref();
-  }
-
-  return {
-    check,
-    start(intervalMs: number) {
-      if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw new RangeError('health monitor interval must be a positive number of ms');
-      if (!stopped) return;
-      stopped = false;
-      schedule(intervalMs);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  // Overlapping calls share one evaluation instead of racing each other.
+  return { check: task.run, start: task.start, stop: task.stop };
 }

@@ -1,3 +1,4 @@
 export * from './cluster-lock';
 export * from './create-scheduler';
 export * from './next-daily-run';
+export * from './repeating-task';
