@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScheduler, nextDailyRun, withClusterLock } from '../src';
+import { createRepeatingTask, createScheduler, nextDailyRun, withClusterLock } from '../src';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 let testDb: TestDatabase;
@@ -80,5 +80,32 @@ describe('scheduler', () => {
     while (runs < 2) await new Promise((r) => setTimeout(r, 20));
     await scheduler.stop();
     expect(warnings.some((w) => w.includes('zoho down'))).toBe(true);
+  });
+});
+
+describe('repeating task', () => {
+  it('joins overlapping runs, repeats on schedule, reports errors and stops', async () => {
+    let runs = 0;
+    const errors: unknown[] = [];
+    const task = createRepeatingTask(
+      'probe',
+      async () => {
+        runs++;
+        await new Promise((r) => setTimeout(r, 20));
+        if (runs === 2) throw new Error('second run fails');
+        return runs;
+      },
+      (error) => errors.push(error),
+    );
+    const [a, b] = await Promise.all([task.run(), task.run()]);
+    expect([a, b, runs]).toEqual([1, 1, 1]);
+    expect(() => task.start(0)).toThrow(/probe interval/);
+    task.start(10);
+    while (runs < 4) await new Promise((r) => setTimeout(r, 10));
+    await task.stop();
+    const after = runs;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(runs).toBe(after);
+    expect(errors).toHaveLength(1);
   });
 });
