@@ -75,7 +75,7 @@ describe('pagination', () => {
     expect(query?.get('organization_id')).toBe(ORG);
   });
 
-  it('Books items default to filter_by=Status.All (inactive items too); callers may override', async () => {
+  it('Books and Inventory items default to filter_by=Status.All (inactive items too); callers may override', async () => {
     const filters: Array<string | null> = [];
     server.use(
       tokenEndpoint().handler,
@@ -93,7 +93,7 @@ describe('pagination', () => {
     await client.books.items.list({ filterBy: 'Status.Active' });
     await client.inventory.items.list();
     expect(all[0]!.status).toBe('inactive');
-    expect(filters).toEqual(['Status.All', 'Status.Active', 'inventory:null']);
+    expect(filters).toEqual(['Status.All', 'Status.Active', 'inventory:Status.All']);
   });
 
   it('an invalid record does not lose the rest of its page; it is reported with its raw data', async () => {

@@ -13,7 +13,12 @@ import {
 import { createItemDetailsResource } from './item-details';
 import { createListResource } from './list-resource';
 
-/** Zoho Inventory v1, read-only. Warehouses were renamed Locations; both endpoints are offered. */
+/**
+ * Zoho Inventory v1, read-only. Warehouses were renamed Locations; both endpoints are offered.
+ * `items` asks for every status (`filter_by=Status.All`) like Books items: Books is documented to
+ * list active items only by default and Inventory's default is not documented, so a sync that
+ * left it to the default could miss inactive items and never see a deactivation.
+ */
 export function createInventoryResources(request: ZohoRequest) {
   const inventory = <S extends z.ZodType>(
     path: string,
@@ -21,9 +26,10 @@ export function createInventoryResources(request: ZohoRequest) {
     itemKey: string,
     idField: string,
     schema: S,
-  ) => createListResource(request, { api: 'inventory', path, listKey, itemKey, idField, entity: itemKey, schema });
+    defaults?: { filterBy?: string },
+  ) => createListResource(request, { api: 'inventory', path, listKey, itemKey, idField, entity: itemKey, schema, defaults });
   return {
-    items: inventory('/items', 'items', 'item', 'item_id', itemSchema),
+    items: inventory('/items', 'items', 'item', 'item_id', itemSchema, { filterBy: 'Status.All' }),
     itemDetails: createItemDetailsResource(request),
     compositeItems: inventory('/compositeitems', 'composite_items', 'composite_item', 'composite_item_id', compositeItemRecordSchema),
     locations: inventory('/locations', 'locations', 'location', 'location_id', locationSchema),
