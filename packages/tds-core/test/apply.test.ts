@@ -186,6 +186,20 @@ describe('products', () => {
     expect((await product(String(raw.item_id))).available_stock).toBe('35');
   });
 
+  it('refreshes available_stock of an item whose detail has no locations[] nor warehouses[] (a service item) without refusing it', async () => {
+    const raw = rawItem();
+    await applyProduct(t.db, item(raw), ctx);
+    const service: Record<string, unknown> = { ...raw, stock_on_hand: '0' };
+    delete service.locations;
+    expect(await applyStockLevels(t.db, item(service), ctx)).toBe('updated');
+    expect((await product(String(raw.item_id))).available_stock).toBe('0');
+    expect((await stockOf(String(raw.item_id))).map((s) => s.zoho_location_id)).toEqual(['L1', 'L2']);
+    expect(await applyStockLevels(t.db, item(service), ctx)).toBe('unchanged');
+    const fresh = rawItem({ locations: undefined });
+    expect(await applyStockLevels(t.db, item(fresh), ctx)).toBe('inserted');
+    expect(await stockOf(String(fresh.item_id))).toEqual([]);
+  });
+
   it('stores the whole item when a stock event arrives for an item not stored yet', async () => {
     const raw = rawItem();
     expect(await applyStockLevels(t.db, item(raw), ctx)).toBe('inserted');

@@ -6,20 +6,22 @@ import { prepareProduct, writeProduct } from './product';
 import { inRecordTransaction } from './record-transaction';
 import { replaceStockLevels } from './stock-level-rows';
 import { assertStorableText } from './storable-text';
-import { RecordRejectedError, type ApplyDb, type ApplyOutcome } from './types';
+import type { ApplyDb, ApplyOutcome } from './types';
 
 /**
  * Refreshes one item's stock only: its stock_levels rows and products.available_stock. Stock moves
  * (adjustments, transfers, sales) do not always change an item's last_modified_time, so an equal
  * version still applies; only a strictly newer stored version makes the record stale. An item not
  * stored yet is applied whole. Returns 'unchanged' when every stock value was already stored.
+ *
+ * The item is a full record (itemdetails or the detail GET). A detail with neither locations[]
+ * nor warehouses[] (a service or non-inventory item, an organization without locations) has no
+ * stock per location: its stock_levels rows are left as they are and only available_stock is
+ * refreshed; it is not an error.
  */
 export async function applyStockLevels(db: ApplyDb, item: ZohoItem, ctx: ApplyContext): Promise<ApplyOutcome> {
-  if (!carriesStockLevels(item)) {
-    throw new RecordRejectedError('item', item.item_id, 'the record carries neither locations[] nor warehouses[]; fetch its detail for stock');
-  }
-  const levels = transformStockLevels(item);
-  assertStorableText('item', item.item_id, levels);
+  const levels = carriesStockLevels(item) ? transformStockLevels(item) : null;
+  if (levels) assertStorableText('item', item.item_id, levels);
   const version = item.last_modified_time;
   return inRecordTransaction(db, ctx, async (tx, onCommit) => {
     const { rows } = await sql<{ newer: boolean; same_stock: boolean }>`
@@ -31,7 +33,7 @@ FOR UPDATE`.execute(tx);
     // Only an item not stored yet needs its product columns checked and written.
     if (!stored) return writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit);
     if (stored.newer) return 'stale';
-    let changed = await replaceStockLevels(tx, item.item_id, levels, version);
+    let changed = levels ? await replaceStockLevels(tx, item.item_id, levels, version) : 0;
     if (!stored.same_stock) {
       await sql`
 UPDATE products SET available_stock = ${item.stock_on_hand}::numeric, last_synced_at = now(), updated_at = now()
