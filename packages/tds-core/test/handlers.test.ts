@@ -97,6 +97,24 @@ describe('record handlers', () => {
     expect(lines).toHaveLength(sandbox.store.get('invoice', kept)!.line_items.length);
   });
 
+  it('when itemdetails refuses a whole batch because one id was deleted, asks id by id: the deleted item is soft-deleted, the others applied', async () => {
+    const ids = sandbox.store.idsOf('item').slice(-3);
+    const gone = ids[2];
+    await run('products', ids.map((id) => ({ entity_type: 'products', zoho_id: id })));
+    sandbox.store.delete('item', gone);
+    sandbox.settings.itemDetailsUnknownIds = 'not-found';
+    try {
+      const { outcomes } = await run('products', ids.map((id) => ({ entity_type: 'products', zoho_id: id })));
+      expect(outcomes.map((o) => o.status)).toEqual(['completed', 'completed', 'completed']);
+    } finally {
+      sandbox.settings.itemDetailsUnknownIds = 'omit';
+    }
+    const rows = await t.db.selectFrom('products').select(['zoho_item_id', 'deleted_at']).where('zoho_item_id', 'in', ids).execute();
+    expect(rows.filter((r) => r.deleted_at !== null).map((r) => r.zoho_item_id)).toEqual([gone]);
+    expect(await listDeadLetters(t.db).then((d) => d.items)).toEqual([]);
+    expect(apiCalls('/inventory/v1/items/{id}')).toBe(3);
+  });
+
   it('fetches the detail of a list row without line_items', async () => {
     const id = sandbox.store.idsOf('invoice')[2];
     const row = rawInvoice({ invoice_id: id });

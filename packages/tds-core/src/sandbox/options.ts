@@ -15,6 +15,11 @@ export interface SandboxSettings {
    * against the stricter reading).
    */
   booksContactsActiveOnly: boolean;
+  /**
+   * `itemdetails` asked for an id that does not exist: 'omit' leaves it out (default); 'not-found'
+   * refuses the whole batch with 404 code 1002 (zoho-facts.md leaves open which Zoho does).
+   */
+  itemDetailsUnknownIds: 'omit' | 'not-found';
 }
 
 /** A clock: either a function returning epoch ms, or an object with `now()`. */
@@ -65,6 +70,8 @@ export interface ZohoSandboxOptions extends SandboxCatalogueOptions {
   itemListLocations?: boolean;
   /** See SandboxSettings.booksContactsActiveOnly. */
   booksContactsActiveOnly?: boolean;
+  /** See SandboxSettings.itemDetailsUnknownIds. */
+  itemDetailsUnknownIds?: 'omit' | 'not-found';
   clock?: SandboxClock;
 }
 

@@ -209,6 +209,7 @@ function itemDetails(ctx: RouteContext, params: URLSearchParams): SandboxRespons
   const raw = params.get('item_ids') ?? '';
   const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
   if (ids.length === 0 || ids.length > 100) throw invalidValue('item_ids');
+  if (ctx.settings.itemDetailsUnknownIds === 'not-found' && ids.some((id) => ctx.store.items.get(id) === undefined)) throw notFound('Item');
   const items = ids
     .map((id) => ctx.store.items.get(id))
     .filter((item): item is SandboxItem => item !== undefined)

@@ -75,6 +75,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     legacyWarehouses: options.legacyWarehouses ?? false,
     itemListLocations: options.itemListLocations ?? false,
     booksContactsActiveOnly: options.booksContactsActiveOnly ?? false,
+    itemDetailsUnknownIds: options.itemDetailsUnknownIds ?? 'omit',
   };
   const windowMs = options.rateWindowMs ?? 60_000;
   const stats = new SandboxStats(windowMs);
