@@ -169,6 +169,16 @@ describe('products', () => {
     expect(await t.db.selectFrom('products').selectAll().execute()).toEqual([]);
   });
 
+  it('refuses for good an item whose text holds an unpaired surrogate, naming the field', async () => {
+    const raw = rawItem({ description: 'cut mid-emoji \ud83d' });
+    const error = await applyProduct(t.db, item(raw), ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecordRejectedError);
+    expect((error as Error).message).toContain('row.description contains a broken character');
+    expect(isRetryableError(error)).toBe(false);
+    expect(await t.db.selectFrom('products').selectAll().execute()).toEqual([]);
+    expect(await applyProduct(t.db, item(rawItem({ description: 'whole emoji 💡 and Arabic مصباح' })), ctx)).toBe('inserted');
+  });
+
   it('refreshes only stock when a stock event carries the same version, but never a stale one', async () => {
     const raw = rawItem();
     await applyProduct(t.db, item(raw), ctx);

@@ -235,6 +235,26 @@ describe('sync engine against the sandbox', () => {
     expect(row.payload).toEqual({ ...raw, name: 'bad\\u0000name' });
   });
 
+  it('stores a refused record holding an unpaired surrogate for inspection (jsonb refuses the escape)', async () => {
+    const raw = { item_id: '4815000000999999002', name: 'cut \ud83d', description: 'whole 💡', rate: 'x' };
+    expect(await insertSyncDeadLetter(t.db, { entityType: 'products', zohoId: raw.item_id, raw, error: new Error('Invalid Zoho item') })).toBe(true);
+    const row = await t.db.selectFrom('tds_dead_letter_queue').selectAll().where('zoho_id', '=', raw.item_id).executeTakeFirstOrThrow();
+    expect(row.payload).toEqual({ ...raw, name: 'cut \\ud83d' });
+  });
+
+  it('a record holding an unpaired surrogate (half an emoji) goes to the DLQ with its reason; the run goes on', async () => {
+    const broken = sandbox.store.createItem({ name: 'Lamp \ud83d', last_modified_time: later(1000) });
+    const fine = sandbox.store.createItem({ name: 'Lamp 💡 whole', last_modified_time: later(2000) });
+    const result = await syncEntity(deps, 'products', { mode: 'incremental' });
+    expect({ status: result.status, error: result.error }).toEqual({ status: 'succeeded', error: null });
+    expect((await product(fine.item_id)).name).toBe('Lamp 💡 whole');
+    expect(await t.db.selectFrom('products').select('zoho_item_id').where('zoho_item_id', '=', broken.item_id).execute()).toEqual([]);
+    const letter = (await listDeadLetters(t.db)).items.find((d) => d.zoho_id === broken.item_id);
+    expect(letter?.error).toMatch(/name contains a broken character \(an unpaired UTF-16 surrogate/);
+    expect((letter?.payload as { name?: string }).name).toBe('Lamp \\ud83d');
+    sandbox.store.delete('item', broken.item_id); // leave the catalogue as the next tests expect it
+  });
+
   it('reads legacy warehouses[] stock', async () => {
     sandbox.settings.legacyWarehouses = true;
     const item = sandbox.store.items.list().find((i) => i.stock.length > 1)!;

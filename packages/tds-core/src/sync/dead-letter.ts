@@ -4,13 +4,15 @@ import { errorText } from '../queue/error-text';
 import { normalizeZohoTime } from '../queue/validate';
 
 /**
- * JSON text jsonb accepts: an escaped U+0000 (which jsonb refuses) is stored as the six characters
- * `\u0000`, so a record refused for holding one can still be kept for inspection.
+ * JSON text jsonb accepts: an escaped U+0000 or unpaired surrogate (which jsonb refuses; JSON.stringify
+ * writes a lone surrogate as an escape, a paired one as the character) is stored as its six
+ * characters, e.g. `\u0000` or `\ud83d`, so a record refused for holding one can still be kept for
+ * inspection.
  */
 export function jsonbText(value: unknown): string | null {
   const text = JSON.stringify(value ?? null);
   if (text === undefined) return null;
-  return text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\\\u0000');
+  return text.replace(/(?<!\\)((?:\\\\)*)\\u(0000|d[89a-f][0-9a-f]{2})/g, '$1\\\\u$2');
 }
 
 export interface SyncDeadLetter {
