@@ -159,6 +159,20 @@ describe('record handlers', () => {
     expect(await t.db.selectFrom('products').select('zoho_item_id').orderBy('zoho_item_id').execute()).toHaveLength(2);
   });
 
+  it('a malformed copy of a record Zoho has (a webhook body, a dead letter replayed after the fix in Zoho) is replaced by Zoho\'s current record', async () => {
+    const id = sandbox.store.idsOf('item')[3];
+    const stale = { ...rawItem({ item_id: id }), name: undefined, rate: 'abc' };
+    const { outcomes } = await run('products', [{ entity_type: 'products', zoho_id: id, payload: { item: stale }, source: 'manual' }]);
+    expect(outcomes).toEqual([{ id: expect.any(String), status: 'completed' }]);
+    expect((await t.db.selectFrom('products').select('name').where('zoho_item_id', '=', id).executeTakeFirstOrThrow()).name).toBe(sandbox.store.get('item', id)!.name);
+    expect(apiCalls('/inventory/v1/itemdetails')).toBe(1);
+
+    const contactId = sandbox.store.customers()[2].contact_id;
+    const contact = await run('customers', [{ entity_type: 'customers', zoho_id: contactId, payload: { contact: { contact_id: contactId, contact_name: 42, outstanding_receivable_amount: 'lots' } } }]);
+    expect(contact.outcomes[0].status).toBe('completed');
+    expect((await t.db.selectFrom('customers').select('name').where('zoho_contact_id', '=', contactId).executeTakeFirstOrThrow()).name).toBe(sandbox.store.get('contact', contactId)!.contact_name);
+  });
+
   it('keeps prices right when a price list arrives by id', async () => {
     const ids = sandbox.store.idsOf('item').slice(0, 20);
     await run('products', ids.map((id) => ({ entity_type: 'products', zoho_id: id })));
@@ -189,6 +203,14 @@ describe('stock handler', () => {
       const truth = sandbox.store.get('item', level.zoho_item_id)!.stock.find((s) => s.location_id === level.zoho_location_id)!;
       expect(Number(level.stock_on_hand)).toBe(Number(truth.stock_on_hand));
     }
+  });
+
+  it('refreshes an item whose carried copy is malformed, by its id', async () => {
+    const item = sandbox.store.items.list().find((i) => i.stock.length > 0)!;
+    const { outcomes } = await run('stock', [{ entity_type: 'stock', zoho_id: item.item_id, payload: { item: { item_id: item.item_id, rate: 'abc' } } }]);
+    expect(outcomes[0]).toEqual({ id: expect.any(String), status: 'completed' });
+    const levels = await t.db.selectFrom('stock_levels').select('zoho_location_id').where('zoho_item_id', '=', item.item_id).execute();
+    expect(levels.map((l) => l.zoho_location_id).sort()).toEqual(item.stock.map((s) => s.location_id).sort());
   });
 
   it('updates stock and available_stock of a stored item after a stock change', async () => {

@@ -17,7 +17,8 @@ export type RecordEntity = 'products' | 'customers' | 'invoices' | 'bills' | 'pr
 
 type Plan<R> =
   | { kind: 'apply'; record: R }
-  | { kind: 'fetch'; id: string }
+  /** `carriedError`: the record the item carried failed its schema; it stands if Zoho has no such record. */
+  | { kind: 'fetch'; id: string; carriedError?: unknown }
   | { kind: 'delete'; id: string; record?: R }
   | { kind: 'failed'; error: unknown };
 
@@ -41,7 +42,9 @@ function planItem<E extends RecordEntity>(entity: E, item: QueueItem): Plan<Reco
   try {
     record = parseCarried(entity, item.payload);
   } catch (error) {
-    return { kind: 'failed', error };
+    // A malformed copy (a webhook body, or a dead letter replayed by `tds dlq retry` after the
+    // record was fixed in Zoho): Zoho's current record decides; without one, the copy's error stands.
+    return item.zoho_id.trim() === '' ? { kind: 'failed', error } : { kind: 'fetch', id: item.zoho_id, carriedError: error };
   }
   if (record === null) return { kind: 'fetch', id: item.zoho_id };
   const check = needsDetail[entity] as (r: RecordByEntity[E]) => boolean;
@@ -54,10 +57,11 @@ function recordIdOf(entity: RecordEntity, record: unknown): string {
 }
 
 /**
- * The queue handler of one record entity: records carried whole are applied directly; ids, and rows
- * too reduced to apply, are fetched first (itemdetails batches for items, detail GETs otherwise);
- * a record Zoho no longer has is soft-deleted; delete events soft-delete. Each item gets its own
- * outcome, so one bad record never holds up the rest of the batch.
+ * The queue handler of one record entity: records carried whole are applied directly; ids, rows
+ * too reduced to apply, and carried records that fail their schema are fetched first (itemdetails
+ * batches for items, detail GETs otherwise); a record Zoho no longer has is soft-deleted; delete
+ * events soft-delete. Each item gets its own outcome, so one bad record never holds up the rest of
+ * the batch.
  */
 export function createRecordHandler<E extends RecordEntity>(entity: E, deps: SyncHandlerDeps & { applyContext: ApplyContext }): BatchHandler {
   const applier = entityAppliers[entity];
@@ -101,7 +105,10 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
       case 'fetch': {
         const result = fetched.get(plan.id) ?? { status: 'error', error: new Error(`no fetch result for ${plan.id}`) };
         if (result.status === 'found') return applier.apply(db, result.record, ctx);
-        if (result.status === 'missing') return applier.remove(db, plan.id, ctx);
+        if (result.status === 'missing') {
+          if (plan.carriedError !== undefined) throw plan.carriedError;
+          return applier.remove(db, plan.id, ctx);
+        }
         if (result.status === 'invalid') throw result.error satisfies ZohoValidationError;
         throw result.error;
       }

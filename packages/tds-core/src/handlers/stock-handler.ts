@@ -43,8 +43,10 @@ async function affectedItems(zoho: ZohoClient, item: QueueItem): Promise<Affecte
     if (carried.key === 'transfer_order') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw));
     return { error: new Error(`the stock route does not take a ${carried.key} record`) };
   } catch (error) {
-    // A malformed movement still names its items in its lines only if it parsed; a delete of an
-    // unreadable record has nothing to refresh.
+    // An item is refreshed from Zoho by id anyway, so a malformed copy of it (or a dead letter of
+    // one replayed after the fix in Zoho) still names the item. A malformed movement names its
+    // items in its lines only if it parsed; a delete of an unreadable record has nothing to refresh.
+    if (carried.key === 'item' && item.operation !== 'delete' && item.zoho_id.trim() !== '') return { itemIds: [item.zoho_id] };
     return item.operation === 'delete' ? { itemIds: [] } : { error };
   }
 }
