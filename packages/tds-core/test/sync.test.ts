@@ -1,7 +1,7 @@
 import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplyContext, type ApplyContext } from '../src/apply';
-import { listDeadLetters } from '../src/queue';
+import { listDeadLetters, resolveDeadLetter } from '../src/queue';
 import { LARGE_INVOICE_MINIMUM, startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
 import { SyncAlreadyRunningError, insertSyncDeadLetter, syncAll, syncEntity, type SyncDeps, type SyncProgressEvent, type SyncRunResult } from '../src/sync';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
@@ -233,6 +233,18 @@ describe('sync engine against the sandbox', () => {
     expect(await insertSyncDeadLetter(t.db, { entityType: 'products', zohoId: raw.item_id, raw, error: new Error('Invalid Zoho item') })).toBe(false);
     const row = await t.db.selectFrom('tds_dead_letter_queue').selectAll().where('zoho_id', '=', raw.item_id).executeTakeFirstOrThrow();
     expect(row.payload).toEqual({ ...raw, name: 'bad\\u0000name' });
+  });
+
+  it('does not reopen a dead letter an operator resolved while the record is unchanged; a changed record that still fails is added', async () => {
+    const raw = { item_id: '4815000000999999003', name: 'resolved one', rate: 'x', last_modified_time: '2025-06-03T14:22:47+0300' };
+    const letter = (raw: Record<string, unknown>) => insertSyncDeadLetter(t.db, { entityType: 'products', zohoId: '4815000000999999003', raw, error: new Error('Invalid Zoho item') });
+    expect(await letter(raw)).toBe(true);
+    const row = await t.db.selectFrom('tds_dead_letter_queue').select('id').where('zoho_id', '=', raw.item_id).executeTakeFirstOrThrow();
+    expect(await resolveDeadLetter(t.db, row.id, 'known bad price, fixed later in Zoho')).toBeDefined();
+    expect(await letter(raw)).toBe(false);
+    expect(await letter({ ...raw, rate: 'y', last_modified_time: '2025-06-04T09:00:00+0300' })).toBe(true);
+    const open = (await listDeadLetters(t.db)).items.filter((d) => d.zoho_id === raw.item_id);
+    expect(open.map((d) => (d.payload as { rate: string }).rate)).toEqual(['y']);
   });
 
   it('stores a refused record holding an unpaired surrogate for inspection (jsonb refuses the escape)', async () => {

@@ -25,8 +25,10 @@ export interface SyncDeadLetter {
 
 /**
  * Puts a record a sync could not apply into the DLQ with its reason (source 'sync'). The same
- * record with the same content already waiting there unresolved is not added twice, so repeated
- * full syncs do not pile up copies. Returns whether a row was added.
+ * record with the same content already there, unresolved or resolved by an operator (`tds dlq
+ * resolve`: a decision about exactly this content), is not added again, so repeated syncs neither
+ * pile up copies nor reopen what was closed; a changed record that still fails is added. Returns
+ * whether a row was added.
  */
 export async function insertSyncDeadLetter(db: Kysely<Database>, letter: SyncDeadLetter): Promise<boolean> {
   const payload = jsonbText(letter.raw);
@@ -38,7 +40,7 @@ INSERT INTO tds_dead_letter_queue (entity_type, zoho_id, operation, payload, err
 SELECT ${letter.entityType}, ${zohoId}, 'upsert', ${payload}::jsonb, ${errorText(letter.error)}, 'sync', ${version}::timestamptz, 0
 WHERE NOT EXISTS (
   SELECT 1 FROM tds_dead_letter_queue d
-  WHERE d.entity_type = ${letter.entityType} AND d.zoho_id = ${zohoId} AND d.resolved_at IS NULL AND d.retried_at IS NULL
+  WHERE d.entity_type = ${letter.entityType} AND d.zoho_id = ${zohoId} AND d.retried_at IS NULL
     AND d.payload IS NOT DISTINCT FROM ${payload}::jsonb
 )`.execute(db);
   return Number(result.numAffectedRows ?? 0) > 0;
