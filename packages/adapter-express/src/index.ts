@@ -1,6 +1,7 @@
 export * from './admin-auth';
 export * from './admin-input';
 export * from './admin-routes';
+export * from './client-error';
 export * from './create-tds-app';
 export * from './create-tds-router';
 export * from './dashboard';

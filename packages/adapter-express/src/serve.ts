@@ -1,6 +1,7 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TdsCore } from '@tsh/tds-core';
+import { answerClientErrorsWithJson } from './client-error';
 import { createTdsApp } from './create-tds-app';
 import type { TdsExpressOptions } from './options';
 
@@ -22,6 +23,7 @@ export async function serveTds(core: TdsCore, options: TdsExpressOptions & { por
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
   });
+  answerClientErrorsWithJson(server);
   const active = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
   server.on('request', (_req, res: ServerResponse) => {

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { signZohoWebhook } from '@tsh/zoho-client';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -166,17 +167,36 @@ describe('bad deliveries get a 4xx JSON problem and store nothing', () => {
     expect(await counts()).toEqual({ events: 0, queue: 0 });
   });
 
-  it('refuses huge headers (431) and stores nothing', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
+  it('refuses huge headers with a 431 JSON problem and stores nothing', async () => {
+    const answer = await new Promise<{ status: number; type: string | undefined; text: string }>((resolve, reject) => {
       const url = new URL('/api/zoho/webhooks/products', server.url);
       const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-filler': 'x'.repeat(64 * 1024) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], text }));
       });
       req.on('error', reject);
       req.end(itemJson);
     });
-    expect(status).toBe(431);
+    expect(answer.status).toBe(431);
+    expect(answer.type).toMatch(/application\/json/);
+    expect(JSON.parse(answer.text)).toEqual({ error: { status: 431, code: 'headers_too_large', message: expect.any(String) } });
+    expect(await counts()).toEqual({ events: 0, queue: 0 });
+  });
+
+  it('answers a request the HTTP parser cannot read with a 400 JSON problem', async () => {
+    const { port } = new URL(server.url);
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('POST /api/zoho/webhooks/products HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello'));
+      let received = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+      socket.on('end', () => resolve(received));
+      socket.on('error', reject);
+    });
+    const [head, body] = text.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 /);
+    expect(head).toMatch(/content-type: application\/json/i);
+    expect(JSON.parse(body)).toEqual({ error: { status: 400, code: 'malformed_request', message: expect.any(String) } });
     expect(await counts()).toEqual({ events: 0, queue: 0 });
   });
 });
