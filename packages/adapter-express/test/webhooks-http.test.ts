@@ -121,6 +121,13 @@ describe('webhook deliveries over HTTP', () => {
     const event = await t.db.selectFrom('tds_webhook_events').select('query').executeTakeFirstOrThrow();
     expect(event.query).toEqual({ tag: ['a', 'b'], 'x[y]': '1' });
   });
+
+  it('signs and stores a query key named __proto__ like any other key', async () => {
+    const res = await send({ query: '__proto__=x&constructor=y', body: itemJson });
+    expect(res.status).toBe(202);
+    const { rows } = await t.pool.query<{ query: string }>('SELECT query::text AS query FROM tds_webhook_events');
+    expect(rows.map((r) => JSON.parse(r.query) as unknown)).toEqual([JSON.parse('{"__proto__":"x","constructor":"y"}')]);
+  });
 });
 
 describe('bad deliveries get a 4xx JSON problem and store nothing', () => {

@@ -29,7 +29,8 @@ const METHODS = new Set(['POST', 'PUT', 'DELETE']);
 
 /** Query values as strings (arrays for repeated keys), as they are stored in the inbox row. */
 function plainQuery(query: WebhookDelivery['query']): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  // Null prototype: a `__proto__` query key is stored like any other key.
+  const out: Record<string, string | string[]> = Object.create(null);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (typeof value === 'string') out[key] = value;
     else if (Array.isArray(value)) out[key] = value.filter((v): v is string => typeof v === 'string');
