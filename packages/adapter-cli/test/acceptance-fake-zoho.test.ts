@@ -169,7 +169,10 @@ describe('tds against a literal Zoho stand-in with hostile data', { timeout: SPA
     expect(products.get(ID.heater)).toMatchObject({ is_active: false, deleted: false });
     expect(products.get(zid(110))).toMatchObject({ name: 'New ✨ item', is_active: true });
 
+    // zoho-facts.md leaves open whether itemdetails omits a deleted id or refuses the batch: take the stricter reading here.
+    fake.settings.itemDetailsMissing = '404';
     await json(['sync', 'products', 'stock', '--full']);
+    fake.settings.itemDetailsMissing = 'omit';
     await expectTablesEqualZoho({ products: [ID.toDelete] });
     const { rows } = await db.pool.query(`SELECT deleted_at FROM stock_levels WHERE zoho_item_id = $1`, [ID.toDelete]);
     expect(rows.length).toBeGreaterThan(0);
