@@ -34,6 +34,21 @@ describe('loadConfig', () => {
     expect(message).not.toContain('sekret-value-123');
   });
 
+  it('refuses an admin token that could not be sent in a bearer header, without echoing it', () => {
+    for (const token of ['two words', 'trailing-newline\n', 'pässwort']) {
+      let error: unknown;
+      try {
+        loadConfig({ TDS_ADMIN_TOKEN: token }, { adminToken: true });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([{ variable: 'TDS_ADMIN_TOKEN', message: expect.stringMatching(/printable ASCII without spaces/) }]);
+      expect((error as Error).message).not.toContain(token);
+    }
+    expect(loadConfig({ TDS_ADMIN_TOKEN: 'sandbox-admin_0123.~+/=' }, { adminToken: true }).TDS_ADMIN_TOKEN).toBe('sandbox-admin_0123.~+/=');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', TDS_WORKERS: ' ' }).PORT).toBe(3000);
   });

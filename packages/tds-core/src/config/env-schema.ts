@@ -36,7 +36,15 @@ export const envSchema = z.object({
   ZOHO_ACCOUNTS_URL: optionalUrl,
   ZOHO_API_URL: optionalUrl,
   ZOHO_WEBHOOK_SECRET: optionalString,
-  TDS_ADMIN_TOKEN: optionalString,
+  // Sent as `Authorization: Bearer <token>`: a space, a control character or a non-ASCII letter
+  // could never arrive intact, so every admin request would be refused.
+  TDS_ADMIN_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces (it is sent as `Authorization: Bearer <token>`)' })
+      .optional(),
+  ),
   TDS_WORKERS: positiveInt(2, 64),
   TDS_RATE_LIMIT_PER_MINUTE: positiveInt(100, 10_000),
   TDS_LEASE_SECONDS: positiveInt(60, 3600),
