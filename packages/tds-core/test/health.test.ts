@@ -33,7 +33,7 @@ afterAll(async () => {
   await t?.close();
 });
 beforeEach(async () => {
-  await sql`TRUNCATE tds_sync_queue, tds_dead_letter_queue, tds_workers, tds_alerts, tds_heal_log, tds_sync_state, zoho_oauth_tokens, tds_rate_limit_state RESTART IDENTITY`.execute(
+  await sql`TRUNCATE tds_sync_queue, tds_dead_letter_queue, tds_workers, tds_alerts, tds_heal_log, tds_sync_state, tds_sync_runs, zoho_oauth_tokens, tds_rate_limit_state RESTART IDENTITY`.execute(
     t.db,
   );
 });
@@ -130,6 +130,19 @@ describe('getHealth', () => {
     expect(h.sync_delay_seconds).toBeGreaterThanOrEqual(10);
     expect(h.sync_delay).toMatchObject({ p50_seconds: 4, p95_seconds: 4, average_seconds: 4, samples: 10 });
     expect(h.success_metrics).toEqual({ reliability_percent: 100, backlog: 3, average_delay_seconds: 4, failed_percent: 0, heal_success_percent: null });
+  });
+
+  it('counts the records sync runs applied in the success metrics, not only queue completions', async () => {
+    await seedHealthy();
+    await sql`
+INSERT INTO tds_sync_runs (entity, organization_id, mode, status, started_at, finished_at, counts)
+VALUES ('products', ${ORG}, 'full', 'succeeded', now() - interval '1 hour', now() - interval '59 minutes',
+        '{"fetched": 995, "inserted": 900, "updated": 40, "unchanged": 50, "deleted": 2, "deadLettered": 5, "pages": 5, "requestsUsed": 15}'),
+       ('products', ${ORG}, 'full', 'succeeded', now() - interval '30 hours', now() - interval '30 hours', '{"inserted": 5000}')`.execute(t.db);
+    await seedDeadLetters(5);
+    await seedCompleted(3);
+    const h = await getHealth(deps);
+    expect(h.success_metrics).toMatchObject({ reliability_percent: 99.5, failed_percent: 0.5 });
   });
 
   it('uses the queue completions of an entity as its last sync when no sync run is recorded', async () => {

@@ -40,7 +40,9 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
   const reason = deadCredentialReason(token.lastError);
   const tokenValid = token.hasToken && (token.expiresInSeconds ?? 0) > 0 && reason === null;
   const processingRate = round(throughput.completed_last_5m / 5, 1) ?? 0;
-  const finished = throughput.completed_last_24h + throughput.dead_lettered_last_24h;
+  // Records applied by sync runs count as well as queue completions: dead letters come from both.
+  const succeeded = throughput.completed_last_24h + throughput.synced_last_24h;
+  const finished = succeeded + throughput.dead_lettered_last_24h;
 
   return {
     checked_at: now.toISOString(),
@@ -93,7 +95,7 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
       samples: throughput.completed_last_24h,
     },
     success_metrics: {
-      reliability_percent: finished === 0 ? null : round((throughput.completed_last_24h / finished) * 100),
+      reliability_percent: finished === 0 ? null : round((succeeded / finished) * 100),
       backlog: queue.pending,
       average_delay_seconds: round(throughput.delay_average_seconds, 1),
       failed_percent: finished === 0 ? null : round((throughput.dead_lettered_last_24h / finished) * 100),
