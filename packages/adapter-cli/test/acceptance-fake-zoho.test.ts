@@ -194,6 +194,20 @@ describe('tds against a literal Zoho stand-in with hostile data', { timeout: SPA
     await expectTablesEqualZoho();
   });
 
+  it('price list changes reach consumer/wholesale prices; an item leaving its category and a list loses the link', async () => {
+    const books = fake.collections.pricebooks!.records;
+    const consumer = (books.get(ID.consumer)!.pricebook_items as ZohoRecord[]).find((e) => e.item_id === ID.lamp)!;
+    consumer.pricebook_rate = '1399.990';
+    const wholesale = books.get(ID.wholesale)!;
+    wholesale.pricebook_items = (wholesale.pricebook_items as ZohoRecord[]).filter((e) => e.item_id !== ID.injection);
+    fake.update('items', ID.injection, (r) => Object.assign(r, { category_id: '', category_name: '' }));
+    await json(['sync', 'pricelists', 'products']);
+    const products = new Map((await storedProducts(db)).map((p) => [p.zoho_item_id, p]));
+    expect(products.get(ID.lamp)?.consumer_price).toBe('1399.99');
+    expect(products.get(ID.injection)).toMatchObject({ wholesale_price: null, category: null });
+    await expectTablesEqualZoho();
+  });
+
   it('invoice lines follow Zoho (a removed line disappears); deleted documents and contacts are soft-deleted by a full sync', async () => {
     fake.update('invoices', ID.linesInvoice, (r) => {
       (r.line_items as ZohoRecord[]).splice(1, 1);
@@ -252,8 +266,9 @@ describe('tds against a literal Zoho stand-in with hostile data', { timeout: SPA
   });
 
   it('health, report and token status read the state without printing a token', async () => {
-    const health = await json<{ status: string; last_sync_timestamps: Record<string, string | null>; organization_id: string }>(['health']);
+    const health = await json<{ status: string; last_sync_timestamps: Record<string, string | null>; organization_id: string; success_metrics: { reliability_percent: number | null } }>(['health']);
     expect(['healthy', 'warning', 'critical', 'emergency']).toContain(health.status);
+    expect(health.success_metrics.reliability_percent).toBeGreaterThan(80); // a handful of invalid records among many applied
     expect(health.organization_id).toBe(fake.organizationId);
     for (const entity of ['products', 'customers', 'invoices', 'bills', 'stock', 'pricelists']) expect(health.last_sync_timestamps[entity]).toEqual(expect.any(String));
     const report = await ok(['report']);
