@@ -26,6 +26,8 @@ export async function itemsHeldBy(db: Kysely<Database>, pid: number): Promise<st
 export interface ItemsFate {
   completed: number;
   deadLettered: number;
+  /** entity:zoho id of each dead-lettered item. */
+  deadLetteredRecords: string[];
   /** Items no longer in the queue nor in the DLQ (purged after completion). */
   gone: number;
 }
@@ -42,9 +44,9 @@ export async function waitUntilSettled(db: Kysely<Database>, ids: readonly strin
     if (open === 0) {
       const completed = rows.find((r) => r.status === 'completed')?.n ?? 0;
       const { rows: dead } = await retrying(() =>
-        sql<{ n: number }>`SELECT count(*)::int AS n FROM tds_dead_letter_queue WHERE original_queue_id = ANY(${ids}::bigint[])`.execute(db),
+        sql<{ record: string }>`SELECT entity_type || ':' || zoho_id AS record FROM tds_dead_letter_queue WHERE original_queue_id = ANY(${ids}::bigint[])`.execute(db),
       );
-      return { completed, deadLettered: dead[0]!.n, gone: ids.length - completed - dead[0]!.n };
+      return { completed, deadLettered: dead.length, deadLetteredRecords: dead.map((d) => d.record), gone: ids.length - completed - dead.length };
     }
     if (Date.now() > deadline) throw new Error(`${open} of ${ids.length} items still open after ${timeoutMs} ms`);
     await sleep(100);
