@@ -87,10 +87,13 @@ describe('enqueue', () => {
       { entity_type: 'products', zoho_id: '4', zoho_last_modified_time: 'yesterday' },
       { entity_type: 'products', zoho_id: '5', payload: { text: 'a\u0000b' } },
       { entity_type: 'products', zoho_id: '6', source: 'carrier-pigeon' },
+      { entity_type: 'products', zoho_id: '7', payload: { text: 'half an emoji \ud83d' } },
+      { entity_type: 'products', zoho_id: '8', payload: { text: 'a whole one 💡 and a backslash-u text \\ud83d' } },
     ] as EnqueueInput[];
     const error = await enqueueMany(t.db, bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueueInputError);
-    expect((error as QueueInputError).problems).toHaveLength(6);
+    expect((error as QueueInputError).problems).toHaveLength(7);
+    expect((error as QueueInputError).problems.filter((p) => p.includes('broken character'))).toEqual(['events[7].payload: contains a broken character (an unpaired UTF-16 surrogate, e.g. half of an emoji), which PostgreSQL cannot store']);
     expect((error as QueueInputError).message).toContain('events[1].entity_type');
     expect(await rowsOf()).toHaveLength(0);
   });

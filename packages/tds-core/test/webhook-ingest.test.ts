@@ -242,6 +242,12 @@ describe('refusals store nothing', () => {
       status: 400,
       code: 'invalid_encoding',
     },
+    {
+      name: 'JSONString with an escape that is not UTF-8',
+      delivery: () => signed({ body: `JSONString=${encodeURIComponent('{"item":{"item_id":"1","name":"')}%FF%FE${encodeURIComponent('"}}')}`, contentType: FORM }),
+      status: 400,
+      code: 'invalid_encoding',
+    },
     { name: 'text/plain', delivery: () => signed({ body: itemJson, contentType: 'text/plain' }), status: 415, code: 'unsupported_media_type' },
     { name: 'no content type', delivery: () => signed({ body: itemJson, contentType: undefined }), status: 415, code: 'unsupported_media_type' },
     { name: 'JSON in latin-1', delivery: () => signed({ body: itemJson, contentType: 'application/json; charset=iso-8859-1' }), status: 415, code: 'unsupported_media_type' },
@@ -254,6 +260,7 @@ describe('refusals store nothing', () => {
     { name: 'id that lost digits as a JSON number', delivery: () => signed({ body: '{"item":{"item_id":48150000000442081}}' }), status: 422, code: 'missing_record_id' },
     { name: 'unreadable last_modified_time', delivery: () => signed({ body: JSON.stringify({ item: { item_id: '1', last_modified_time: 'yesterday' } }) }), status: 422, code: 'invalid_record' },
     { name: 'NUL character in the record', delivery: () => signed({ body: JSON.stringify({ item: { item_id: '1', name: 'a\u0000b' } }) }), status: 422, code: 'invalid_record' },
+    { name: 'unpaired surrogate (half an emoji) in the record', delivery: () => signed({ body: JSON.stringify({ item: { item_id: '1', name: 'a\ud83d' } }) }), status: 422, code: 'invalid_record' },
     { name: 'form without JSONString', delivery: () => signed({ body: form422, contentType: FORM }), status: 422, code: 'missing_json_string' },
     {
       name: 'oversized body',

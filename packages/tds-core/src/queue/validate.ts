@@ -73,8 +73,12 @@ function normalizeOne(input: EnqueueInput, at: string, problems: string[]): Norm
     } catch (error) {
       problems.push(`${at}.payload: cannot be written as JSON (${(error as Error).message})`);
     }
-    // jsonb cannot hold U+0000; refusing beats storing a silently altered record.
+    // jsonb cannot hold U+0000 nor an unpaired surrogate (JSON.stringify escapes only those, a
+    // paired one is written as the character); refusing beats storing a silently altered record.
     if (payload?.includes('\\u0000')) problems.push(`${at}.payload: contains a NUL character (U+0000), which PostgreSQL cannot store`);
+    if (payload !== null && /(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/.test(payload)) {
+      problems.push(`${at}.payload: contains a broken character (an unpaired UTF-16 surrogate, e.g. half of an emoji), which PostgreSQL cannot store`);
+    }
   }
   if (problems.length > before) return undefined;
   return {
