@@ -1,5 +1,6 @@
 import { WebhookRejectedError } from '../core/types';
 import type { WebhookBodyKind } from './content-type';
+import { strictFormField } from './form-field';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,9 +32,10 @@ export function decodeWebhookBody(rawBody: Buffer, kind: WebhookBodyKind): Decod
   const text = utf8(rawBody);
   if (text.trim() === '') throw new WebhookRejectedError(400, 'empty_body', 'Webhook body is empty');
   if (kind === 'json') return { body: parseJson(text, 'invalid_json', 'Webhook body'), jsonText: text };
-  const jsonText = new URLSearchParams(text).get('JSONString');
-  if (jsonText === null) {
+  const field = strictFormField(text, 'JSONString');
+  if (field === 'missing') {
     throw new WebhookRejectedError(422, 'missing_json_string', 'Form-encoded webhook has no JSONString field');
   }
-  return { body: parseJson(jsonText, 'invalid_json_string', 'Webhook JSONString field'), jsonText };
+  if (field === 'invalid') throw new WebhookRejectedError(400, 'invalid_encoding', 'Webhook JSONString field is not valid UTF-8 once URL-decoded');
+  return { body: parseJson(field.value, 'invalid_json_string', 'Webhook JSONString field'), jsonText: field.value };
 }

@@ -1,6 +1,7 @@
 export * from './content-type';
 export * from './decode-body';
 export * from './extract-record';
+export * from './form-field';
 export * from './ingest-webhook';
 export * from './payload-hash';
 export * from './store-webhooks';
