@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 
 export interface Machine {
+  /** The commit measured, with a note when the work tree differs from it. */
+  revision: string;
   cores: number;
   cpuModel: string;
   memoryGiB: number;
@@ -22,9 +24,20 @@ function postgresVersion(databaseUrl: string): string {
   }
 }
 
+function revision(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'packages', 'bench'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function describeMachine(databaseUrl: string): Machine {
   const [one, five, fifteen] = loadavg();
   return {
+    revision: revision(),
     cores: cpus().length,
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Machine } from './machine';
 import type { RowResult } from './run-row';
 
@@ -18,6 +19,7 @@ export function renderMachine(machine: Machine): string {
     `- CPU: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB RAM, ${machine.os}`,
     `- Node ${machine.node}, ${machine.postgres} (the same server for every system, each in a database of its own)`,
     `- load average at start: ${machine.loadAtStart.map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`,
+    `- code measured: commit ${machine.revision}`,
   ].join('\n');
 }
 
@@ -25,15 +27,22 @@ export function renderNotes(results: readonly RowResult[]): string {
   return results.flatMap((r) => r.notes.map((n) => `- ${n}`)).join('\n');
 }
 
+/** Goals missed in this run, one line each. */
+export function renderMissed(results: readonly RowResult[]): string {
+  const missed = results.flatMap((r) => r.lines.filter((l) => l.met === false).map((l) => `- ${l.benchmark}: ${l.tds}${l.reference ? ` beside ${l.reference}` : ''} (${l.ratio || '—'}), goal ${l.goal}.`));
+  return missed.length === 0 ? 'Every goal was met in this run.' : `Goals not met in this run:\n\n${missed.join('\n')}`;
+}
+
 export function renderDocument(input: { machine: Machine; results: readonly RowResult[]; failed: readonly string[]; startedAt: Date; seconds: number }): string {
   const { machine, results, failed, startedAt, seconds } = input;
+  const reading = readFileSync(new URL('./reading.md', import.meta.url), 'utf8').trim();
   return `# Benchmarks
 
 Measured by \`pnpm bench\` on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC (${Math.round(seconds)} s for the whole run).
 These are numbers from one run on one machine; rerun them on yours:
 
 \`\`\`sh
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench          # every row (about 8 minutes)
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench          # every row (about 9 minutes)
 pnpm bench queue                                                             # one row: queue, apply, webhooks, budget, delay, memory
 \`\`\`
 
@@ -48,8 +57,12 @@ ${renderMachine(machine)}
 
 ${renderTable(results)}
 ${failed.length > 0 ? `\nRows that failed in this run: ${failed.join(', ')}.\n` : ''}
+${renderMissed(results)}
+
 ## How each row was measured
 
 ${renderNotes(results)}
+
+${reading}
 `;
 }

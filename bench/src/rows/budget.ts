@@ -97,7 +97,7 @@ try {
     notes: [
       `Zoho budget: the sandbox enforces the limit of ${LIMIT_PER_MINUTE} requests per minute with its window shortened ${SCALE}× (rateWindowMs ${WINDOW_MS}, ${LIMIT} requests per window: the same rate, ${SCALE}× more windows per run). ` +
         `TDS's PostgreSQL rate limiter (createPostgresRateLimiter) got the same window and its 500 ms safety margin scaled by the same factor (${MARGIN_MS} ms), so the margin costs the same share of the budget as in production (0.8 %). ` +
-        `The sync (syncEntity products, full) took ${seconds.toFixed(0)} s for ${fmt(used)} requests; requests/min is the sustained rate on the production scale: the requests after the first window's allowance over the time they took (${fmt(wallPerMinute, 1)}/min averaged over the wall clock, which also counts the final partial window). ` +
+        `The sync (syncEntity products, full) took ${seconds.toFixed(0)} s for ${fmt(used)} requests; requests/min is the sustained rate: the requests after the first window's allowance over the time they took (${fmt(wallPerMinute, 1)}/min averaged over the wall clock, which also counts the final partial window). ` +
         `The minimum is one list page per 200 items plus one itemdetails call per 100 items (full items carry stock per location and custom fields).`,
     ],
   });

@@ -50,7 +50,7 @@ try {
       },
     ],
     notes: [
-      `Memory: syncEntity('products', full) of ${fmt(ITEMS)} sandbox items into an empty database, in a child process started with Node's defaults; peak RSS is the process's getrusage maxrss at the end (everything it ever held, module code included). ` +
+      `Memory: syncEntity('products', full) of ${fmt(ITEMS)} sandbox items into an empty database, in a child process started with Node's defaults; peak RSS is the process's getrusage maxrss at the end (everything it ever held, module code included; the process runs the TypeScript sources through tsx, whose transpiler and source maps are part of the baseline). ` +
         `The sandbox ran in a process of its own. The sync took ${fmt(result.seconds)} s (${fmt(result.counts.fetched / result.seconds)} records/s, ${fmt(result.counts.requestsUsed)} requests, no rate limit).`,
     ],
   });
