@@ -38,6 +38,11 @@ export function problemErrorHandler(): ErrorRequestHandler {
       return;
     }
     const e = (error ?? {}) as HttpishError;
+    // The router could not decode a path parameter (`/api/zoho/webhooks/%E0%A4%A`): the client's mistake.
+    if (error instanceof URIError && e.status === 400) {
+      sendProblem(res, 400, 'invalid_path', 'The request path holds a malformed %-escape');
+      return;
+    }
     const known = typeof e.type === 'string' ? BODY_PARSER_PROBLEMS[e.type] : undefined;
     if (known) {
       const message = known[0] === 413 ? 'Request body is too large' : String(e.message);

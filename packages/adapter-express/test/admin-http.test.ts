@@ -102,6 +102,12 @@ describe('admin authentication', () => {
     expect((await api().get('/api/tds/queue').set('Authorization', `bearer ${ADMIN}`)).status).toBe(200);
   });
 
+  it('answers a malformed %-escape in an admin path 401 without a token and 400 with one', async () => {
+    expectProblem(await api().post('/api/tds/dlq/%E0%A4%A/retry'), 401, 'unauthorized');
+    expectProblem(await api().post('/api/tds/dlq/%E0%A4%A/retry').set('Authorization', AUTH), 400, 'invalid_path');
+    expectProblem(await api().get('/api/tds/sync/runs/%FF').set('Authorization', AUTH), 400, 'invalid_path');
+  });
+
   it('answers unknown admin paths 401 without a token and 404 with one', async () => {
     expectProblem(await api().get('/api/tds/nothing-here'), 401, 'unauthorized');
     expectProblem(await api().get('/api/tds/nothing-here').set('Authorization', AUTH), 404, 'not_found');

@@ -157,6 +157,7 @@ describe('bad deliveries get a 4xx JSON problem and store nothing', () => {
     { name: 'oversized body', run: () => send({ body: JSON.stringify({ item: { ...item, description: 'x'.repeat(MAX_BODY) } }) }), status: 413, code: 'payload_too_large' },
     { name: 'unknown entity path', run: () => send({ entity: 'widgets', body: itemJson }), status: 404, code: 'unknown_entity' },
     { name: 'path below an entity', run: () => send({ entity: 'products/extra', body: itemJson }), status: 404, code: 'not_found' },
+    { name: 'malformed %-escape in the path', run: () => send({ entity: '%E0%A4%A', body: itemJson }), status: 400, code: 'invalid_path' },
     { name: 'GET on a webhook route', run: () => httpSend(`${server.url}/api/zoho/webhooks/products`, { method: 'GET' }), status: 405, code: 'method_not_allowed' },
   ];
 
