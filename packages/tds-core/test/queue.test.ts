@@ -21,6 +21,7 @@ import {
   renewLeases,
   resolveDeadLetter,
   retryDeadLetter,
+  useClaimPlan,
   type EnqueueInput,
 } from '../src/queue';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
@@ -460,5 +461,44 @@ describe('indexes', () => {
     // Rows touched by any scan stay in the order of the pending rows, never the 20 000 completed ones.
     const rowsRead = queueScans.reduce((sum, n) => sum + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1) + (n['Rows Removed by Filter'] ?? 0), 0);
     expect(rowsRead).toBeLessThan(100);
+  });
+
+  it('claims from a burst its statistics know nothing of by walking the claim index, not the whole backlog', async () => {
+    // Statistics taken while every item was completed, then a burst: the planner expects a handful of pending rows.
+    await sql`
+      INSERT INTO tds_sync_queue (entity_type, zoho_id, status, completed_at)
+      SELECT 'products', 'done-' || g, 'completed', now() FROM generate_series(1, 2000) g`.execute(t.db);
+    await sql`ANALYZE tds_sync_queue`.execute(t.db);
+    await enqueueMany(t.db, Array.from({ length: 3000 }, (_, i) => ({ entity_type: 'products', zoho_id: `burst-${i}` })));
+
+    const rollback = new Error('rollback');
+    let plan: unknown;
+    await t.db
+      .transaction()
+      .execute(async (trx) => {
+        await useClaimPlan(trx);
+        const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${claimStatement({ workerId: 'w', batchSize: 10, leaseSeconds: 30 })}`.execute(trx);
+        plan = rows[0]['QUERY PLAN'];
+        throw rollback;
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+      });
+    type Node = { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; 'Actual Rows'?: number; 'Actual Loops'?: number; 'Rows Removed by Filter'?: number; Plans?: Node[] };
+    const nodes: Node[] = [];
+    const walk = (node: Node) => {
+      nodes.push(node);
+      node.Plans?.forEach(walk);
+    };
+    walk((plan as Array<{ Plan: Node }>)[0].Plan);
+    const queueScans = nodes.filter((n) => n['Relation Name'] === 'tds_sync_queue' && /Scan/.test(n['Node Type']));
+    expect(queueScans.filter((n) => n['Index Name'] === 'tds_sync_queue_claim').map((n) => n['Node Type'])).toEqual(['Index Scan']);
+    const rowsRead = queueScans.reduce((sum, n) => sum + (n['Actual Rows'] ?? 0) * (n['Actual Loops'] ?? 1) + (n['Rows Removed by Filter'] ?? 0), 0);
+    expect(rowsRead).toBeLessThan(100);
+
+    // claim() itself runs under that plan and takes the first of the burst in claiming order.
+    const { rows: first } = await sql<{ id: string }>`SELECT id::text AS id FROM tds_sync_queue WHERE status = 'pending' ORDER BY priority DESC, run_after, id LIMIT 10`.execute(t.db);
+    const claimed = await claim(t.db, { workerId: 'w', batchSize: 10, leaseSeconds: 30 });
+    expect(claimed.map((i) => String(i.id))).toEqual(first.map((r) => r.id));
   });
 });

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { executeClaim } from './claim-plan';
 import { requirePositive, requireText } from './validate';
 import type { QueueDb, QueueItem } from './types';
 
@@ -72,6 +73,6 @@ export function claimStatement(options: ClaimOptions): RawBuilder<QueueItem> {
 
 /** Claims up to batchSize items in one statement (see claimCtes), in claiming order. */
 export async function claim(db: QueueDb, options: ClaimOptions): Promise<QueueItem[]> {
-  const { rows } = await claimStatement(options).execute(db);
+  const { rows } = await executeClaim(db, claimStatement(options));
   return rows;
 }

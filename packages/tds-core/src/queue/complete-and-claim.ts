@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { executeClaim } from './claim-plan';
 import { claimCtes, type ClaimOptions } from './claim';
 import { normalizeIds } from './validate';
 import type { QueueDb, QueueItem } from './types';
@@ -13,7 +14,9 @@ export async function completeAndClaim(
   options: ClaimOptions,
 ): Promise<{ completed: string[]; items: QueueItem[] }> {
   const ids = normalizeIds(completedIds);
-  const { rows } = await sql<QueueItem & { completed_ids: string[] }>`
+  const { rows } = await executeClaim(
+    db,
+    sql<QueueItem & { completed_ids: string[] }>`
 WITH done AS (
   UPDATE tds_sync_queue
   SET status = 'completed', completed_at = now(), updated_at = now(), locked_until = NULL
@@ -24,7 +27,8 @@ ${claimCtes(options)}
 SELECT c.*, d.completed_ids
 FROM (SELECT coalesce(array_agg(id::text), '{}') AS completed_ids FROM done) d
 LEFT JOIN claimed c ON true
-ORDER BY c.priority DESC, c.run_after, c.id`.execute(db);
+ORDER BY c.priority DESC, c.run_after, c.id`,
+  );
   const completed = rows[0]?.completed_ids ?? [];
   const items = rows
     .filter((row) => row.id !== null)

@@ -1,5 +1,6 @@
 export * from './backoff';
 export * from './claim';
+export * from './claim-plan';
 export * from './clear-stuck-locks';
 export * from './complete';
 export * from './complete-and-claim';
