@@ -212,6 +212,7 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
       { name: 'unknown entity', delivery: { entity: 'widgets', body }, status: 404 },
       { name: 'entity in capitals', delivery: { entity: 'PRODUCTS', body }, status: 404 },
       { name: 'path below an entity', delivery: { entity: 'products/1', body }, status: 404 },
+      { name: 'malformed %-escape in the path', delivery: { entity: '%E0%A4%A', body }, status: 400 },
       { name: 'bytes that are not UTF-8', delivery: { entity: 'products', body: Buffer.concat([Buffer.from('{"item":{"item_id":"1","name":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}}')]) }, status: 400 },
       {
         name: 'JSONString with a %-escape that is not UTF-8',
