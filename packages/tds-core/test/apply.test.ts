@@ -290,6 +290,17 @@ describe('customers', () => {
     });
   });
 
+  it('soft-deletes a customer that Zoho turns into a vendor', async () => {
+    const raw = rawContact({ last_modified_time: '2025-06-01T10:00:00+0300' });
+    expect(await applyCustomer(t.db, contact(raw), ctx)).toBe('inserted');
+    const asVendor = { ...raw, contact_type: 'vendor', last_modified_time: '2025-06-02T10:00:00+0300' };
+    expect(await applyCustomer(t.db, contact(asVendor), ctx)).toBe('deleted');
+    const row = await t.db.selectFrom('customers').selectAll().where('zoho_contact_id', '=', String(raw.contact_id)).executeTakeFirstOrThrow();
+    expect(row.deleted_at).toBeInstanceOf(Date);
+    expect(row.is_active).toBe(false);
+    expect(await applyCustomer(t.db, contact(asVendor), ctx)).toBe('skipped');
+  });
+
   it('refuses payment terms that are not whole days', async () => {
     const error = await applyCustomer(t.db, contact(rawContact({ payment_terms: '15.5' })), ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RecordRejectedError);

@@ -60,8 +60,16 @@ export function prepareCustomer(contact: ZohoContact, ctx: ApplyContext): Record
 /** Applies a Zoho contact: customers are upserted (guarded by version), other contact types are 'skipped'. */
 export async function applyCustomer(db: ApplyDb, contact: ZohoContact, ctx: ApplyContext): Promise<ApplyOutcome> {
   const row = prepareCustomer(contact, ctx);
-  if (row === null) return 'skipped';
+  if (row === null) return leaveCustomers(db, contact, ctx);
   return inRecordTransaction(db, ctx, async (tx) => (await upsertVersioned(tx, { table: 'customers', key: 'zoho_contact_id', row })).outcome);
+}
+
+/** A contact that stopped being a customer (now a vendor) leaves the customers table as a soft delete. */
+async function leaveCustomers(db: ApplyDb, contact: ZohoContact, ctx: ApplyContext): Promise<ApplyOutcome> {
+  return inRecordTransaction(db, ctx, async (tx) => {
+    const result = await softDeleteRow(tx, 'customers', 'zoho_contact_id', contact.contact_id, contact.last_modified_time ?? null);
+    return result === 'deleted' ? 'deleted' : 'skipped';
+  });
 }
 
 /** Soft-deletes a contact deleted in Zoho (stored as deleted when only the deletion is known). */
