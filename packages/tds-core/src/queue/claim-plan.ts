@@ -1,4 +1,4 @@
-import { sql, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type QueryResult, type RawBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { QueueDb } from './types';
 
@@ -15,18 +15,28 @@ import type { QueueDb } from './types';
  * on a statement this small, and the cost a switched-off node carries would make PostgreSQL spend
  * a second compiling it.
  */
+const CLAIM_PLAN = 'SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off';
+
 export async function useClaimPlan(trx: Transaction<Database>): Promise<void> {
-  await sql`SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`.execute(trx);
+  await sql.raw(CLAIM_PLAN).execute(trx);
 }
 
 /**
- * Runs a claiming statement (claim, completeAndClaim) in a transaction of its own under useClaimPlan.
- * Inside a caller's transaction it runs as it is, to leave the caller's settings alone.
+ * Runs a claiming statement (claim, completeAndClaim) in a transaction of its own under useClaimPlan,
+ * opened together with the settings in one round trip (a parameterless query may hold several
+ * statements). Inside a caller's transaction it runs as it is, to leave the caller's settings alone.
  */
 export async function executeClaim<T>(db: QueueDb, statement: RawBuilder<T>): Promise<QueryResult<T>> {
   if (db.isTransaction) return statement.execute(db);
-  return db.transaction().execute(async (trx) => {
-    await useClaimPlan(trx);
-    return statement.execute(trx);
+  return (db as Kysely<Database>).connection().execute(async (connection) => {
+    try {
+      await sql.raw(`BEGIN; ${CLAIM_PLAN}`).execute(connection);
+      const result = await statement.execute(connection);
+      await sql.raw('COMMIT').execute(connection);
+      return result;
+    } catch (error) {
+      await sql.raw('ROLLBACK').execute(connection).catch(() => {});
+      throw error;
+    }
   });
 }
