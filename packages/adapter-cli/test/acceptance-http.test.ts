@@ -263,6 +263,21 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
     await expectStored(await send({ entity: 'products', body: again.body, query }), { entity: 'products', zohoId: item.item_id, operation: 'upsert' });
   });
 
+  it('the body limit is 1 MB = 1 048 576 bytes: exactly that is stored, one byte more is 413 with nothing stored', async () => {
+    const [, , item] = goodsItems();
+    const record = JSON.parse((await recorder.record({ entity: 'item', id: item.item_id })).body.toString('utf8')) as { item: Record<string, unknown> };
+    const sized = (bytes: number) => {
+      const base = json({ item: { ...record.item, description: '' } });
+      return json({ item: { ...record.item, description: 'x'.repeat(bytes - Buffer.byteLength(base)) } });
+    };
+    const exact = sized(1024 * 1024);
+    expect(Buffer.byteLength(exact)).toBe(1024 * 1024);
+    await expectStored(await send({ entity: 'products', body: exact }), { entity: 'products', zohoId: item.item_id, operation: 'upsert' });
+    const before = await storedRows(e2e.db.pool);
+    expectProblem(await send({ entity: 'products', body: sized(1024 * 1024 + 1) }), 413);
+    expect(await storedRows(e2e.db.pool)).toEqual(before);
+  });
+
   it('admin API: 401 without a token, 403 with a wrong one; queue, DLQ retry/resolve, sync runs, report; health and metrics without secrets', async () => {
     const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
     const admin = (method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) =>
