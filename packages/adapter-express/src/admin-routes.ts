@@ -1,6 +1,7 @@
 import type { TdsCore } from '@tsh/tds-core';
 import express, { type Router } from 'express';
 import { requireAdminToken } from './admin-auth';
+import { adminBody } from './admin-body';
 import { deadLetterFilter, deadLetterId, resolutionNote, syncOptions, syncTarget } from './admin-input';
 import type { ResolvedTdsExpressOptions } from './options';
 import { HttpProblem, sendProblem } from './problem';
@@ -14,7 +15,7 @@ const RUN_ID = /^[A-Za-z0-9_-]{1,128}$/;
 export function adminRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): Router {
   const secrets = [options.webhookSecret, options.adminToken];
   const router = express.Router();
-  router.use(ADMIN_PREFIX, requireAdminToken(options.adminToken), express.json({ limit: '64kb' }));
+  router.use(ADMIN_PREFIX, requireAdminToken(options.adminToken), ...adminBody());
 
   router.get(`${ADMIN_PREFIX}/queue`, async (_req, res) => {
     res.json(await core.queue.status());

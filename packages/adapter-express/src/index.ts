@@ -1,4 +1,5 @@
 export * from './admin-auth';
+export * from './admin-body';
 export * from './admin-input';
 export * from './admin-routes';
 export * from './client-error';

@@ -187,6 +187,22 @@ describe('admin routes', () => {
     expect(run.body).toMatchObject({ runId: res.body.runId, status: 'running' });
   });
 
+  it('reads a JSON body whatever its Content-Type says (curl -d sends a form type, fetch text/plain), and form fields', async () => {
+    const ids = [await addDeadLetter('products', 'p1'), await addDeadLetter('products', 'p2'), await addDeadLetter('products', 'p3')];
+    const asCurl = await api().post(`/api/tds/dlq/${ids[0]}/resolve`).set('Authorization', AUTH).set('Content-Type', 'application/x-www-form-urlencoded').send('{"note":"sent by curl -d"}');
+    const asFetch = await api().post(`/api/tds/dlq/${ids[1]}/resolve`).set('Authorization', AUTH).set('Content-Type', 'text/plain;charset=UTF-8').send('{"note":"sent by fetch"}');
+    const asForm = await api().post(`/api/tds/dlq/${ids[2]}/resolve`).set('Authorization', AUTH).set('Content-Type', 'application/x-www-form-urlencoded').send('note=sent+as+a+form');
+    expect([asCurl.status, asFetch.status, asForm.status]).toEqual([200, 200, 200]);
+    const { rows } = await t.pool.query<{ resolution_note: string }>('SELECT resolution_note FROM tds_dead_letter_queue ORDER BY id');
+    expect(rows.map((r) => r.resolution_note)).toEqual(['sent by curl -d', 'sent by fetch', 'sent as a form']);
+
+    const sync = await api().post('/api/tds/sync/products').set('Authorization', AUTH).set('Content-Type', 'application/x-www-form-urlencoded').send('{"mode":"full"}');
+    expect(sync.status).toBe(202);
+    expect(fake.syncStarts[0]).toEqual({ entities: ['products'], options: { mode: 'full' } });
+    expectProblem(await api().post('/api/tds/sync/products').set('Authorization', AUTH).set('Content-Type', 'text/plain').send('{"mode":'), 400, 'invalid_json');
+    expect(fake.syncStarts).toHaveLength(1);
+  });
+
   it('POST /api/tds/sync/all with the mode in the query', async () => {
     const res = await api().post('/api/tds/sync/all?mode=incremental').set('Authorization', AUTH);
     expect(res.status).toBe(202);
