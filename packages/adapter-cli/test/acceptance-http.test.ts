@@ -308,10 +308,11 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
         (run) => run.status !== 'running',
         60_000,
       );
-    const full = await admin('POST', '/api/tds/sync/all', { headers: { 'content-type': 'application/json' }, body: json({ mode: 'full' }) });
+    // Sent as `curl -d` sends it (a form Content-Type): the JSON must still be read, or this would be an incremental sync.
+    const full = await admin('POST', '/api/tds/sync/all', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: json({ mode: 'full' }) });
     expect(full.status, full.text).toBe(202);
     const fullRun = await waitForRun((full.json as { runId: string }).runId);
-    expect(fullRun.status).toBe('succeeded');
+    expect(fullRun).toMatchObject({ status: 'succeeded', mode: 'full' });
     expect(Object.values(fullRun.progress).map((p) => p.phase)).toEqual(Array(6).fill('done'));
     const products = await admin('POST', '/api/tds/sync/products');
     expect(products.status).toBe(202);
@@ -348,8 +349,10 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
     expectProblem(await admin('POST', `/api/tds/dlq/${dlq.items[1].id}/resolve`), 400);
     await queueIdle(e2e.db.pool);
     const open = await eventually(async () => (await admin('GET', '/api/tds/dlq')).json as { items: Array<{ id: string }> }, (d) => d.items.length === 11);
-    for (const { id } of open.items) {
-      const resolved = await admin('POST', `/api/tds/dlq/${id}/resolve`, { headers: { 'content-type': 'application/json' }, body: json({ note: 'records without a name: fixed in Zoho' }) });
+    for (const [n, { id }] of open.items.entries()) {
+      // JSON as application/json, as fetch's default text/plain, and as curl -d's form type.
+      const type = ['application/json', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded'][n % 3];
+      const resolved = await admin('POST', `/api/tds/dlq/${id}/resolve`, { headers: { 'content-type': type }, body: json({ note: 'records without a name: fixed in Zoho' }) });
       expect(resolved.status, resolved.text).toBe(200);
     }
     expect(((await admin('GET', '/api/tds/dlq')).json as { items: unknown[] }).items).toEqual([]);
