@@ -65,15 +65,24 @@ export function syncTarget(value: unknown): EntityType[] | 'all' {
   throw new HttpProblem(404, 'unknown_entity', `Unknown entity ${JSON.stringify(entity.slice(0, 64))}; expected all or one of ${entityTypes.join(', ')}`);
 }
 
-/** `mode` (full|incremental) and `since` (ISO-8601) from the JSON body, else the query. */
+/**
+ * `mode` (full|incremental) and `since` (ISO-8601) from the JSON body, else the query; `full: true`
+ * (or `?full=true`, as the CLI's --full) is the same as `mode: "full"`.
+ */
 export function syncOptions(body: unknown, query: Record<string, unknown>): SyncOptions {
   const fromBody = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
   const mode = first(fromBody.mode ?? query.mode);
   const since = first(fromBody.since ?? query.since);
+  const fullFlag = first(fromBody.full ?? query.full);
+  const full = typeof fullFlag === 'boolean' ? fullFlag : flag(fullFlag, 'full');
   const options: SyncOptions = {};
   if (mode !== undefined && mode !== '') {
     if (mode !== 'full' && mode !== 'incremental') throw new HttpProblem(400, 'invalid_mode', 'mode must be full or incremental');
     options.mode = mode;
+  }
+  if (full === true) {
+    if (options.mode === 'incremental') throw new HttpProblem(400, 'invalid_mode', 'full and mode "incremental" contradict each other');
+    options.mode = 'full';
   }
   if (since !== undefined && since !== '') {
     const date = typeof since === 'string' && /^\d{4}-\d{2}-\d{2}/.test(since) ? new Date(since) : new Date(Number.NaN);

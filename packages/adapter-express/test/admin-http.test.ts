@@ -209,6 +209,20 @@ describe('admin routes', () => {
     expect(fake.syncStarts[0]).toEqual({ entities: 'all', options: { mode: 'incremental' } });
   });
 
+  it('POST /api/tds/sync/:entity takes full: true (or ?full=true), as the CLI takes --full', async () => {
+    expect((await api().post('/api/tds/sync/products').set('Authorization', AUTH).send({ full: true })).status).toBe(202);
+    expect((await api().post('/api/tds/sync/stock?full=true').set('Authorization', AUTH)).status).toBe(202);
+    expect((await api().post('/api/tds/sync/bills').set('Authorization', AUTH).send({ full: false })).status).toBe(202);
+    expect(fake.syncStarts).toEqual([
+      { entities: ['products'], options: { mode: 'full' } },
+      { entities: ['stock'], options: { mode: 'full' } },
+      { entities: ['bills'], options: {} },
+    ]);
+    expectProblem(await api().post('/api/tds/sync/products').set('Authorization', AUTH).send({ full: true, mode: 'incremental' }), 400, 'invalid_mode');
+    expectProblem(await api().post('/api/tds/sync/products?full=maybe').set('Authorization', AUTH), 400, 'invalid_query');
+    expect(fake.syncStarts).toHaveLength(3);
+  });
+
   it('refuses unknown entities, modes and dates without starting anything', async () => {
     expectProblem(await api().post('/api/tds/sync/widgets').set('Authorization', AUTH), 404, 'unknown_entity');
     expectProblem(await api().post('/api/tds/sync/products').set('Authorization', AUTH).send({ mode: 'everything' }), 400, 'invalid_mode');
