@@ -242,6 +242,12 @@ describe('refusals store nothing', () => {
       status: 400,
       code: 'invalid_encoding',
     },
+    {
+      name: 'JSONString with an escape that is not UTF-8',
+      delivery: () => signed({ body: `JSONString=${encodeURIComponent('{"item":{"item_id":"1","name":"')}%FF%FE${encodeURIComponent('"}}')}`, contentType: FORM }),
+      status: 400,
+      code: 'invalid_encoding',
+    },
     { name: 'text/plain', delivery: () => signed({ body: itemJson, contentType: 'text/plain' }), status: 415, code: 'unsupported_media_type' },
     { name: 'no content type', delivery: () => signed({ body: itemJson, contentType: undefined }), status: 415, code: 'unsupported_media_type' },
     { name: 'JSON in latin-1', delivery: () => signed({ body: itemJson, contentType: 'application/json; charset=iso-8859-1' }), status: 415, code: 'unsupported_media_type' },
