@@ -118,7 +118,18 @@ describe('accepted deliveries', () => {
     const pricebook = { pricebook_id: 460000000026049, name: 'Wholesale Price List', pricebook_items: [{ item_id: '1', pricebook_rate: '10.125' }] };
     await ingestWebhook(deps, signed({ entity: 'pricelists', body: JSON.stringify({ pricebook }) }));
     const [queued] = await queueItems();
-    expect(queued).toMatchObject({ entity_type: 'pricelists', zoho_id: '460000000026049', zoho_last_modified_time: null, payload: pricebook });
+    // No timestamp to order deliveries by: the worker fetches the book's current version.
+    expect(queued).toMatchObject({ entity_type: 'pricelists', zoho_id: '460000000026049', zoho_last_modified_time: null, payload: null });
+  });
+
+  it('stores a record that changed and changed back (A, B, A); only a repeat of the latest delivery is a duplicate', async () => {
+    const version = (rate: string) => JSON.stringify({ item: { item_id: '77', name: 'Cable', rate, last_modified_time: '2025-06-03T14:22:47+0300' } });
+    const answers = [];
+    for (const body of [version('100'), version('100'), version('120'), version('100')]) {
+      answers.push((await ingestWebhook(deps, signed({ entity: 'products', body }))).status);
+    }
+    expect(answers).toEqual(['accepted', 'duplicate', 'accepted', 'accepted']);
+    expect(await t.db.selectFrom('tds_webhook_events').select('id').execute()).toHaveLength(3);
   });
 
   it('routes item, inventory adjustment and transfer order records to the stock route', async () => {

@@ -76,7 +76,9 @@ export function verifyWebhook(deps: Pick<WebhookIngestDeps, 'secret' | 'maxBodyB
     entity_type: entity,
     zoho_id: found.zohoId,
     operation,
-    payload: found.record,
+    // Price books carry no modification time, so deliveries arriving out of order could not be
+    // ordered: the queue item names the book and the worker applies Zoho's current version.
+    payload: entity === 'pricelists' && operation === 'upsert' ? null : found.record,
     zoho_last_modified_time: found.lastModifiedTime,
     source: 'webhook' as const,
   };

@@ -20,45 +20,52 @@ export interface WebhookToStore {
 // of those has aborted the surrounding transaction: the whole transaction is re-run.
 const RETRYABLE = ['40P01', '40001', '23505', '25P02'];
 
-const keyOf = (entity: string, payloadHash: string) => `${entity}:${payloadHash}`;
+const recordKeyOf = (entity: string, zohoId: string | null) => `${entity}:${zohoId ?? ''}`;
 
-/** Locks in one order (by lock key) so that two batches sharing deliveries cannot deadlock. */
+/** Locks in one order (by lock key) so that two batches sharing records cannot deadlock. */
 const LOCK = (keys: string[]) => sql`
 SELECT pg_advisory_xact_lock(k)
 FROM (SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest(${keys}::text[]) AS key ORDER BY k) AS locks`;
 
 /**
  * Inbox rows and queue items of a batch of deliveries in one transaction (N deliveries, the same
- * five statements). Deliveries take an advisory lock per (entity, payload hash) before looking
- * for an earlier copy, so copies arriving together store one row: later copies, in the table or
- * earlier in the batch, answer `duplicate` with the first copy's ids. Results are in input order.
+ * five statements). Zoho sends no event id, so a delivery is a duplicate when it repeats the
+ * latest delivery stored for the same record (same payload hash): a re-sent copy answers
+ * `duplicate` with that copy's ids, while a record that changed and changed back (A, B, A) is
+ * stored again. Deliveries lock their record first, so copies arriving together store one row.
+ * Results are in input order.
  */
 export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly WebhookToStore[]): Promise<WebhookIngestResult[]> {
   if (deliveries.length === 0) return [];
   return withRetryOn(RETRYABLE, () =>
     db.transaction().execute(async (trx) => {
-      const keys = deliveries.map((d) => keyOf(d.entity, d.payloadHash));
+      const keys = deliveries.map((d) => recordKeyOf(d.entity, d.zohoId));
       await LOCK(keys).execute(trx);
 
-      const stored = await trx
-        .selectFrom('tds_webhook_events')
-        .select(['id', 'entity', 'payload_hash', 'queue_item_id'])
-        .where('payload_hash', 'in', [...new Set(deliveries.map((d) => d.payloadHash))])
-        .orderBy('id')
-        .execute();
-      const firstCopy = new Map<string, { id: string; queueItemId: string | null }>();
-      for (const row of stored) {
-        const key = keyOf(row.entity, row.payload_hash ?? '');
-        if (!firstCopy.has(key)) firstCopy.set(key, { id: row.id, queueItemId: row.queue_item_id });
-      }
+      const { rows: stored } = await sql<{ id: string; entity: string; zoho_id: string | null; payload_hash: string | null; queue_item_id: string | null }>`
+SELECT DISTINCT ON (entity, zoho_id) id, entity, zoho_id, payload_hash, queue_item_id
+FROM tds_webhook_events
+WHERE (entity, zoho_id) IN (SELECT * FROM unnest(${deliveries.map((d) => d.entity)}::text[], ${deliveries.map((d) => d.zohoId)}::text[]))
+ORDER BY entity, zoho_id, id DESC`.execute(trx);
+      const latest = new Map<string, { hash: string | null; id: string | null; queueItemId: string | null }>();
+      for (const row of stored) latest.set(recordKeyOf(row.entity, row.zoho_id), { hash: row.payload_hash, id: row.id, queueItemId: row.queue_item_id });
 
+      // Walk the batch in order: each fresh delivery becomes the latest of its record.
       const fresh: number[] = [];
-      const claimed = new Set<string>();
-      deliveries.forEach((_, index) => {
-        if (firstCopy.has(keys[index]) || claimed.has(keys[index])) return;
-        claimed.add(keys[index]);
+      const duplicateOf = new Map<number, number | { id: string; queueItemId: string | null }>();
+      const latestIndex = new Map<string, number>();
+      deliveries.forEach((d, index) => {
+        const key = keys[index];
+        const inBatch = latestIndex.get(key);
+        const previousHash = inBatch !== undefined ? deliveries[inBatch].payloadHash : latest.get(key)?.hash;
+        if (previousHash === d.payloadHash) {
+          duplicateOf.set(index, inBatch ?? { id: latest.get(key)!.id!, queueItemId: latest.get(key)!.queueItemId });
+          return;
+        }
+        latestIndex.set(key, index);
         fresh.push(index);
       });
+      const storedIds = new Map<number, { id: string; queueItemId: string | null }>();
       if (fresh.length > 0) {
         const queued = await enqueueMany(trx, fresh.map((index) => deliveries[index].queueItem));
         const inserted = await trx
@@ -78,15 +85,16 @@ export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly W
               };
             }),
           )
-          .returning(['id', 'entity', 'payload_hash', 'queue_item_id'])
+          .returning(['id', 'queue_item_id'])
           .execute();
-        for (const row of inserted) firstCopy.set(keyOf(row.entity, row.payload_hash ?? ''), { id: row.id, queueItemId: row.queue_item_id });
+        inserted.forEach((row, n) => storedIds.set(fresh[n], { id: row.id, queueItemId: row.queue_item_id }));
       }
 
-      const freshSet = new Set(fresh);
       return deliveries.map((_, index): WebhookIngestResult => {
-        const copy = firstCopy.get(keys[index])!;
-        return { status: freshSet.has(index) ? 'accepted' : 'duplicate', eventId: copy.id, queueItemId: copy.queueItemId };
+        const original = duplicateOf.get(index);
+        if (original === undefined) return { status: 'accepted', eventId: storedIds.get(index)!.id, queueItemId: storedIds.get(index)!.queueItemId };
+        const copy = typeof original === 'number' ? storedIds.get(original)! : original;
+        return { status: 'duplicate', eventId: copy.id, queueItemId: copy.queueItemId };
       });
     }),
   );
