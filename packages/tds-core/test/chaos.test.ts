@@ -89,7 +89,7 @@ interface Kill {
 }
 
 describe('chaos: processes killed, backends terminated, Zoho failing, webhooks unreliable', () => {
-  it('ends with every contract table equal to Zoho, nothing lost or duplicated, only the invalid records in the DLQ', { timeout: 480_000 }, async ({ onTestFailed }) => {
+  it('ends with every contract table equal to Zoho, nothing lost or duplicated, only the invalid records in the DLQ', { timeout: 480_000 }, async ({ onTestFailed, onTestFinished }) => {
     const started = Date.now();
     const at = () => ((Date.now() - started) / 1000).toFixed(1);
     const log = (message: string) => console.log(`[chaos +${at()}s] ${message}`);
@@ -145,6 +145,10 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
       expirations++;
       lastExpiry = Date.now();
     }, 250);
+    onTestFinished(() => {
+      clearInterval(mutations);
+      clearInterval(expiry);
+    });
 
     // Syncs all along: a full one as its own process (run again if it fails), then incremental
     // ones through the admin API of tds serve, one after the other until the chaos is over.
@@ -274,10 +278,10 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
     await Promise.all(settling);
     clearInterval(expiry);
 
-    // Price books carry no modification time, so TDS cannot tell a late price-book webhook from a
-    // newer one (reported as a bug): a late or duplicated one puts old rates back until a sync
-    // re-reads the books, as the scheduled incremental sync does every 5 minutes. The drift is
-    // counted here, then healed that way; every other entity is compared without any further sync.
+    // Price books carry no modification time, so no version orders their writes: a price-book
+    // webhook is applied from Zoho's current book, but a sync that read a book just before a change
+    // can still write it after. Any drift left is counted here, then healed the way the scheduled
+    // incremental sync (every 5 minutes) heals it; every other entity is compared without a further sync.
     const priceDrift = [...(await compareProducts(t.db, sandbox.store)).filter((m) => m.includes('_price')), ...(await comparePriceLists(t.db, sandbox.store))];
     log(`queue drained; ${priceDrift.length} price mismatches left by late price-book webhooks${priceDrift.length > 0 ? ` (${priceDrift.slice(0, 3).join('; ')})` : ''}; an incremental sync of the price lists re-reads them`);
     let pricesHealed = false;
@@ -318,12 +322,12 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
     // ---- the outcome -----------------------------------------------------------------------
     // No process died except those killed on purpose.
     expect.soft(cluster.crashes.map((c) => `${c.name} (pid ${c.pid}) exited with ${c.exit}:\n${c.stderr}`)).toEqual([]);
-    // Every item a killed worker held was completed by another worker, or dead-lettered if it was
-    // one of the deliberately invalid records.
+    // Every item a killed worker held was completed by another worker (or merged, on a retry, into
+    // a newer pending item of its record), or dead-lettered if it was a deliberately invalid record.
     const invalidRecords = new Set(invalid.map((w) => `${w.route}:${w.zohoId}`));
     for (const kill of kills.filter((k) => k.held > 0)) {
       const fate = kill.fate!;
-      expect.soft({ kill: kill.process, done: fate.completed + fate.deadLettered, gone: fate.gone }).toEqual({ kill: kill.process, done: kill.held, gone: 0 });
+      expect.soft({ kill: kill.process, done: fate.completed + fate.deadLettered + fate.merged, gone: fate.gone }).toEqual({ kill: kill.process, done: kill.held, gone: 0 });
       expect.soft(fate.deadLetteredRecords.filter((r) => !invalidRecords.has(r)), `items of ${kill.process} dead-lettered`).toEqual([]);
     }
     expect.soft(await openQueueItems(t.db)).toBe(0);
@@ -345,11 +349,13 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
       .execute();
     expect.soft(stillLive).toEqual([]);
 
-    // Every webhook Zoho sent was acknowledged, and duplicates stored one inbox row each.
+    // Every webhook Zoho sent was acknowledged and is in the inbox; copies add no row beyond their delivery.
     expect.soft(relayStats.acknowledged).toBe(relayStats.captured + relayStats.duplicatesSent);
-    const inboxDuplicates = await sql<{ payload_hash: string; n: number }>`
-      SELECT payload_hash, count(*)::int AS n FROM tds_webhook_events GROUP BY entity, payload_hash HAVING count(*) > 1`.execute(t.db);
-    expect.soft(inboxDuplicates.rows).toEqual([]);
+    const inbox = await sql<{ rows: number; distinct: number }>`
+      SELECT count(*)::int AS rows, count(DISTINCT (entity, payload_hash))::int AS distinct FROM tds_webhook_events`.execute(t.db);
+    const distinctSent = new Set(relay.captured().map((w) => `${w.method} ${w.path} ${w.body}`)).size;
+    expect.soft(inbox.rows[0]!.distinct).toBe(distinctSent + invalid.length);
+    expect.soft(inbox.rows[0]!.rows).toBeLessThanOrEqual(relayStats.acknowledged + invalid.length);
 
     // The DLQ holds exactly the deliberately invalid records, each with its reason.
     expect.soft(bad.invalidStatus.every((s) => s >= 200 && s < 300)).toBe(true);

@@ -28,25 +28,44 @@ export interface ItemsFate {
   deadLettered: number;
   /** entity:zoho id of each dead-lettered item. */
   deadLetteredRecords: string[];
-  /** Items no longer in the queue nor in the DLQ (purged after completion). */
+  /** Items absorbed, when returned to pending, by a newer pending item of the same record (which goes on). */
+  merged: number;
+  /** Items no longer in the queue, nor in the DLQ, with no later item of their record. */
   gone: number;
 }
 
-/** Waits until none of `ids` is pending or processing any more; tells what became of them. */
+/**
+ * Waits until none of `ids` is pending or processing any more; tells what became of them. The
+ * records are read first (call it right after the kill, while the items are still held).
+ */
 export async function waitUntilSettled(db: Kysely<Database>, ids: readonly string[], timeoutMs: number): Promise<ItemsFate> {
+  const { rows: held } = await retrying(() =>
+    sql<{ id: string; entity_type: string; zoho_id: string }>`
+      SELECT id::text AS id, entity_type, zoho_id FROM tds_sync_queue WHERE id = ANY(${ids}::bigint[])`.execute(db),
+  );
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await retrying(() =>
-      sql<{ status: string; n: number }>`
-        SELECT status, count(*)::int AS n FROM tds_sync_queue WHERE id = ANY(${ids}::bigint[]) GROUP BY status`.execute(db),
+      sql<{ id: string; status: string }>`SELECT id::text AS id, status FROM tds_sync_queue WHERE id = ANY(${ids}::bigint[])`.execute(db),
     );
-    const open = rows.filter((r) => r.status === 'pending' || r.status === 'processing').reduce((n, r) => n + r.n, 0);
+    const open = rows.filter((r) => r.status === 'pending' || r.status === 'processing').length;
     if (open === 0) {
-      const completed = rows.find((r) => r.status === 'completed')?.n ?? 0;
+      const completed = rows.filter((r) => r.status === 'completed').length;
       const { rows: dead } = await retrying(() =>
-        sql<{ record: string }>`SELECT entity_type || ':' || zoho_id AS record FROM tds_dead_letter_queue WHERE original_queue_id = ANY(${ids}::bigint[])`.execute(db),
+        sql<{ id: string; record: string }>`
+          SELECT original_queue_id::text AS id, entity_type || ':' || zoho_id AS record FROM tds_dead_letter_queue WHERE original_queue_id = ANY(${ids}::bigint[])`.execute(db),
       );
-      return { completed, deadLettered: dead.length, deadLetteredRecords: dead.map((d) => d.record), gone: ids.length - completed - dead.length };
+      const missing = held.filter((h) => !rows.some((r) => r.id === h.id) && !dead.some((d) => d.id === h.id));
+      let merged = 0;
+      for (const item of missing) {
+        const { rows: later } = await retrying(() =>
+          sql<{ n: number }>`
+            SELECT count(*)::int AS n FROM tds_sync_queue
+            WHERE entity_type = ${item.entity_type} AND zoho_id = ${item.zoho_id} AND id > ${item.id}::bigint`.execute(db),
+        );
+        if (later[0]!.n > 0) merged++;
+      }
+      return { completed, deadLettered: dead.length, deadLetteredRecords: dead.map((d) => d.record), merged, gone: ids.length - completed - dead.length - merged };
     }
     if (Date.now() > deadline) throw new Error(`${open} of ${ids.length} items still open after ${timeoutMs} ms`);
     await sleep(100);
