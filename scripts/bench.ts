@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './bench/machine';
-import { renderDocument, renderMachine, renderTable } from './bench/render';
+import { renderDocument, renderMachine, renderMissed, renderTable } from './bench/render';
 import { isRowName, ROWS, type RowName } from './bench/rows';
 import { runRow, type RowResult } from './bench/run-row';
 
@@ -43,6 +43,7 @@ for (const row of rows) {
 
 const seconds = (Date.now() - startedAt.getTime()) / 1000;
 console.log(renderTable(results));
+console.log(`\n${renderMissed(results)}`);
 if (failed.length > 0) console.log(`\nfailed: ${failed.join(', ')}`);
 if (rows.length === ROWS.length && failed.length < ROWS.length) {
   const path = join(root, 'docs', 'benchmarks.md');
