@@ -12,7 +12,8 @@ import type { ApplyDb, ApplyOutcome } from './types';
  * Refreshes one item's stock only: its stock_levels rows and products.available_stock. Stock moves
  * (adjustments, transfers, sales) do not always change an item's last_modified_time, so an equal
  * version still applies; only a strictly newer stored version makes the record stale. An item not
- * stored yet is applied whole. Returns 'unchanged' when every stock value was already stored.
+ * stored yet is applied whole, and so is a soft-deleted one (only a newer version restores it).
+ * Returns 'unchanged' when every stock value was already stored.
  *
  * The item is a full record (itemdetails or the detail GET). A detail with neither locations[]
  * nor warehouses[] (a service or non-inventory item, an organization without locations) has no
@@ -24,14 +25,16 @@ export async function applyStockLevels(db: ApplyDb, item: ZohoItem, ctx: ApplyCo
   if (levels) assertStorableText('item', item.item_id, levels);
   const version = item.last_modified_time;
   return inRecordTransaction(db, ctx, async (tx, onCommit) => {
-    const { rows } = await sql<{ newer: boolean; same_stock: boolean }>`
+    const { rows } = await sql<{ newer: boolean; same_stock: boolean; deleted: boolean }>`
 SELECT (${version}::timestamptz IS NOT NULL AND zoho_last_modified_time > ${version}::timestamptz) AS newer,
-       (available_stock::text IS NOT DISTINCT FROM ${item.stock_on_hand}::numeric::text) AS same_stock
+       (available_stock::text IS NOT DISTINCT FROM ${item.stock_on_hand}::numeric::text) AS same_stock,
+       deleted_at IS NOT NULL AS deleted
 FROM products WHERE zoho_item_id = ${item.item_id}
 FOR UPDATE`.execute(tx);
     const stored = rows[0];
-    // Only an item not stored yet needs its product columns checked and written.
-    if (!stored) return writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit);
+    // An item not stored yet needs its product columns checked and written; a deleted one too: only
+    // a newer version restores it (stock included), the version that was deleted changes nothing.
+    if (!stored || stored.deleted) return writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit);
     if (stored.newer) return 'stale';
     let changed = levels ? await replaceStockLevels(tx, item.item_id, levels, version) : 0;
     if (!stored.same_stock) {
