@@ -69,6 +69,10 @@ it('a signed webhook is stored, then applied by the running workers; a DELETE so
     { label: 'product soft-deleted' },
   );
   expect(deleted.is_active).toBe(false);
-  const { rows } = await t.pool.query(`SELECT status, count(*)::int AS n FROM tds_sync_queue GROUP BY status`);
+  // A worker records completion with its next claim, so the row may lag the applied product a little.
+  const rows = await waitFor(async () => {
+    const { rows: byStatus } = await t.pool.query(`SELECT status, count(*)::int AS n FROM tds_sync_queue GROUP BY status`);
+    return byStatus.length === 1 && byStatus[0].status === 'completed' ? byStatus : undefined;
+  }, { label: 'queue items completed' });
   expect(rows).toEqual([{ status: 'completed', n: 2 }]);
 });
