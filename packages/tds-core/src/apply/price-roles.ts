@@ -64,7 +64,9 @@ export class PriceRoleCache {
     const cached = this.cached;
     if (cached && this.now() - cached.at < this.ttlMs) return cached.books;
     const books = await loadPriceRoleBooks(db, this.config);
-    this.cached = { books, at: this.now() };
+    // A missing list is not remembered: another process may be creating it right now, and a product
+    // written meanwhile with a remembered "none" would keep a null price until it changes again.
+    this.cached = books.consumer !== null && books.wholesale !== null ? { books, at: this.now() } : undefined;
     return books;
   }
 
