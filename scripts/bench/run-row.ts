@@ -1,21 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { BenchLine, RowResult } from '../../bench/src/lib/row-result';
 
-/** Mirrors bench/src/lib/row-result.ts (that package's types are not importable from here). */
-export interface BenchLine {
-  benchmark: string;
-  tds: string;
-  reference: string;
-  ratio: string;
-  goal: string;
-  met?: boolean;
-}
-
-export interface RowResult {
-  row: string;
-  lines: BenchLine[];
-  notes: string[];
-}
+export type { BenchLine, RowResult };
 
 const MARKER = 'BENCH_ROW ';
 
