@@ -7,6 +7,11 @@ export {
 } from './parse-webhook';
 export type { ZohoWebhookQuery } from './query-pairs';
 export {
+  createZohoWebhookSignatureStream,
+  type ZohoWebhookSignatureStream,
+  type ZohoWebhookSignatureStreamInput,
+} from './signature-stream';
+export {
   signZohoWebhook,
   verifyZohoWebhookSignature,
   type VerifyZohoWebhookSignatureInput,
