@@ -34,6 +34,7 @@ describe('transformPriceList', () => {
         pricebook_type: 'per_item',
         percentage: null,
         is_increase: false,
+        rounding_type: null,
         is_active: true,
       },
       items: [
@@ -44,8 +45,8 @@ describe('transformPriceList', () => {
   });
 
   it('handles a percentage price list and a list row without items', () => {
-    const result = transformPriceList(pricebook({ pricebook_type: 'fixed_percentage', percentage: '12.5', is_increase: true, status: 'inactive' }));
-    expect(result.priceList).toMatchObject({ pricebook_type: 'fixed_percentage', percentage: '12.5', is_increase: true, is_active: false });
+    const result = transformPriceList(pricebook({ pricebook_type: 'fixed_percentage', percentage: '12.5', is_increase: true, rounding_type: 'round_to_dollar_minus_01', status: 'inactive' }));
+    expect(result.priceList).toMatchObject({ pricebook_type: 'fixed_percentage', percentage: '12.5', is_increase: true, rounding_type: 'round_to_dollar_minus_01', is_active: false });
     expect(result.items).toBeNull();
     expect(transformPriceList(pricebook({ pricebook_items: [] })).items).toEqual([]);
   });

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import type { ZohoPricebook } from '@tsh/zoho-client';
 import { transformPriceList, type PriceListItemRow } from '../transform/price-list';
 import type { PriceRole } from '../transform/price-role';
 import type { ApplyContext } from './apply-context';
 import { replacePriceListItems } from './price-list-items';
-import { loadPriceRoleBooks, type PriceRoleBooks } from './price-roles';
+import { lockPriceRolesExclusive } from './price-role-lock';
+import { loadPriceRoleBooks, sameRoleBook, type PriceRoleBooks } from './price-roles';
 import { refreshProductPrices } from './product-prices';
 import { inRecordTransaction } from './record-transaction';
 import { softDeleteChildren, softDeleteRow } from './soft-delete';
@@ -34,23 +34,16 @@ function preparePriceList(pricebook: ZohoPricebook, ctx: ApplyContext): Prepared
 }
 
 /**
- * Keeps products' consumer / wholesale prices right after a price list changed: a role that moved
- * to another list (rename, deletion, a new list) refreshes that column for every product; a change
- * of the role's own entries refreshes only the items it touched.
+ * Keeps products' consumer / wholesale prices right after a price list changed: a role whose list
+ * changed (rename, deletion, a new list, another percentage or rounding) refreshes that column for
+ * every product; a change of the role's own per-item entries refreshes only the items it touched.
  */
 async function refreshRoles(tx: ApplyTx, before: PriceRoleBooks, after: PriceRoleBooks, pricebookId: string, changedItems: readonly string[]): Promise<void> {
   for (const role of ROLES) {
-    if (before[role] !== after[role]) await refreshProductPrices(tx, role, after[role]);
-    else if (after[role] === pricebookId && changedItems.length > 0) await refreshProductPrices(tx, role, after[role], changedItems);
+    const book = after[role];
+    if (!sameRoleBook(before[role], book)) await refreshProductPrices(tx, role, book);
+    else if (book?.id === pricebookId && book.percentage === null && changedItems.length > 0) await refreshProductPrices(tx, role, book, changedItems);
   }
-}
-
-/**
- * Price-list writes take this lock first, so two of them never decide which list plays a role from
- * views that miss each other's uncommitted rows.
- */
-async function lockPriceRoles(tx: ApplyTx): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended('tds:price-roles', 0))`.execute(tx);
 }
 
 /**
@@ -60,14 +53,13 @@ async function lockPriceRoles(tx: ApplyTx): Promise<void> {
  */
 export async function applyPriceList(db: ApplyDb, pricebook: ZohoPricebook, ctx: ApplyContext): Promise<ApplyOutcome> {
   const prepared = preparePriceList(pricebook, ctx);
-  return inRecordTransaction(db, ctx, async (tx, onCommit) => {
-    await lockPriceRoles(tx);
+  return inRecordTransaction(db, ctx, async (tx) => {
+    await lockPriceRolesExclusive(tx);
     const before = await loadPriceRoleBooks(tx, ctx.config);
     const { outcome } = await upsertVersioned(tx, { table: 'price_lists', key: 'zoho_pricebook_id', row: prepared.row });
     const changedItems = await replacePriceListItems(tx, prepared.id, prepared.items);
     const after = await loadPriceRoleBooks(tx, ctx.config);
     await refreshRoles(tx, before, after, prepared.id, changedItems);
-    onCommit(() => ctx.priceRoles.invalidate());
     if (isWritten(outcome)) return outcome;
     return changedItems.length > 0 ? 'updated' : 'unchanged';
   });
@@ -75,15 +67,14 @@ export async function applyPriceList(db: ApplyDb, pricebook: ZohoPricebook, ctx:
 
 /** Soft-deletes a price book and its entries; products priced from it lose that price. */
 export async function deletePriceList(db: ApplyDb, pricebookId: string, ctx: ApplyContext): Promise<ApplyOutcome> {
-  return inRecordTransaction(db, ctx, async (tx, onCommit) => {
-    await lockPriceRoles(tx);
+  return inRecordTransaction(db, ctx, async (tx) => {
+    await lockPriceRolesExclusive(tx);
     const before = await loadPriceRoleBooks(tx, ctx.config);
     const result = await softDeleteRow(tx, 'price_lists', 'zoho_pricebook_id', pricebookId, null);
     if (result !== 'deleted') return 'unchanged';
     await softDeleteChildren(tx, 'price_list_items', 'zoho_pricebook_id', pricebookId);
     const after = await loadPriceRoleBooks(tx, ctx.config);
     await refreshRoles(tx, before, after, pricebookId, []);
-    onCommit(() => ctx.priceRoles.invalidate());
     return 'deleted';
   });
 }

@@ -1,25 +1,47 @@
+import Decimal from 'decimal.js';
 import { sql } from 'kysely';
 import type { TransformConfig } from '../transform/config';
 import { priceRoleOf, type PriceRole } from '../transform/price-role';
+import { priceRoundingOf, type PriceRounding } from '../transform/price-rounding';
 import type { ApplyDb, ApplyTx } from './types';
 
-/** Which stored price list feeds each of TSH's product prices (null: none does, so the price is null). */
-export type PriceRoleBooks = Record<PriceRole, string | null>;
+/** How a fixed-percentage list prices an item from its own rate (docs/prices.md). */
+export interface PercentageRule {
+  /** The item rate's multiplier, (100 ± percentage) / 100 exactly; null when the list has no usable percentage (no price). */
+  factor: string | null;
+  /** Null: the computed price is kept exact, unrounded. */
+  rounding: PriceRounding | null;
+}
 
-interface PriceListNameRow {
+/** The price list feeding one of TSH's product prices. */
+export interface PriceRoleBook {
+  id: string;
+  /** Null for a per-item list: its entries (price_list_items) hold the rates. */
+  percentage: PercentageRule | null;
+}
+
+/** Which stored price list feeds each of TSH's product prices (null: none does, so the price is null). */
+export type PriceRoleBooks = Record<PriceRole, PriceRoleBook | null>;
+
+export interface PriceListRoleRow {
   zoho_pricebook_id: string;
   name: string;
   is_active: boolean;
+  pricebook_type: string | null;
+  percentage: string | null;
+  is_increase: boolean | null;
+  rounding_type: string | null;
 }
+
+type RoleNames = Pick<TransformConfig, 'consumerPriceListName' | 'wholesalePriceListName'>;
 
 /**
  * Picks the price list of each role among the stored, not deleted ones whose name matches the
  * configured name. When several match, an active list wins over an inactive one, then the lowest
  * Zoho id, so every process picks the same list.
  */
-export function resolvePriceRoleBooks(rows: readonly PriceListNameRow[], config: Pick<TransformConfig, 'consumerPriceListName' | 'wholesalePriceListName'>): PriceRoleBooks {
-  const books: PriceRoleBooks = { consumer: null, wholesale: null };
-  const chosen: Partial<Record<PriceRole, PriceListNameRow>> = {};
+export function resolvePriceRoleBooks(rows: readonly PriceListRoleRow[], config: RoleNames): PriceRoleBooks {
+  const chosen: Partial<Record<PriceRole, PriceListRoleRow>> = {};
   for (const row of rows) {
     const role = priceRoleOf(row.name, config);
     if (role === null) continue;
@@ -30,8 +52,27 @@ export function resolvePriceRoleBooks(rows: readonly PriceListNameRow[], config:
       (row.is_active === current.is_active && compareIds(row.zoho_pricebook_id, current.zoho_pricebook_id) < 0);
     if (better) chosen[role] = row;
   }
-  for (const role of ['consumer', 'wholesale'] as const) books[role] = chosen[role]?.zoho_pricebook_id ?? null;
-  return books;
+  return { consumer: roleBookOf(chosen.consumer), wholesale: roleBookOf(chosen.wholesale) };
+}
+
+function roleBookOf(row: PriceListRoleRow | undefined): PriceRoleBook | null {
+  if (row === undefined) return null;
+  const isPercentage = row.pricebook_type?.trim().toLowerCase() === 'fixed_percentage';
+  return { id: row.zoho_pricebook_id, percentage: isPercentage ? percentageRuleOf(row) : null };
+}
+
+/** Markup when is_increase is true, markdown otherwise (a missing flag is read as a markdown; docs/prices.md). */
+function percentageRuleOf(row: PriceListRoleRow): PercentageRule {
+  const rounding = priceRoundingOf(row.rounding_type);
+  if (row.percentage === null) return { factor: null, rounding };
+  const percentage = new Decimal(row.percentage);
+  const signed = row.is_increase === true ? percentage : percentage.negated();
+  return { factor: signed.plus(100).dividedBy(100).toString(), rounding };
+}
+
+/** Two role books price every product alike. */
+export function sameRoleBook(a: PriceRoleBook | null, b: PriceRoleBook | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Zoho ids are digit strings of equal length in practice; compare numerically when both are digits. */
@@ -40,41 +81,15 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Reads the role books from the price_lists table (inside the caller's transaction when given one). */
-export async function loadPriceRoleBooks(db: ApplyDb | ApplyTx, config: Pick<TransformConfig, 'consumerPriceListName' | 'wholesalePriceListName'>): Promise<PriceRoleBooks> {
-  const { rows } = await sql<PriceListNameRow>`
-SELECT zoho_pricebook_id, name, is_active FROM price_lists WHERE deleted_at IS NULL`.execute(db);
-  return resolvePriceRoleBooks(rows, config);
-}
-
 /**
- * The role books, cached. Invalidated whenever a price list is applied or deleted in this process;
- * a time limit bounds how long a change made by another process can go unseen.
+ * Reads the role books from the price_lists table (inside the caller's transaction when given one).
+ * Product writes call it on every write, after taking the shared price-role lock, instead of
+ * caching it: a cache would be invalidated only in the process that changed a list, so another
+ * process would price products from an old mapping (docs/prices.md). The table holds a handful of rows.
  */
-export class PriceRoleCache {
-  private cached: { books: PriceRoleBooks; at: number } | undefined;
-
-  constructor(
-    private readonly config: Pick<TransformConfig, 'consumerPriceListName' | 'wholesalePriceListName'>,
-    private readonly ttlMs = 30_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  async get(db: ApplyDb | ApplyTx): Promise<PriceRoleBooks> {
-    const cached = this.cached;
-    if (cached && this.now() - cached.at < this.ttlMs) return cached.books;
-    const books = await loadPriceRoleBooks(db, this.config);
-    // A missing list is not remembered: another process may be creating it right now, and a product
-    // written meanwhile with a remembered "none" would keep a null price until it changes again.
-    this.cached = books.consumer !== null && books.wholesale !== null ? { books, at: this.now() } : undefined;
-    return books;
-  }
-
-  set(books: PriceRoleBooks): void {
-    this.cached = { books, at: this.now() };
-  }
-
-  invalidate(): void {
-    this.cached = undefined;
-  }
+export async function loadPriceRoleBooks(db: ApplyDb | ApplyTx, config: RoleNames): Promise<PriceRoleBooks> {
+  const { rows } = await sql<PriceListRoleRow>`
+SELECT zoho_pricebook_id, name, is_active, pricebook_type, percentage::text AS percentage, is_increase, rounding_type
+FROM price_lists WHERE deleted_at IS NULL`.execute(db);
+  return resolvePriceRoleBooks(rows, config);
 }

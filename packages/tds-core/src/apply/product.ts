@@ -2,6 +2,8 @@ import type { ZohoItem } from '@tsh/zoho-client';
 import { transformProduct, type ProductTransform } from '../transform/product';
 import type { ApplyContext } from './apply-context';
 import { ensureCategory } from './category';
+import { lockPriceRolesShared } from './price-role-lock';
+import { loadPriceRoleBooks } from './price-roles';
 import { linkProduct } from './product-prices';
 import { inRecordTransaction } from './record-transaction';
 import { prepareForTombstone, softDeleteChildren, softDeleteRow } from './soft-delete';
@@ -44,7 +46,11 @@ export function prepareProduct(item: ZohoItem, ctx: ApplyContext): PreparedProdu
   return { item, transformed, row };
 }
 
-/** The product's writes inside an open record transaction (also used by the stock applier). */
+/**
+ * The product's writes inside an open record transaction (also used by the stock applier). The
+ * transaction must have taken the shared price-role lock as its first statement (price-role-lock.ts),
+ * so the role books and rates read here are never older than a price list that missed this product.
+ */
 export async function writeProduct(
   tx: ApplyTx,
   prepared: PreparedProduct,
@@ -55,7 +61,7 @@ export async function writeProduct(
   const { outcome, id } = await upsertVersioned(tx, { table: 'products', key: 'zoho_item_id', row });
   if (!isWritten(outcome) || id === null) return outcome;
   const categoryId = transformed.category ? await ensureCategory(tx, transformed.category, ctx, onCommit) : null;
-  await linkProduct(tx, id, categoryId, await ctx.priceRoles.get(tx));
+  await linkProduct(tx, id, categoryId, await loadPriceRoleBooks(tx, ctx.config));
   if (transformed.stockLevels) await replaceStockLevels(tx, item.item_id, transformed.stockLevels, transformed.product.zoho_last_modified_time);
   return outcome;
 }
@@ -67,7 +73,10 @@ export async function writeProduct(
  */
 export async function applyProduct(db: ApplyDb, item: ZohoItem, ctx: ApplyContext): Promise<ApplyOutcome> {
   const prepared = prepareProduct(item, ctx);
-  return inRecordTransaction(db, ctx, (tx, onCommit) => writeProduct(tx, prepared, ctx, onCommit));
+  return inRecordTransaction(db, ctx, async (tx, onCommit) => {
+    await lockPriceRolesShared(tx);
+    return writeProduct(tx, prepared, ctx, onCommit);
+  });
 }
 
 /**
@@ -77,6 +86,7 @@ export async function applyProduct(db: ApplyDb, item: ZohoItem, ctx: ApplyContex
 export async function deleteProduct(db: ApplyDb, itemId: string, ctx: ApplyContext, record?: ZohoItem): Promise<ApplyOutcome> {
   const tombstone = record && record.item_id === itemId ? prepareForTombstone(() => prepareProduct(record, ctx)) : null;
   return inRecordTransaction(db, ctx, async (tx, onCommit) => {
+    await lockPriceRolesShared(tx);
     const version = record?.last_modified_time ?? null;
     let result = await softDeleteRow(tx, 'products', 'zoho_item_id', itemId, version);
     if (result === 'missing') {

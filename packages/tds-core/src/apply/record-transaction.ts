@@ -8,7 +8,7 @@ const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * Runs one record's writes in one transaction. Cache updates are registered with `onCommit` and
- * made only once the transaction committed; on failure both caches are dropped, because an
+ * made only once the transaction committed; on failure the category cache is dropped, because an
  * aborted transaction may have left them pointing at rows that do not exist. A foreign-key
  * violation is what a cached id of a row deleted meanwhile looks like: the record is re-run once
  * with fresh caches before the error is reported (as retryable).
@@ -25,10 +25,7 @@ export async function inRecordTransaction<T>(
       for (const effect of effects) effect();
       return result;
     });
-  const dropCaches = () => {
-    ctx.categories.clear();
-    ctx.priceRoles.invalidate();
-  };
+  const dropCaches = () => ctx.categories.clear();
   try {
     return await once();
   } catch (error) {

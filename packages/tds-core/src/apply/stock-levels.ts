@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ZohoItem } from '@tsh/zoho-client';
 import { carriesStockLevels, transformStockLevels } from '../transform/stock-levels';
 import type { ApplyContext } from './apply-context';
+import { lockPriceRolesShared } from './price-role-lock';
 import { prepareProduct, writeProduct } from './product';
 import { inRecordTransaction } from './record-transaction';
 import { replaceStockLevels } from './stock-level-rows';
@@ -25,6 +26,8 @@ export async function applyStockLevels(db: ApplyDb, item: ZohoItem, ctx: ApplyCo
   if (levels) assertStorableText('item', item.item_id, levels);
   const version = item.last_modified_time;
   return inRecordTransaction(db, ctx, async (tx, onCommit) => {
+    // Before the row lock below: this transaction may write the whole product (price-role-lock.ts).
+    await lockPriceRolesShared(tx);
     const { rows } = await sql<{ newer: boolean; same_stock: boolean; deleted: boolean }>`
 SELECT (${version}::timestamptz IS NOT NULL AND zoho_last_modified_time > ${version}::timestamptz) AS newer,
        (available_stock::text IS NOT DISTINCT FROM ${item.stock_on_hand}::numeric::text) AS same_stock,

@@ -11,6 +11,7 @@ export interface PriceListRow {
   pricebook_type: string | null;
   percentage: DecimalString | null;
   is_increase: boolean | null;
+  rounding_type: string | null;
   is_active: boolean;
 }
 
@@ -39,6 +40,7 @@ export function transformPriceList(pricebook: ZohoPricebook): PriceListTransform
       pricebook_type: pricebook.pricebook_type,
       percentage: pricebook.percentage,
       is_increase: pricebook.is_increase,
+      rounding_type: pricebook.rounding_type,
       is_active: isActiveStatus(pricebook.status),
     },
     items: entries?.map((entry) => ({ zoho_pricebook_id: id, zoho_item_id: entry.item_id, rate: entry.pricebook_rate })) ?? null,
