@@ -16,3 +16,4 @@ export * from './healer';
 export * from './health';
 export * from './sync';
 export * from './core/create-tds-core';
+export * from './binding';

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { ZohoClient, ZohoClientOptions } from '@tsh/zoho-client';
 import { createApplyContext } from '../apply/apply-context';
+import { createBindingGuard } from '../binding/binding-guard';
+import { bindingLine, bindingView } from '../binding/binding-view';
 import type { TdsEnv } from '../config/env-schema';
 import { createDatabase, type TdsDatabase } from '../db/create-database';
 import { migrate as runMigrations } from '../db/migrate';
@@ -46,6 +48,12 @@ export interface CreateTdsCoreOptions {
   health?: { thresholds?: HealthThresholdOverrides; sinks?: AlertSink[] };
   schedule?: { incrementalEveryMs?: number; fullAt?: string | null; healerEveryMs?: number; healthCheckEveryMs?: number };
   workers?: { batchSize?: number; pollIntervalMs?: number; heartbeatMs?: number };
+  /**
+   * A writing command ('tds sync', 'tds serve'…): bind the database to ZOHO_ORGANIZATION_ID, or
+   * refuse one bound to another organization, while opening - before anything runs. Without it
+   * each writing verb claims the binding on first use (docs/organization-binding.md).
+   */
+  claimBindingAs?: string;
 }
 
 /** Wires database, Zoho access, queue, workers, sync, healer and health into the one object adapters use. */
@@ -55,8 +63,10 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
   const database =
     options.database ?? (await createDatabase({ url: config.DATABASE_URL, dataDir: `${config.TDS_DATA_DIR}/pg`, logger, maxConnections: Math.max(20, config.TDS_WORKERS + 8) }));
   const { db, pool } = database;
+  const binding = createBindingGuard(db, config);
   try {
     if (options.migrate !== false) await runMigrations(db);
+    if (options.claimBindingAs) await binding.claim(options.claimBindingAs);
   } catch (error) {
     if (!options.database) await database.close();
     throw error;
@@ -102,7 +112,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     sinks,
     options: { ...options.healer, health: { secrets, thresholds: options.health?.thresholds, ...options.healer?.health } },
   });
-  const syncRunner = createSyncRunner({ db, zoho: lazyZoho, logger, applyContext });
+  const syncRunner = createSyncRunner({ db, zoho: lazyZoho, logger, applyContext, beforeRun: () => binding.claim('sync') });
   const syncRuns = createSyncRunRegistry(syncRunner.run, logger);
   let ingestor: WebhookIngestor | undefined;
   let scheduler: Scheduler | undefined;
@@ -122,8 +132,11 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
         if (!config.ZOHO_WEBHOOK_SECRET) {
           return Promise.reject(new WebhookRejectedError(401, 'no_webhook_secret', 'webhooks are refused: ZOHO_WEBHOOK_SECRET is not configured'));
         }
-        ingestor ??= createWebhookIngestor({ db, secret: config.ZOHO_WEBHOOK_SECRET, logger });
-        return ingestor.ingest(delivery);
+        const secret = config.ZOHO_WEBHOOK_SECRET;
+        return binding.claim('webhook intake').then(() => {
+          ingestor ??= createWebhookIngestor({ db, secret, logger });
+          return ingestor.ingest(delivery);
+        });
       },
     },
 
@@ -142,13 +155,20 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
         });
         return items.map((item) => ({ ...item }));
       },
-      retry: async (target) => ({ retried: (await retryDeadLetter(db, target)).length }),
+      retry: async (target) => {
+        await binding.check('re-queue dead letters');
+        return { retried: (await retryDeadLetter(db, target)).length };
+      },
       resolve: async (id, note) => ({ resolved: (await resolveDeadLetter(db, id, note)) !== undefined }),
     },
 
     sync: {
       run: (entities, syncOptions = {}) => syncRunner.run(syncRunner.entitiesOf(entities), syncOptions),
-      start: async (entities, syncOptions = {}) => syncRuns.start(syncRunner.entitiesOf(entities), { signal: stopping.signal, ...syncOptions }),
+      start: async (entities, syncOptions = {}) => {
+        const names = syncRunner.entitiesOf(entities);
+        await binding.claim('sync');
+        return syncRuns.start(names, { signal: stopping.signal, ...syncOptions });
+      },
       getRun: async (runId) => {
         const job = syncRuns.get(runId);
         return job ? { ...job } : null;
@@ -167,17 +187,27 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     },
 
     health: {
-      get: () => health.get() as ReturnType<TdsCore['health']['get']>,
+      get: async () => ({ ...(await health.get()), database_binding: bindingView(await binding.read(), config.ZOHO_ORGANIZATION_ID) }),
       metrics: () => health.metrics(),
-      report: (format) => health.report(format) as Promise<string | Record<string, unknown>>,
+      async report(format) {
+        const [report, bound] = await Promise.all([health.report(format), binding.read()]);
+        if (typeof report !== 'string') return { ...report, database_binding: bindingView(bound, config.ZOHO_ORGANIZATION_ID) };
+        const line = bindingLine(bound, config.ZOHO_ORGANIZATION_ID);
+        return /^Organization: .*$/m.test(report) ? report.replace(/^Organization: .*$/m, (org) => `${org}\n${line}`) : `${line}\n${report}`;
+      },
     },
 
     healer: {
-      runOnce: async () => ({ ...(await healer.runOnce()) }),
+      runOnce: async () => {
+        await binding.check('run the healer');
+        return { ...(await healer.runOnce()) };
+      },
     },
 
     async start(startOptions = {}) {
       const { workers = true, healer: withHealer = true, scheduler: withScheduler = false } = startOptions;
+      if (workers || withScheduler) await binding.claim(workers ? 'workers' : 'scheduled syncs');
+      else if (withHealer) await binding.check('run the healer');
       if (workers && !started.workers) {
         await workerPool.start();
         started.workers = true;

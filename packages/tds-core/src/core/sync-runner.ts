@@ -4,7 +4,7 @@ import { SyncInputError, type SyncDeps } from '../sync/types';
 import type { SyncOptions } from './types';
 
 /** The core's `sync` verbs over syncAll: entity names checked, results as plain JSON-able objects. */
-export function createSyncRunner(deps: SyncDeps) {
+export function createSyncRunner(deps: SyncDeps & { beforeRun?: () => Promise<unknown> }) {
   return {
     entitiesOf(entities: ReadonlyArray<string> | 'all'): EntityType[] {
       if (entities === 'all' || (entities.length === 1 && entities[0] === 'all')) return [...SYNC_ORDER];
@@ -16,6 +16,8 @@ export function createSyncRunner(deps: SyncDeps) {
       return entities as EntityType[];
     },
     async run(entities: ReadonlyArray<string>, options: SyncOptions): Promise<Array<Record<string, unknown>>> {
+      // The organization binding check (docs/organization-binding.md) comes before any Zoho call or write.
+      await deps.beforeRun?.();
       const results = await syncAll(deps, {
         entities: entities as EntityType[],
         mode: options.mode ?? 'incremental',

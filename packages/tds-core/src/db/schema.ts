@@ -283,6 +283,28 @@ export interface TdsHealLogTable {
   created_at: GeneratedTimestamp;
 }
 
+/** The single row naming whose copy this database is (docs/organization-binding.md). */
+export interface TdsBindingTable {
+  singleton: ColumnType<boolean, true | undefined, never>;
+  organization_id: string;
+  data_center: NullableText;
+  api_host: NullableText;
+  bound_at: GeneratedTimestamp;
+  bound_by: string;
+}
+
+export interface TdsBindingLogTable {
+  id: BigSerial;
+  from_organization_id: NullableText;
+  to_organization_id: string;
+  data_center: NullableText;
+  api_host: NullableText;
+  reason: string;
+  hostname: NullableText;
+  process_id: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   tds_sync_queue: TdsSyncQueueTable;
   tds_dead_letter_queue: TdsDeadLetterQueueTable;
@@ -303,6 +325,8 @@ export interface Database {
   tds_workers: TdsWorkersTable;
   tds_alerts: TdsAlertsTable;
   tds_heal_log: TdsHealLogTable;
+  tds_binding: TdsBindingTable;
+  tds_binding_log: TdsBindingLogTable;
 }
 
 export type QueueItemRow = Selectable<TdsSyncQueueTable>;

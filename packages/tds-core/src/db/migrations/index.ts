@@ -5,6 +5,7 @@ import * as operations from './0003-operations';
 import * as priceListRounding from './0006-price-list-rounding';
 import * as rateLimit from '../../zoho-access/rate-limit-migration';
 import * as rateLimitRelease from '../../zoho-access/rate-limit-release-migration';
+import * as organizationBinding from './0004-organization-binding';
 
 /** Every migration, in order, as code: they ship inside the built bundle. Never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -13,5 +14,8 @@ export const migrations: Record<string, Migration> = {
   '0003-operations': operations,
   '0004-rate-limit': rateLimit,
   '0005-rate-limit-release': rateLimitRelease,
+  // Kysely applies by key, not file name, and refuses a new key sorting before one a database already
+  // ran: this one must come after 0005-rate-limit-release and the keys 0005-0007 others take.
+  '0008-organization-binding': organizationBinding,
   '0006-price-list-rounding': priceListRounding,
 };
