@@ -158,7 +158,7 @@ export function createZohoClient(options: ZohoClientOptions): ZohoClient {
     inventory: createInventoryResources(request),
     auth: {
       getAccessToken: async () => (await tokens.getToken()).accessToken,
-      refresh: async () => ({ expiresAt: (await tokens.refresh()).expiresAt }),
+      refresh: async () => ({ expiresAt: (await tokens.refresh()).token.expiresAt }),
       status: () => tokens.status(),
     },
     request,

@@ -15,10 +15,21 @@ export interface ZohoAuthStatus {
   throttledUntil: Date | null;
 }
 
+/** A forced refresh's token, and whether this process minted it for that refresh (rather than adopting another's). */
+export interface RefreshResult {
+  token: StoredToken;
+  minted: boolean;
+}
+
 export interface TokenManager {
   getToken(): Promise<StoredToken>;
   /** Forced refresh. With `staleToken`, skips minting when a different fresh token is already known. */
-  refresh(staleToken?: string): Promise<StoredToken>;
+  refresh(staleToken?: string): Promise<RefreshResult>;
+  /**
+   * A fresh token that replaced `staleToken` (in this process or in the shared store), adopted
+   * without minting; null when `staleToken` is still the newest one known.
+   */
+  replacementOf(staleToken: string): Promise<StoredToken | null>;
   status(): ZohoAuthStatus;
   apiDomain(): string | null;
 }
@@ -44,7 +55,7 @@ export interface TokenManagerOptions {
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const { store, clock, secrets } = options;
   let current: StoredToken | null = null;
-  let inflight: Promise<StoredToken> | null = null;
+  let inflight: Promise<RefreshResult> | null = null;
   let lastRefreshAt: Date | null = null;
   let lastError: string | null = null;
   let refreshCount = 0;
@@ -121,26 +132,26 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   }
 
   /** Reads the store, and mints only when it holds nothing usable; under the store's lock if it has one. */
-  async function refreshUnderLock(force: boolean, staleToken: string | undefined): Promise<StoredToken> {
+  async function refreshUnderLock(force: boolean, staleToken: string | undefined): Promise<RefreshResult> {
     const usable = (token: StoredToken | null): token is StoredToken =>
       isFresh(token) && (!force || (staleToken !== undefined && token.accessToken !== staleToken));
-    const work = async () => {
+    const work = async (): Promise<RefreshResult> => {
       const stored = await store.get();
-      if (usable(stored)) return stored;
+      if (usable(stored)) return { token: stored, minted: false };
       const minted = await mint();
       await store.set(minted);
-      return minted;
+      return { token: minted, minted: true };
     };
     if (!store.withRefreshLock) return work();
     const before = await store.get();
-    if (usable(before)) return before;
+    if (usable(before)) return { token: before, minted: false };
     return store.withRefreshLock(work);
   }
 
-  function singleFlight(force: boolean, staleToken: string | undefined): Promise<StoredToken> {
+  function singleFlight(force: boolean, staleToken: string | undefined): Promise<RefreshResult> {
     if (!inflight) {
       inflight = refreshUnderLock(force, staleToken)
-        .then(adopt)
+        .then((result) => ({ token: adopt(result.token), minted: result.minted }))
         .finally(() => {
           inflight = null;
         });
@@ -156,14 +167,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         if (isFresh(stored)) return adopt(stored);
         throw fatal;
       }
-      return singleFlight(false, undefined);
+      return (await singleFlight(false, undefined)).token;
     },
     async refresh(staleToken) {
-      if (staleToken !== undefined && isFresh(current) && current.accessToken !== staleToken) return current;
-      const token = await singleFlight(true, staleToken);
+      if (staleToken !== undefined && isFresh(current) && current.accessToken !== staleToken) return { token: current, minted: false };
+      const result = await singleFlight(true, staleToken);
       // We may have joined a plain refresh that handed back the very token being replaced.
-      if (staleToken !== undefined && token.accessToken === staleToken) return singleFlight(true, staleToken);
-      return token;
+      if (staleToken !== undefined && result.token.accessToken === staleToken) return singleFlight(true, staleToken);
+      return result;
+    },
+    async replacementOf(staleToken) {
+      if (isFresh(current) && current.accessToken !== staleToken) return current;
+      const stored = await store.get();
+      return isFresh(stored) && stored.accessToken !== staleToken ? adopt(stored) : null;
     },
     status: () => ({
       expiresAt: current?.expiresAt ?? null,

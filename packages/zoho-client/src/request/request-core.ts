@@ -12,6 +12,7 @@ import { decideRetry } from '../retry/retry-policy';
 import type { RequestCounters } from '../stats';
 import { interpretResponse, type ZohoEnvelope } from './interpret-response';
 import { TransportError, type HttpSend } from './transport';
+import { createUnauthorizedPolicy } from './unauthorized';
 import { assertReadOnly } from './write-guard';
 
 export type ZohoQueryValue = string | number | boolean | null | undefined;
@@ -58,6 +59,29 @@ function toQuery(query: Record<string, ZohoQueryValue> | undefined, organization
   }
   out.organization_id = organizationId;
   return out;
+}
+
+function unauthorizedError(error: ZohoApiError, verdict: 'not-authorized' | 'tokens-churning', endpoint: string, organizationId: string) {
+  if (verdict === 'tokens-churning') {
+    return new ZohoApiError({
+      status: 401,
+      code: error.code,
+      endpoint,
+      retryable: true,
+      message:
+        `${error.detail} — every access token tried was replaced before it could be used ` +
+        '(more than 10 live tokens for this refresh token kill the oldest: is another tool minting with it?)',
+    });
+  }
+  return new ZohoApiError({
+    status: 401,
+    code: error.code,
+    endpoint,
+    retryable: false,
+    message:
+      `${error.detail} — still unauthorized with a token freshly minted for this request: ` +
+      `the OAuth scopes do not cover ${endpoint}, or organization ${organizationId} is not accessible to this user`,
+  });
 }
 
 /**
@@ -133,7 +157,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
     assertReadOnly(method, endpoint, o.allowWrites);
 
     let retriesDone = 0;
-    let refreshedAfter401 = false;
+    const onUnauthorized = createUnauthorizedPolicy(o.auth);
     for (;;) {
       await o.dailyBudget.waitForBudget((waitMs) => {
         callHook(o.hooks?.onRateLimitWait, { reason: 'daily-quota', waitMs });
@@ -144,21 +168,12 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
         return await attempt(method, api, path, endpoint, options, retriesDone + 1, used);
       } catch (error) {
         if (error instanceof ZohoApiError && error.status === 401) {
-          if (!refreshedAfter401 && used.token !== undefined) {
-            refreshedAfter401 = true;
-            log(o.logger, 'info', 'zoho answered 401; refreshing the access token once', { endpoint });
-            await o.auth.refresh(used.token);
+          const verdict = used.token === undefined ? 'not-authorized' : await onUnauthorized(used.token);
+          if (verdict === 'retry') {
+            log(o.logger, 'info', 'zoho answered 401; trying again with a new access token', { endpoint });
             continue;
           }
-          throw new ZohoApiError({
-            status: 401,
-            code: error.code,
-            endpoint,
-            retryable: false,
-            message:
-              `${error.detail} — still unauthorized with a freshly refreshed token: ` +
-              `the OAuth scopes do not cover ${endpoint}, or organization ${o.organizationId} is not accessible to this user`,
-          });
+          throw unauthorizedError(error, verdict, endpoint, o.organizationId);
         }
         if (error instanceof ZohoApiError && error.status === 429) {
           o.counters.record429();
