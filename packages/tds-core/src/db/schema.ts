@@ -25,7 +25,7 @@ export type NullableText = ColumnType<string | null, string | null | undefined, 
 
 export type QueueOperation = 'upsert' | 'delete';
 export type QueueStatus = 'pending' | 'processing' | 'completed' | 'failed';
-export type QueueSource = 'webhook' | 'sync' | 'reconcile' | 'manual';
+export type QueueSource = 'webhook' | 'sync' | 'reconcile' | 'manual' | 'verify';
 
 export interface TdsSyncQueueTable {
   id: BigSerial;

@@ -2,7 +2,7 @@ import type { QueueOperation, QueueSource } from '../db/schema';
 import { QueueInputError, type EnqueueInput } from './types';
 
 const OPERATIONS: readonly QueueOperation[] = ['upsert', 'delete'];
-const SOURCES: readonly QueueSource[] = ['webhook', 'sync', 'reconcile', 'manual'];
+const SOURCES: readonly QueueSource[] = ['webhook', 'sync', 'reconcile', 'manual', 'verify'];
 const ENTITY_TYPE = /^[a-z][a-z0-9_.-]{0,63}$/;
 const ZOHO_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)(Z|[+-]\d{2}:?\d{2})$/;
 const INT4_MAX = 2_147_483_647;

@@ -3,6 +3,7 @@ import * as queue from './0001-queue';
 import * as entities from './0002-entities';
 import * as operations from './0003-operations';
 import * as priceListRounding from './0006-price-list-rounding';
+import * as verifyRuns from './0008-verify-runs';
 import * as rateLimit from '../../zoho-access/rate-limit-migration';
 import * as rateLimitRelease from '../../zoho-access/rate-limit-release-migration';
 import * as organizationBinding from './0004-organization-binding';
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   // ran: this one must come after 0005-rate-limit-release and the keys 0005-0007 others take.
   '0008-organization-binding': organizationBinding,
   '0006-price-list-rounding': priceListRounding,
+  '0008-verify-runs': verifyRuns,
 };

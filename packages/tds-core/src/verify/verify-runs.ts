@@ -1,0 +1,68 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { VerifyReport } from './types';
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+export function totalsOf(report: VerifyReport) {
+  const sum = (pick: (e: VerifyReport['entities'][number]) => number) => report.entities.reduce((n, e) => n + pick(e), 0);
+  return {
+    checked: sum((e) => e.checked),
+    matching: sum((e) => e.matching),
+    drifted: sum((e) => e.drifted.length),
+    missing: sum((e) => e.missing.length),
+    extra: sum((e) => e.extra.length),
+    repaired: sum((e) => e.repaired.length),
+  };
+}
+
+/**
+ * Stores the run in tds_verify_runs. A read-only role (verify's default mode needs SELECT only)
+ * may not insert: then the run is not recorded, the reason is returned, and the report stands.
+ */
+export async function recordVerifyRun(
+  db: Kysely<Database>,
+  organizationId: string | null,
+  trigger: string,
+  report: VerifyReport,
+): Promise<{ runId: string } | { runId: null; note: string }> {
+  const t = totalsOf(report);
+  try {
+    const { rows } = await sql<{ id: string }>`
+INSERT INTO tds_verify_runs (organization_id, trigger, sample, repair, ok, checked, matching, drifted, missing, extra, repaired, requests, report, started_at, finished_at)
+VALUES (${organizationId}, ${trigger}, ${report.sample}, ${report.repair}, ${report.ok}, ${t.checked}, ${t.matching}, ${t.drifted}, ${t.missing}, ${t.extra},
+        ${t.repaired}, ${report.requests}, ${JSON.stringify({ ...report, runId: undefined, notes: undefined })}::jsonb, ${report.startedAt}, ${report.finishedAt})
+RETURNING id::text AS id`.execute(db);
+    return { runId: rows[0].id };
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+    return { runId: null, note: 'this run was not recorded: the database role may not write tds_verify_runs (read-only connection)' };
+  }
+}
+
+/** The last recorded run's report, or null. */
+export async function readLastVerifyRun(db: Kysely<Database>): Promise<(Record<string, unknown> & { runId: string }) | null> {
+  const { rows } = await sql<{ id: string; report: Record<string, unknown> }>`
+SELECT id::text AS id, report FROM tds_verify_runs ORDER BY finished_at DESC, id DESC LIMIT 1`.execute(db);
+  return rows[0] ? { ...rows[0].report, runId: rows[0].id } : null;
+}
+
+export interface VerifiedReliability {
+  /** matching / checked over the window, as a fraction (null when nothing was checked). */
+  ratio: number | null;
+  checked: number;
+  matching: number;
+  runs: number;
+  windowHours: number;
+  lastRunAt: Date | null;
+}
+
+/** "Verified reliability": matching / checked over every verify run that finished in the window (default 24 h). */
+export async function readVerifiedReliability(db: Kysely<Database>, windowHours = 24): Promise<VerifiedReliability> {
+  const { rows } = await sql<{ checked: string; matching: string; runs: string; last: Date | null }>`
+SELECT coalesce(sum(checked), 0)::text AS checked, coalesce(sum(matching), 0)::text AS matching, count(*)::text AS runs, max(finished_at) AS last
+FROM tds_verify_runs WHERE finished_at > now() - make_interval(hours => ${windowHours})`.execute(db);
+  const checked = Number(rows[0]?.checked ?? 0);
+  const matching = Number(rows[0]?.matching ?? 0);
+  return { ratio: checked > 0 ? matching / checked : null, checked, matching, runs: Number(rows[0]?.runs ?? 0), windowHours, lastRunAt: rows[0]?.last ?? null };
+}
