@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hardeningEnv } from './hardening-env';
 
 const DATA_CENTERS = ['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'sa', 'com.cn'] as const;
 
@@ -59,6 +60,7 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   ),
+  ...hardeningEnv,
 });
 
 export type TdsEnv = z.output<typeof envSchema>;

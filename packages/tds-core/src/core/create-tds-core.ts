@@ -4,6 +4,7 @@ import { createApplyContext } from '../apply/apply-context';
 import { createBindingGuard } from '../binding/binding-guard';
 import { bindingLine, bindingView } from '../binding/binding-view';
 import type { TdsEnv } from '../config/env-schema';
+import { databaseTimeoutsOf, webhookBatchOptionsOf } from '../config/hardening-env';
 import { createDatabase, type TdsDatabase } from '../db/create-database';
 import { migrate as runMigrations } from '../db/migrate';
 import { createSyncHandlers } from '../handlers/create-sync-handlers';
@@ -61,7 +62,13 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.TDS_LOG_LEVEL });
   const database =
-    options.database ?? (await createDatabase({ url: config.DATABASE_URL, dataDir: `${config.TDS_DATA_DIR}/pg`, logger, maxConnections: Math.max(20, config.TDS_WORKERS + 8) }));
+    options.database ?? (await createDatabase({
+      url: config.DATABASE_URL,
+      dataDir: `${config.TDS_DATA_DIR}/pg`,
+      logger,
+      maxConnections: Math.max(20, config.TDS_WORKERS + 8),
+      timeouts: databaseTimeoutsOf(config),
+    }));
   const { db, pool } = database;
   const binding = createBindingGuard(db, config);
   try {
@@ -134,7 +141,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
         }
         const secret = config.ZOHO_WEBHOOK_SECRET;
         return binding.claim('webhook intake').then(() => {
-          ingestor ??= createWebhookIngestor({ db, secret, logger });
+          ingestor ??= createWebhookIngestor({ db, secret, logger, batch: webhookBatchOptionsOf(config) });
           return ingestor.ingest(delivery);
         });
       },

@@ -4,6 +4,46 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-p
 import { silentLogger, type LoggerLike } from './logger-like';
 import { tdsTypeParsers } from './pg-types';
 import type { Database } from './schema';
+import { createStallWatchdog, WatchedClient } from './stall-watchdog';
+
+/**
+ * How long the pool waits for PostgreSQL before giving up, so that a server that stops answering
+ * fails requests clearly instead of hanging them. Defaults and reasons: docs/hardening.md.
+ */
+export interface DatabaseTimeouts {
+  /** Opening a connection, and waiting for a free one when the pool is busy. Default 10 000 ms. */
+  connectMs?: number;
+  /** Server side: a statement running longer is cancelled. Default 60 000 ms (0: no limit). */
+  statementMs?: number;
+  /** Server side: a session idle inside a transaction this long is ended, freeing its locks. Default 60 000 ms (0: no limit). */
+  idleInTransactionMs?: number;
+  /** A query unanswered this long makes the pool probe the server; if it is unreachable the connection is cut. Default 15 000 ms. */
+  stallMs?: number;
+  /** TCP keep-alive starts probing a silent socket after this long. Default 10 000 ms. */
+  keepAliveDelayMs?: number;
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: Required<DatabaseTimeouts> = {
+  connectMs: 10_000,
+  statementMs: 60_000,
+  idleInTransactionMs: 60_000,
+  stallMs: 15_000,
+  keepAliveDelayMs: 10_000,
+};
+
+function resolveTimeouts(given: DatabaseTimeouts = {}): Required<DatabaseTimeouts> {
+  const resolved = { ...DEFAULT_DATABASE_TIMEOUTS };
+  for (const key of Object.keys(resolved) as Array<keyof DatabaseTimeouts>) {
+    const value = given[key];
+    if (value === undefined) continue;
+    const mayBeZero = key === 'statementMs' || key === 'idleInTransactionMs';
+    if (!Number.isInteger(value) || value < (mayBeZero ? 0 : 1)) {
+      throw new DatabaseConfigError(`timeouts.${key} must be a whole number of milliseconds${mayBeZero ? ' (0: no limit)' : ' of at least 1'}`);
+    }
+    resolved[key] = value;
+  }
+  return resolved;
+}
 
 export interface CreateDatabaseOptions {
   /** A postgres:// URL. Without it an embedded PostgreSQL is started (or reused) under `dataDir`. */
@@ -17,6 +57,7 @@ export interface CreateDatabaseOptions {
   embedded?: { persistent?: boolean; postgresFlags?: string[] };
   /** Shown in pg_stat_activity. Default 'tds'. */
   applicationName?: string;
+  timeouts?: DatabaseTimeouts;
 }
 
 export interface TdsDatabase {
@@ -49,6 +90,7 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
   if (options.url !== undefined && !/^postgres(ql)?:\/\//.test(options.url)) {
     throw new DatabaseConfigError('the database URL must start with postgres:// or postgresql://');
   }
+  const timeouts = resolveTimeouts(options.timeouts);
 
   let server: EmbeddedPostgresHandle | undefined;
   let url = options.url;
@@ -67,7 +109,16 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
     max: maxConnections,
     types: tdsTypeParsers,
     application_name: options.applicationName ?? 'tds',
+    Client: WatchedClient,
+    connectionTimeoutMillis: timeouts.connectMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: timeouts.keepAliveDelayMs,
+    // Sent in the startup packet: every session starts with them. A session that legitimately
+    // runs longer (migrations) lifts its own limit with SET and restores it after.
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
   });
+  const watchdog = createStallWatchdog({ url, stallAfterMs: timeouts.stallMs, probeTimeoutMs: timeouts.connectMs, logger });
   // An idle client whose backend dies (restart, pg_terminate_backend) emits 'error' on the pool;
   // unhandled, that event would crash the process. The pool discards the client by itself.
   pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection lost'));
@@ -76,6 +127,7 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
   // 'error' on the client itself, which would crash the process. Handled, its next query fails
   // instead, and the pool drops the broken client when it is released.
   pool.on('connect', (client) => {
+    if (client instanceof WatchedClient) watchdog.track(client);
     client.on('error', (error) => logger.warn({ err: error.message }, 'database connection lost while in use'));
   });
 
@@ -89,6 +141,7 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
     async close() {
       if (closed) return;
       closed = true;
+      watchdog.stop();
       await db.destroy(); // ends the pool
       await server?.stop();
     },

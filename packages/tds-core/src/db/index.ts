@@ -5,3 +5,5 @@ export * from './migrate';
 export * from './pg-types';
 export * from './schema';
 export { migrations } from './migrations';
+export * from './database-unavailable';
+export * from './stall-watchdog';

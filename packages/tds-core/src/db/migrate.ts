@@ -23,22 +23,34 @@ export class MigrationError extends Error {
  */
 export async function migrate(db: Kysely<any>): Promise<{ applied: string[] }> {
   return db.connection().execute(async (conn) => {
-    await sql`SELECT pg_advisory_lock(${MIGRATION_ADVISORY_LOCK})`.execute(conn);
+    // Waiting for another process's migrations, and DDL on a large table, may take longer than
+    // the pool's statement_timeout: this session lifts it, and puts it back before the
+    // connection returns to the pool (docs/hardening.md).
+    await sql`SET statement_timeout = 0`.execute(conn);
     try {
-      const migrator = new Migrator({
-        db: conn,
-        provider: { getMigrations: async () => migrations },
-        migrationTableName: MIGRATION_TABLE,
-        migrationLockTableName: MIGRATION_LOCK_TABLE,
-      });
-      const { error, results = [] } = await migrator.migrateToLatest();
-      if (error) {
-        const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'setup';
-        throw new MigrationError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, results, error);
-      }
-      return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+      return await migrateLocked(conn);
     } finally {
-      await sql`SELECT pg_advisory_unlock(${MIGRATION_ADVISORY_LOCK})`.execute(conn);
+      await sql`RESET statement_timeout`.execute(conn);
     }
   });
+}
+
+async function migrateLocked(conn: Kysely<any>): Promise<{ applied: string[] }> {
+  await sql`SELECT pg_advisory_lock(${MIGRATION_ADVISORY_LOCK})`.execute(conn);
+  try {
+    const migrator = new Migrator({
+      db: conn,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
+    });
+    const { error, results = [] } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'setup';
+      throw new MigrationError(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, results, error);
+    }
+    return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+  } finally {
+    await sql`SELECT pg_advisory_unlock(${MIGRATION_ADVISORY_LOCK})`.execute(conn);
+  }
 }

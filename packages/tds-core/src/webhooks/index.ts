@@ -7,3 +7,4 @@ export * from './payload-hash';
 export * from './store-webhooks';
 export * from './webhook-batcher';
 export * from './webhook-operation';
+export * from './webhook-busy-error';
