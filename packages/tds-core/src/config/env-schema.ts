@@ -37,6 +37,17 @@ export const envSchema = z.object({
   ZOHO_ACCOUNTS_URL: optionalUrl,
   ZOHO_API_URL: optionalUrl,
   ZOHO_WEBHOOK_SECRET: optionalString,
+  // Deliveries of records the worker fetches from Zoho anyway (price books, stock items) are read
+  // as they arrive and not held, so they may be larger than the 1 MB of every other webhook.
+  TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number of bytes' })
+      .int({ message: 'must be a whole number of bytes' })
+      .min(1024 * 1024, { message: 'must be at least 1048576 (1 MB, the limit of every other webhook)' })
+      .max(1024 * 1024 * 1024, { message: 'must be at most 1073741824 (1 GB)' })
+      .default(64 * 1024 * 1024),
+  ),
   // Sent as `Authorization: Bearer <token>`: a space, a control character or a non-ASCII letter
   // could never arrive intact, so every admin request would be refused.
   TDS_ADMIN_TOKEN: z.preprocess(

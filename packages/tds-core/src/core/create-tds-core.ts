@@ -30,7 +30,7 @@ import { readTokenStatus } from '../zoho-access/postgres-token-store';
 import { createSyncRunRegistry } from './sync-runs';
 import { createSyncRunner } from './sync-runner';
 import type { TdsCore } from './types';
-import { WebhookRejectedError } from './types';
+import { WebhookRejectedError, type WebhookIngestResult } from './types';
 import { zohoFromConfig } from './zoho-from-config';
 
 export interface CreateTdsCoreOptions {
@@ -122,6 +122,16 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
   const syncRunner = createSyncRunner({ db, zoho: lazyZoho, logger, applyContext, beforeRun: () => binding.claim('sync') });
   const syncRuns = createSyncRunRegistry(syncRunner.run, logger);
   let ingestor: WebhookIngestor | undefined;
+  const withWebhookIngestor = (run: (webhooks: WebhookIngestor) => Promise<WebhookIngestResult>): Promise<WebhookIngestResult> => {
+    if (!config.ZOHO_WEBHOOK_SECRET) {
+      return Promise.reject(new WebhookRejectedError(401, 'no_webhook_secret', 'webhooks are refused: ZOHO_WEBHOOK_SECRET is not configured'));
+    }
+    const secret = config.ZOHO_WEBHOOK_SECRET;
+    return binding.claim('webhook intake').then(() => {
+      ingestor ??= createWebhookIngestor({ db, secret, logger, maxFetchedBodyBytes: config.TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES, batch: webhookBatchOptionsOf(config) });
+      return run(ingestor);
+    });
+  };
   let scheduler: Scheduler | undefined;
   const started = { workers: false, healer: false };
   const stopping = new AbortController();
@@ -135,16 +145,8 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     },
 
     webhooks: {
-      ingest(delivery) {
-        if (!config.ZOHO_WEBHOOK_SECRET) {
-          return Promise.reject(new WebhookRejectedError(401, 'no_webhook_secret', 'webhooks are refused: ZOHO_WEBHOOK_SECRET is not configured'));
-        }
-        const secret = config.ZOHO_WEBHOOK_SECRET;
-        return binding.claim('webhook intake').then(() => {
-          ingestor ??= createWebhookIngestor({ db, secret, logger, batch: webhookBatchOptionsOf(config) });
-          return ingestor.ingest(delivery);
-        });
-      },
+      ingest: (delivery) => withWebhookIngestor((webhooks) => webhooks.ingest(delivery)),
+      ingestStream: (delivery) => withWebhookIngestor((webhooks) => webhooks.ingestStream(delivery)),
     },
 
     queue: {

@@ -17,6 +17,8 @@ export interface TdsCore {
   webhooks: {
     /** Verifies, parses and durably stores one delivery (inbox row + queue item in one transaction). Throws WebhookRejectedError. */
     ingest(delivery: WebhookDelivery): Promise<WebhookIngestResult>;
+    /** The same for a body still arriving: read to its end (never held whole when its record is fetched from Zoho anyway). */
+    ingestStream(delivery: WebhookStreamDelivery): Promise<WebhookIngestResult>;
   };
 
   queue: {
@@ -91,6 +93,17 @@ export interface WebhookDelivery {
   rawBody: Buffer;
   contentType: string | undefined;
   signature: string | undefined;
+}
+
+/**
+ * A delivery whose body is read by the core as it arrives (see docs/webhook-intake.md). The core
+ * reads `body` to its end even when it refuses the delivery, so a host can answer on the same
+ * connection; a stream error (the client went away) is passed on as thrown.
+ */
+export interface WebhookStreamDelivery extends Omit<WebhookDelivery, 'rawBody'> {
+  body: AsyncIterable<Uint8Array>;
+  /** The host's own limit for bodies kept whole, when smaller than the core's. */
+  maxBodyBytes?: number;
 }
 
 export interface WebhookIngestResult {

@@ -27,15 +27,23 @@ function parseJson(text: string, code: string, what: string): unknown {
   }
 }
 
-/** Decodes a (signature-checked) body: JSON as is, or the `JSONString` field of a form. Throws 400/422. */
-export function decodeWebhookBody(rawBody: Buffer, kind: WebhookBodyKind): DecodedWebhookBody {
+/** The JSON text of a (signature-checked) body: the body itself, or the `JSONString` field of a form. Throws 400/422. */
+export function webhookJsonText(rawBody: Buffer, kind: WebhookBodyKind): string {
   const text = utf8(rawBody);
   if (text.trim() === '') throw new WebhookRejectedError(400, 'empty_body', 'Webhook body is empty');
-  if (kind === 'json') return { body: parseJson(text, 'invalid_json', 'Webhook body'), jsonText: text };
+  if (kind === 'json') return text;
   const field = strictFormField(text, 'JSONString');
   if (field === 'missing') {
     throw new WebhookRejectedError(422, 'missing_json_string', 'Form-encoded webhook has no JSONString field');
   }
   if (field === 'invalid') throw new WebhookRejectedError(400, 'invalid_encoding', 'Webhook JSONString field is not valid UTF-8 once URL-decoded');
-  return { body: parseJson(field.value, 'invalid_json_string', 'Webhook JSONString field'), jsonText: field.value };
+  return field.value;
+}
+
+/** Decodes a (signature-checked) body: JSON as is, or the `JSONString` field of a form. Throws 400/422. */
+export function decodeWebhookBody(rawBody: Buffer, kind: WebhookBodyKind): DecodedWebhookBody {
+  const jsonText = webhookJsonText(rawBody, kind);
+  return kind === 'json'
+    ? { body: parseJson(jsonText, 'invalid_json', 'Webhook body'), jsonText }
+    : { body: parseJson(jsonText, 'invalid_json_string', 'Webhook JSONString field'), jsonText };
 }

@@ -1,14 +1,15 @@
 import { verifyZohoWebhookSignature } from '@tsh/zoho-client';
 import type { Kysely } from 'kysely';
-import { WebhookRejectedError, type WebhookDelivery, type WebhookIngestResult } from '../core/types';
+import { WebhookRejectedError, type WebhookDelivery, type WebhookIngestResult, type WebhookStreamDelivery } from '../core/types';
 import { silentLogger, type LoggerLike } from '../db/logger-like';
-import type { Database } from '../db/schema';
+import type { Database, QueueOperation } from '../db/schema';
 import { QueueInputError } from '../queue/types';
 import { normalizeEnqueueInputs } from '../queue/validate';
-import { isEntityType } from '../transform/entities';
+import { isEntityType, type EntityType } from '../transform/entities';
 import { webhookBodyKind } from './content-type';
 import { decodeWebhookBody } from './decode-body';
-import { extractWebhookRecord } from './extract-record';
+import { extractWebhookRecord, type WebhookRecord } from './extract-record';
+import { verifyWebhookStream } from './ingest-webhook-stream';
 import { webhookPayloadHash } from './payload-hash';
 import { storeWebhooks, type WebhookToStore } from './store-webhooks';
 import { createWebhookBatcher, type WebhookBatcherOptions } from './webhook-batcher';
@@ -22,13 +23,15 @@ export interface WebhookIngestDeps {
   secret: string;
   /** Default 1 MB. */
   maxBodyBytes?: number;
+  /** TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: the limit for records fetched from Zoho anyway (fetched-records.ts). Default 64 MB. */
+  maxFetchedBodyBytes?: number;
   logger?: LoggerLike;
 }
 
 const METHODS = new Set(['POST', 'PUT', 'DELETE']);
 
 /** Query values as strings (arrays for repeated keys), as they are stored in the inbox row. */
-function plainQuery(query: WebhookDelivery['query']): Record<string, string | string[]> {
+export function plainQuery(query: WebhookDelivery['query']): Record<string, string | string[]> {
   // Null prototype: a `__proto__` query key is stored like any other key.
   const out: Record<string, string | string[]> = Object.create(null);
   for (const [key, value] of Object.entries(query ?? {})) {
@@ -72,13 +75,29 @@ export function verifyWebhook(deps: Pick<WebhookIngestDeps, 'secret' | 'maxBodyB
   const { body, jsonText } = decodeWebhookBody(delivery.rawBody, kind);
   const found = extractWebhookRecord(entity, body);
   const operation = webhookOperation({ method, query });
+  return webhookToStore({ entity, method, query, operation, found, payloadHash: webhookPayloadHash(entity, operation, jsonText), keepRecord: true });
+}
+
+/** A verified delivery's record, ready to be stored; `keepRecord: false` stores its id only (the worker fetches it from Zoho). */
+export interface VerifiedWebhookRecord {
+  entity: EntityType;
+  method: string;
+  query: Record<string, string | string[]>;
+  operation: QueueOperation;
+  found: WebhookRecord;
+  payloadHash: string;
+  keepRecord: boolean;
+}
+
+/** What a verified delivery stores; throws 422 for what the queue could not hold. */
+export function webhookToStore({ entity, method, query, operation, found, payloadHash, keepRecord }: VerifiedWebhookRecord): WebhookToStore {
   const queueItem = {
     entity_type: entity,
     zoho_id: found.zohoId,
     operation,
     // Price books carry no modification time, so deliveries arriving out of order could not be
     // ordered: the queue item names the book and the worker applies Zoho's current version.
-    payload: entity === 'pricelists' && operation === 'upsert' ? null : found.record,
+    payload: !keepRecord || (entity === 'pricelists' && operation === 'upsert') ? null : found.record,
     zoho_last_modified_time: found.lastModifiedTime,
     source: 'webhook' as const,
   };
@@ -89,12 +108,12 @@ export function verifyWebhook(deps: Pick<WebhookIngestDeps, 'secret' | 'maxBodyB
     if (error instanceof QueueInputError) throw new WebhookRejectedError(422, 'invalid_record', error.message.replace('events[0].', ''));
     throw error;
   }
-  return { entity, zohoId: found.zohoId, method, operation, payloadHash: webhookPayloadHash(entity, operation, jsonText), query, queueItem };
+  return { entity, zohoId: found.zohoId, method, operation, payloadHash, query, queueItem };
 }
 
 async function logged(
   logger: LoggerLike,
-  delivery: WebhookDelivery,
+  delivery: Pick<WebhookDelivery, 'entity'>,
   run: () => Promise<WebhookIngestResult>,
 ): Promise<WebhookIngestResult> {
   try {
@@ -120,6 +139,14 @@ export async function ingestWebhook(deps: WebhookIngestDeps, delivery: WebhookDe
   });
 }
 
+/** ingestWebhook for a body still arriving (verifyWebhookStream). */
+export async function ingestWebhookStream(deps: WebhookIngestDeps, delivery: WebhookStreamDelivery): Promise<WebhookIngestResult> {
+  return logged(deps.logger ?? silentLogger, delivery, async () => {
+    const [result] = await storeWebhooks(deps.db, [await verifyWebhookStream(deps, delivery)]);
+    return result;
+  });
+}
+
 export class WebhookConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -129,6 +156,7 @@ export class WebhookConfigError extends Error {
 
 export interface WebhookIngestor {
   ingest(delivery: WebhookDelivery): Promise<WebhookIngestResult>;
+  ingestStream(delivery: WebhookStreamDelivery): Promise<WebhookIngestResult>;
 }
 
 /**
@@ -143,7 +171,13 @@ export function createWebhookIngestor(deps: WebhookIngestDeps & { batch?: Webhoo
   if (deps.maxBodyBytes !== undefined && (!Number.isInteger(deps.maxBodyBytes) || deps.maxBodyBytes < 1)) {
     throw new WebhookConfigError('maxBodyBytes must be a positive whole number');
   }
+  if (deps.maxFetchedBodyBytes !== undefined && (!Number.isInteger(deps.maxFetchedBodyBytes) || deps.maxFetchedBodyBytes < 1)) {
+    throw new WebhookConfigError('maxFetchedBodyBytes must be a positive whole number');
+  }
   const batcher = createWebhookBatcher(deps.db, deps.batch);
   const logger = deps.logger ?? silentLogger;
-  return { ingest: (delivery) => logged(logger, delivery, async () => batcher.store(verifyWebhook(deps, delivery))) };
+  return {
+    ingest: (delivery) => logged(logger, delivery, async () => batcher.store(verifyWebhook(deps, delivery))),
+    ingestStream: (delivery) => logged(logger, delivery, async () => batcher.store(await verifyWebhookStream(deps, delivery))),
+  };
 }

@@ -1,0 +1,81 @@
+import { createZohoWebhookSignatureStream, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client';
+import { WebhookRejectedError, type WebhookDelivery } from '../core/types';
+import type { QueueOperation } from '../db/schema';
+import { webhookEntities, webhookKeysByEntityType, type EntityType } from '../transform/entities';
+import { createJsonRecordScanner, JsonScanError } from './json-record-scan';
+import { createWebhookPayloadHasher } from './payload-hash';
+
+/** What a JSON body read chunk by chunk leaves: its signature's verdict and, when it was JSON, its record as scanned. */
+export interface StreamedJsonBody {
+  write(chunk: Uint8Array): void;
+  /** Throws the 400 the body earned (not UTF-8, not JSON, empty); call only once the signature matched. */
+  finish(): { scanned: unknown; payloadHash: string };
+  signatureMatches(signature: string | undefined): boolean;
+}
+
+function rejection(error: unknown, what: string): WebhookRejectedError {
+  if (error instanceof JsonScanError) {
+    return error.reason === 'empty'
+      ? new WebhookRejectedError(400, 'empty_body', 'Webhook body is empty')
+      : new WebhookRejectedError(400, 'invalid_json', `${what} is not valid JSON`);
+  }
+  if (error instanceof TypeError) return new WebhookRejectedError(400, 'invalid_encoding', 'Webhook body is not valid UTF-8');
+  throw error;
+}
+
+/** The record keys to watch on a route (every known key, so that a wrong one is named) and the fields to keep of them. */
+export function scannerFor(entity: EntityType) {
+  const accepted = webhookKeysByEntityType[entity];
+  return createJsonRecordScanner({
+    keys: Object.keys(ZOHO_WEBHOOK_ENTITIES),
+    fields: [...accepted.map((key) => webhookEntities[key].idField), 'last_modified_time'],
+  });
+}
+
+/**
+ * A JSON body verified and read as it arrives: each chunk goes into the signature's HMAC, the
+ * UTF-8 check, the duplicate-detection hash and the JSON scan, and is then let go. A body that is
+ * found not to be UTF-8 or JSON is still hashed to its end: whether it was signed decides 401 or 400.
+ */
+export function createStreamedJsonBody(
+  secret: string,
+  delivery: Pick<WebhookDelivery, 'query' | 'contentType'>,
+  entity: EntityType,
+  operation: QueueOperation,
+): StreamedJsonBody {
+  const signature = createZohoWebhookSignatureStream({ secret, query: delivery.query as Record<string, unknown>, contentType: delivery.contentType });
+  // fatal: a bad byte is refused rather than stored as U+FFFD (as decode-body.ts does); a leading BOM is dropped as there.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const hasher = createWebhookPayloadHasher(entity, operation);
+  const scanner = scannerFor(entity);
+  let problem: WebhookRejectedError | null = null;
+
+  const read = (text: string) => {
+    hasher.update(text);
+    scanner.write(text);
+  };
+
+  return {
+    write(chunk) {
+      signature.update(chunk);
+      if (problem !== null) return;
+      try {
+        read(decoder.decode(chunk, { stream: true }));
+      } catch (error) {
+        problem = rejection(error, 'Webhook body');
+      }
+    },
+    signatureMatches: (header) => signature.matches(header),
+    finish() {
+      if (problem === null) {
+        try {
+          read(decoder.decode());
+          return { scanned: scanner.end(), payloadHash: hasher.digest() };
+        } catch (error) {
+          problem = rejection(error, 'Webhook body');
+        }
+      }
+      throw problem;
+    },
+  };
+}
