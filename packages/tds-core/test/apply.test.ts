@@ -15,6 +15,7 @@ import {
   isRetryableError,
   type ApplyContext,
 } from '../src/apply';
+import { applyingDeliveredRecord } from '../src/apply/record-origin';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { bill, contact, invoice, item, pricebook, rawBill, rawContact, rawInvoice, rawItem, rawLine, rawPricebook, zohoId } from './apply-fixtures';
 
@@ -100,13 +101,32 @@ describe('products', () => {
     expect(row.deleted_at).toBeInstanceOf(Date);
     expect(row.is_active).toBe(false);
     expect(await deleteProduct(t.db, String(raw.item_id), ctx)).toBe('unchanged');
-    // The same version again does not bring it back; a newer one does.
-    expect(await applyProduct(t.db, item(raw), ctx)).toBe('unchanged');
+    // A webhook's copy of the same version proves nothing (it may predate the deletion) and does not
+    // bring it back; a newer copy does (docs/deletions.md).
+    expect(await applyingDeliveredRecord(() => applyProduct(t.db, item(raw), ctx))).toBe('unchanged');
     expect((await product(String(raw.item_id))).deleted_at).toBeInstanceOf(Date);
-    expect(await applyProduct(t.db, item({ ...raw, last_modified_time: '2025-06-04T08:00:00+0300' }), ctx)).toBe('restored');
+    expect(await applyingDeliveredRecord(() => applyProduct(t.db, item({ ...raw, last_modified_time: '2025-06-04T08:00:00+0300' }), ctx))).toBe('restored');
     row = await product(String(raw.item_id));
     expect(row.deleted_at).toBeNull();
     expect(row.is_active).toBe(true);
+  });
+
+  it('restores a soft-deleted item, its stock rows included, when Zoho returns it live at the version it was deleted with', async () => {
+    const raw = rawItem();
+    await applyProduct(t.db, item(raw), ctx);
+    expect(await deleteProduct(t.db, String(raw.item_id), ctx)).toBe('deleted');
+    expect(await applyProduct(t.db, item(raw), ctx)).toBe('restored');
+    const row = await product(String(raw.item_id));
+    expect(row.deleted_at).toBeNull();
+    expect(row.is_active).toBe(true);
+    const stock = await t.db.selectFrom('stock_levels').select(['zoho_location_id', 'deleted_at']).where('zoho_item_id', '=', String(raw.item_id)).orderBy('zoho_location_id').execute();
+    expect(stock).toEqual([
+      { zoho_location_id: 'L1', deleted_at: null },
+      { zoho_location_id: 'L2', deleted_at: null },
+    ]);
+    // An older live copy (a snapshot from before a later deletion) restores nothing.
+    expect(await deleteProduct(t.db, String(raw.item_id), ctx)).toBe('deleted');
+    expect(await applyProduct(t.db, item({ ...raw, last_modified_time: '2025-06-01T08:00:00+0300' }), ctx)).toBe('stale');
   });
 
   it('stores a deletion that arrives before the record, so an older version cannot resurrect it', async () => {

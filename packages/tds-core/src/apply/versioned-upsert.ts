@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { isApplyingDeliveredRecord } from './record-origin';
 import type { ApplyTx } from './types';
 
 export type VersionedTable = 'products' | 'customers' | 'invoices' | 'bills' | 'price_lists';
@@ -20,10 +21,14 @@ const asText = (alias: string, columns: readonly string[]): RawBuilder<unknown> 
 /**
  * Inserts the row or updates the stored one in a single statement, guarded inside the statement:
  * - with a version, the stored row is replaced only when it has no version or an older one, so an
- *   older Zoho version can never overwrite a newer one (equal: nothing happens);
- * - without one (price books carry none), it is replaced when any value differs.
- * A write clears `deleted_at` (a newer version restores a soft-deleted record). When nothing was
- * written, a second read tells an equal version ('unchanged') from a newer one ('stale').
+ *   older Zoho version can never overwrite a newer one (equal: nothing happens), except that a
+ *   soft-deleted row is restored by a record of its own version too when the record comes from
+ *   Zoho (a fetch or a listing): Zoho returning it live proves the deletion wrong. A copy carried by
+ *   a webhook delivery proves nothing (it may predate the deletion), so it restores only when newer
+ *   (docs/deletions.md);
+ * - without one (price books carry none), it is replaced when any value differs (deleted included).
+ * A write clears `deleted_at`. When nothing was written, a second read tells an equal version
+ * ('unchanged') from a newer one ('stale').
  */
 export async function upsertVersioned(tx: ApplyTx, spec: VersionedUpsert): Promise<{ outcome: UpsertOutcome; id: string | null }> {
   const { table, key, row } = spec;
@@ -37,7 +42,10 @@ export async function upsertVersioned(tx: ApplyTx, spec: VersionedUpsert): Promi
   const guard =
     version === null
       ? sql`${asText('t', compared)} IS DISTINCT FROM ${asText('excluded', compared)}`
-      : sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time`;
+      : isApplyingDeliveredRecord()
+        ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time`
+        : sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time
+              OR (t.deleted_at IS NOT NULL AND t.zoho_last_modified_time <= excluded.zoho_last_modified_time)`;
 
   const { rows } = await sql<{ id: string; inserted: boolean; was_deleted: boolean | null }>`
 WITH old AS (SELECT deleted_at FROM ${sql.table(table)} WHERE ${ref(key)} = ${row[key]})

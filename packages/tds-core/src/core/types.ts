@@ -107,7 +107,8 @@ export interface WebhookStreamDelivery extends Omit<WebhookDelivery, 'rawBody'> 
 }
 
 export interface WebhookIngestResult {
-  status: 'accepted' | 'duplicate';
+  /** stale: older than the version already stored; logged in the inbox, not queued (docs/deletions.md). */
+  status: 'accepted' | 'duplicate' | 'stale';
   eventId: string;
   queueItemId: string | null;
 }

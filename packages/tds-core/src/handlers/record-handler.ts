@@ -2,10 +2,12 @@ import { ZohoValidationError } from '@tsh/zoho-client';
 import type { ApplyContext } from '../apply/apply-context';
 import { entityAppliers, type RecordByEntity } from '../apply/entity-appliers';
 import type { ApplyOutcome } from '../apply/types';
+import { applyingDeliveredRecord } from '../apply/record-origin';
 import { silentLogger } from '../db/logger-like';
 import type { QueueItem } from '../queue/types';
 import { parseWebhookRecord, primaryWebhookKeyOf } from '../transform/entities';
 import type { BatchHandler, ItemOutcome } from '../workers/types';
+import { softDeletedNotNewer } from './deleted-rows';
 import { entityFetchers } from './entity-fetchers';
 import type { FetchResult } from './fetch-result';
 import { completed, failed } from './item-outcome';
@@ -19,7 +21,12 @@ type Plan<R> =
   | { kind: 'apply'; record: R }
   /** `carriedError`: the record the item carried failed its schema; it stands if Zoho has no such record. */
   | { kind: 'fetch'; id: string; carriedError?: unknown }
-  | { kind: 'delete'; id: string; record?: R }
+  /**
+   * Zoho decides whether the record exists: a deletion announced by a webhook (never trusted by
+   * itself: docs/deletions.md), or a carried copy of a soft-deleted record. `lastKnown` is the copy
+   * the item carried, stored as a deleted row when Zoho confirms the deletion of a record never stored.
+   */
+  | { kind: 'check'; id: string; lastKnown?: R }
   | { kind: 'failed'; error: unknown };
 
 function parseCarried<E extends RecordEntity>(entity: E, payload: unknown): RecordByEntity[E] | null {
@@ -30,13 +37,16 @@ function parseCarried<E extends RecordEntity>(entity: E, payload: unknown): Reco
 
 function planItem<E extends RecordEntity>(entity: E, item: QueueItem): Plan<RecordByEntity[E]> {
   if (item.operation === 'delete') {
-    let record: RecordByEntity[E] | undefined;
+    // The queue keeps the operation 'delete' (its coalescing ranks a deletion above an upsert of the
+    // same version); the worker reads it as "check with Zoho", so a replayed DELETE deletes nothing live.
+    if (item.zoho_id.trim() === '') return { kind: 'failed', error: Object.assign(new Error('a deletion without a record id'), { retryable: false }) };
+    let lastKnown: RecordByEntity[E] | undefined;
     try {
-      record = parseCarried(entity, item.payload) ?? undefined;
+      lastKnown = parseCarried(entity, item.payload) ?? undefined;
     } catch {
-      // The deletion goes through by id even when the last state it carried is malformed.
+      // The check goes through by id even when the last state it carried is malformed.
     }
-    return { kind: 'delete', id: item.zoho_id, record };
+    return { kind: 'check', id: item.zoho_id, lastKnown };
   }
   let record: RecordByEntity[E] | null;
   try {
@@ -56,12 +66,28 @@ function recordIdOf(entity: RecordEntity, record: unknown): string {
   return { products: r.item_id, customers: r.contact_id, invoices: r.invoice_id, bills: r.bill_id, pricelists: r.pricebook_id }[entity];
 }
 
+const versionOf = (record: unknown): string | null => (record as { last_modified_time?: string | null }).last_modified_time ?? null;
+
+/** Carried copies of soft-deleted records that they would not restore become checks with Zoho. */
+async function checkCopiesOfDeleted<E extends RecordEntity>(db: SyncHandlerDeps['db'], entity: E, plans: Plan<RecordByEntity[E]>[]): Promise<void> {
+  const carried = plans.flatMap((plan) => (plan.kind === 'apply' ? [{ id: recordIdOf(entity, plan.record), version: versionOf(plan.record) }] : []));
+  const deleted = await softDeletedNotNewer(db, entity, carried);
+  if (deleted.size === 0) return;
+  plans.forEach((plan, index) => {
+    if (plan.kind !== 'apply') return;
+    const id = recordIdOf(entity, plan.record);
+    if (deleted.has(id)) plans[index] = { kind: 'check', id, lastKnown: plan.record };
+  });
+}
+
 /**
  * The queue handler of one record entity: records carried whole are applied directly; ids, rows
  * too reduced to apply, and carried records that fail their schema are fetched first (itemdetails
- * batches for items, detail GETs otherwise); a record Zoho no longer has is soft-deleted; delete
- * events soft-delete. Each item gets its own outcome, so one bad record never holds up the rest of
- * the batch.
+ * batches for items, detail GETs otherwise); a record Zoho no longer has is soft-deleted. Delete
+ * events, and carried copies of soft-deleted records, are checks: Zoho is asked (in the same
+ * batches) and a live answer is applied (restoring the row), a not-found answer soft-deletes
+ * (docs/deletions.md). Each item gets its own outcome, so one bad record never holds up the rest
+ * of the batch.
  */
 export function createRecordHandler<E extends RecordEntity>(entity: E, deps: SyncHandlerDeps & { applyContext: ApplyContext }): BatchHandler {
   const applier = entityAppliers[entity];
@@ -70,8 +96,9 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
 
   return async (items, { signal }) => {
     const plans = items.map((item) => planItem(entity, item));
-    const fetchIds = plans.flatMap((plan) => (plan.kind === 'fetch' ? [plan.id] : []));
-    const fetched: Map<string, FetchResult<RecordByEntity[E]>> = fetchIds.length > 0 ? await entityFetchers[entity](zoho, fetchIds) : new Map();
+    await checkCopiesOfDeleted(db, entity, plans);
+    const fetchIds = plans.flatMap((plan) => (plan.kind === 'fetch' || plan.kind === 'check' ? [plan.id] : []));
+    const fetched: Map<string, FetchResult<RecordByEntity[E]>> = fetchIds.length > 0 ? await entityFetchers[entity](zoho, fetchIds, { signal }) : new Map();
 
     const outcomes: ItemOutcome[] = [];
     const tally: Partial<Record<ApplyOutcome | 'failed', number>> = {};
@@ -99,9 +126,14 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
       case 'failed':
         throw plan.error;
       case 'apply':
-        return applier.apply(db, plan.record, ctx);
-      case 'delete':
-        return applier.remove(db, plan.id, ctx, plan.record);
+        return applyingDeliveredRecord(() => applier.apply(db, plan.record, ctx));
+      case 'check': {
+        const result = fetched.get(plan.id) ?? { status: 'error', error: new Error(`no fetch result for ${plan.id}`) };
+        if (result.status === 'found') return applier.apply(db, result.record, ctx);
+        if (result.status === 'missing') return removeConfirmed(plan.id, plan.lastKnown);
+        if (result.status === 'invalid') throw result.error satisfies ZohoValidationError;
+        throw result.error;
+      }
       case 'fetch': {
         const result = fetched.get(plan.id) ?? { status: 'error', error: new Error(`no fetch result for ${plan.id}`) };
         if (result.status === 'found') return applier.apply(db, result.record, ctx);
@@ -113,5 +145,16 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
         throw result.error;
       }
     }
+  }
+
+  /**
+   * Zoho said the record does not exist, which is final (ids are never reused): the row goes
+   * whatever version it holds. With the last known copy first, so a record never stored is kept
+   * as a deleted row; that copy's version guard ('stale': a newer version is stored) must not keep
+   * a deleted record alive, so the deletion is then made by id alone.
+   */
+  async function removeConfirmed(id: string, lastKnown: RecordByEntity[E] | undefined): Promise<ApplyOutcome> {
+    const outcome = await applier.remove(db, id, ctx, lastKnown);
+    return outcome === 'stale' && lastKnown !== undefined ? applier.remove(db, id, ctx) : outcome;
   }
 }

@@ -4,6 +4,8 @@ import type { Database, QueueOperation } from '../db/schema';
 import { enqueueMany } from '../queue/enqueue';
 import { withRetryOn } from '../queue/retry-on';
 import type { EnqueueInput } from '../queue/types';
+import { isEntityType, primaryWebhookKeyOf } from '../transform/entities';
+import { storedRecordStates, type StoredRecordState } from './stored-record-state';
 
 /** A verified delivery, ready to be written. */
 export interface WebhookToStore {
@@ -14,6 +16,19 @@ export interface WebhookToStore {
   payloadHash: string;
   query: Record<string, unknown>;
   queueItem: EnqueueInput;
+}
+
+/** How a stale delivery is marked in the inbox: its row has no queue item and this note. */
+export const STALE_DELIVERY_NOTE = 'stale: a newer version of the record is already stored; not queued';
+
+/**
+ * Whether the worker will ask Zoho about this delivery: a deletion (always confirmed), a stock
+ * movement or a price book (always read fresh), a copy of a soft-deleted record. Such a delivery
+ * costs Zoho budget, so a replay of any earlier delivery of its record is a duplicate, not only a
+ * replay of the latest (docs/deletions.md, "Replays").
+ */
+function asksZoho(d: WebhookToStore, state: StoredRecordState | undefined): boolean {
+  return d.operation === 'delete' || d.entity === 'stock' || d.entity === 'pricelists' || state?.deletedNotNewer === true;
 }
 
 // Deadlock, serialization failure, unique race; 25P02 is what enqueue's own retry meets once one
@@ -28,12 +43,15 @@ SELECT pg_advisory_xact_lock(k)
 FROM (SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest(${keys}::text[]) AS key ORDER BY k) AS locks`;
 
 /**
- * Inbox rows and queue items of a batch of deliveries in one transaction (N deliveries, the same
- * five statements). Zoho sends no event id, so a delivery is a duplicate when it repeats the
- * latest delivery stored for the same record (same payload hash): a re-sent copy answers
+ * Inbox rows and queue items of a batch of deliveries in one transaction (N deliveries, a fixed
+ * handful of statements). Zoho sends no event id, so a delivery is a duplicate when it repeats the
+ * latest delivery queued for the same record (same payload hash): a re-sent copy answers
  * `duplicate` with that copy's ids, while a record that changed and changed back (A, B, A) is
- * stored again. Deliveries lock their record first, so copies arriving together store one row.
- * Results are in input order.
+ * stored again, unless the delivery would make the worker ask Zoho (see asksZoho): then a repeat
+ * of any earlier delivery is a duplicate. A delivery older than the version stored in the entity
+ * table is `stale`: logged in the inbox (STALE_DELIVERY_NOTE), acknowledged, never queued.
+ * Deliveries lock their record first, so deliveries of one record arriving together decide one
+ * after the other. Results are in input order.
  */
 export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly WebhookToStore[]): Promise<WebhookIngestResult[]> {
   if (deliveries.length === 0) return [];
@@ -46,32 +64,62 @@ export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly W
 SELECT DISTINCT ON (entity, zoho_id) id, entity, zoho_id, payload_hash, queue_item_id
 FROM tds_webhook_events
 WHERE (entity, zoho_id) IN (SELECT * FROM unnest(${deliveries.map((d) => d.entity)}::text[], ${deliveries.map((d) => d.zohoId)}::text[]))
+  AND error IS DISTINCT FROM ${STALE_DELIVERY_NOTE}
 ORDER BY entity, zoho_id, id DESC`.execute(trx);
       const latest = new Map<string, { hash: string | null; id: string | null; queueItemId: string | null }>();
       for (const row of stored) latest.set(recordKeyOf(row.entity, row.zoho_id), { hash: row.payload_hash, id: row.id, queueItemId: row.queue_item_id });
 
-      // Walk the batch in order: each fresh delivery becomes the latest of its record.
+      const { rows: earlier } = await sql<{ id: string; entity: string; zoho_id: string | null; payload_hash: string; queue_item_id: string | null }>`
+SELECT DISTINCT ON (entity, zoho_id, payload_hash) id, entity, zoho_id, payload_hash, queue_item_id
+FROM tds_webhook_events
+WHERE (entity, zoho_id, payload_hash) IN (
+  SELECT * FROM unnest(${deliveries.map((d) => d.entity)}::text[], ${deliveries.map((d) => d.zohoId)}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]))
+ORDER BY entity, zoho_id, payload_hash, id DESC`.execute(trx);
+      const seenBefore = new Map<string, number | { id: string; queueItemId: string | null }>();
+      for (const row of earlier) seenBefore.set(`${recordKeyOf(row.entity, row.zoho_id)}\n${row.payload_hash}`, { id: row.id, queueItemId: row.queue_item_id });
+
+      const states = await storedRecordStates(
+        trx,
+        // A stock movement's id names no stored row (Zoho ids are unique across record kinds), so it is never stale.
+        deliveries.map((d) => ({ recordKey: isEntityType(d.entity) ? primaryWebhookKeyOf[d.entity] : undefined, zohoId: d.zohoId, version: d.queueItem.zoho_last_modified_time ?? null })),
+      );
+
+      // Walk the batch in order: each queued delivery becomes the latest of its record.
       const fresh: number[] = [];
+      const stale: number[] = [];
       const duplicateOf = new Map<number, number | { id: string; queueItemId: string | null }>();
       const latestIndex = new Map<string, number>();
       deliveries.forEach((d, index) => {
         const key = keys[index];
+        const copyKey = `${key}\n${d.payloadHash}`;
         const inBatch = latestIndex.get(key);
         const previousHash = inBatch !== undefined ? deliveries[inBatch].payloadHash : latest.get(key)?.hash;
         if (previousHash === d.payloadHash) {
           duplicateOf.set(index, inBatch ?? { id: latest.get(key)!.id!, queueItemId: latest.get(key)!.queueItemId });
           return;
         }
+        const earlierCopy = seenBefore.get(copyKey);
+        const state = states[index];
+        if (earlierCopy !== undefined && (state?.stale || asksZoho(d, state))) {
+          duplicateOf.set(index, earlierCopy);
+          return;
+        }
+        seenBefore.set(copyKey, index);
+        if (state?.stale) {
+          stale.push(index);
+          return;
+        }
         latestIndex.set(key, index);
         fresh.push(index);
       });
       const storedIds = new Map<number, { id: string; queueItemId: string | null }>();
-      if (fresh.length > 0) {
-        const queued = await enqueueMany(trx, fresh.map((index) => deliveries[index].queueItem));
+      const queued = fresh.length > 0 ? await enqueueMany(trx, fresh.map((index) => deliveries[index].queueItem)) : [];
+      const logged = [...fresh.map((index, n) => ({ index, queueItemId: queued[n].id || null })), ...stale.map((index) => ({ index, queueItemId: null }))];
+      if (logged.length > 0) {
         const inserted = await trx
           .insertInto('tds_webhook_events')
           .values(
-            fresh.map((index, n) => {
+            logged.map(({ index, queueItemId }) => {
               const d = deliveries[index];
               return {
                 entity: d.entity,
@@ -80,19 +128,21 @@ ORDER BY entity, zoho_id, id DESC`.execute(trx);
                 event: d.operation,
                 payload_hash: d.payloadHash,
                 signature_ok: true,
-                queue_item_id: queued[n].id || null,
+                queue_item_id: queueItemId,
                 query: JSON.stringify(d.query),
+                error: queueItemId === null && stale.includes(index) ? STALE_DELIVERY_NOTE : null,
               };
             }),
           )
           .returning(['id', 'queue_item_id'])
           .execute();
-        inserted.forEach((row, n) => storedIds.set(fresh[n], { id: row.id, queueItemId: row.queue_item_id }));
+        inserted.forEach((row, n) => storedIds.set(logged[n].index, { id: row.id, queueItemId: row.queue_item_id }));
       }
 
+      const staleSet = new Set(stale);
       return deliveries.map((_, index): WebhookIngestResult => {
         const original = duplicateOf.get(index);
-        if (original === undefined) return { status: 'accepted', eventId: storedIds.get(index)!.id, queueItemId: storedIds.get(index)!.queueItemId };
+        if (original === undefined) return { status: staleSet.has(index) ? 'stale' : 'accepted', eventId: storedIds.get(index)!.id, queueItemId: storedIds.get(index)!.queueItemId };
         const copy = typeof original === 'number' ? storedIds.get(original)! : original;
         return { status: 'duplicate', eventId: copy.id, queueItemId: copy.queueItemId };
       });
