@@ -26,6 +26,7 @@ import { createScheduler, type Scheduler } from '../scheduler/create-scheduler';
 import type { TransformConfig } from '../transform/config';
 import { createWebhookIngestor, type WebhookIngestor } from '../webhooks/ingest-webhook';
 import { createWorkerPool } from '../workers/create-worker-pool';
+import { createVerifyApi } from '../verify/core-api';
 import { readTokenStatus } from '../zoho-access/postgres-token-store';
 import { createSyncRunRegistry } from './sync-runs';
 import { createSyncRunner } from './sync-runner';
@@ -205,6 +206,21 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
         return /^Organization: .*$/m.test(report) ? report.replace(/^Organization: .*$/m, (org) => `${org}\n${line}`) : `${line}\n${report}`;
       },
     },
+
+    ...createVerifyApi({
+      db,
+      zoho: lazyZoho,
+      applyContext,
+      organizationId,
+      logger,
+      // A repair waits for its queued items: this process works them when no worker of its own runs yet.
+      ensureWorkers: async () => {
+        if (started.workers) return;
+        await binding.claim('workers');
+        await workerPool.start();
+        started.workers = true;
+      },
+    }),
 
     healer: {
       runOnce: async () => {
