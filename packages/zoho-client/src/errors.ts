@@ -97,3 +97,16 @@ export class ZohoWebhookError extends ZohoError {
     this.status = status;
   }
 }
+
+/**
+ * The caller's AbortSignal fired (a handler deadline, a stopping worker): the call stopped waiting
+ * and its HTTP request, if one was in flight, was cancelled. Retryable: nothing was decided.
+ */
+export class ZohoAbortedError extends ZohoError {
+  readonly endpoint: string;
+  constructor(endpoint: string, reason: unknown) {
+    const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted by the caller';
+    super(`Zoho call to ${endpoint} aborted: ${why}`, { retryable: true, cause: reason });
+    this.endpoint = endpoint;
+  }
+}

@@ -8,6 +8,7 @@ export * from './resources';
 export * from './webhooks';
 export * from './data-centers';
 export type { ZohoClock } from './clock';
+export type { ZohoCallOptions } from './abortable';
 export type { ZohoHooks, ZohoLogger, ZohoRateLimitWaitEvent, ZohoRequestEvent, ZohoResponseEvent, ZohoRetryEvent, ZohoTokenRefreshEvent } from './hooks';
 export type { ZohoClientStats, ZohoDailyBudget } from './stats';
 export type { ZohoEnvelope } from './request/interpret-response';

@@ -19,12 +19,17 @@ type Affected = { itemIds: string[] } | { error: unknown };
 // Adjustment and transfer ids first: their lines name items, their top level never does.
 const STOCK_KEYS = ['inventory_adjustment', 'transfer_order', 'item'] as const;
 
-async function movementItems(zoho: ZohoClient, kind: 'inventory_adjustment' | 'transfer_order', movement: ZohoInventoryAdjustment | ZohoTransferOrder): Promise<Affected> {
+async function movementItems(
+  zoho: ZohoClient,
+  kind: 'inventory_adjustment' | 'transfer_order',
+  movement: ZohoInventoryAdjustment | ZohoTransferOrder,
+  signal: AbortSignal,
+): Promise<Affected> {
   const listed = stockAffectedItemIds(movement);
   if (listed !== null) return { itemIds: listed };
   const id = kind === 'inventory_adjustment' ? (movement as ZohoInventoryAdjustment).inventory_adjustment_id : (movement as ZohoTransferOrder).transfer_order_id;
   const detail = await fetchOne<ZohoInventoryAdjustment | ZohoTransferOrder>(() =>
-    kind === 'inventory_adjustment' ? zoho.inventory.inventoryAdjustments.get(id) : zoho.inventory.transferOrders.get(id),
+    kind === 'inventory_adjustment' ? zoho.inventory.inventoryAdjustments.get(id, undefined, { signal }) : zoho.inventory.transferOrders.get(id, undefined, { signal }),
   );
   if (detail.status === 'found') return { itemIds: stockAffectedItemIds(detail.record) ?? [] };
   // A movement deleted before we could read it: which items it touched is unknown; reconciliation
@@ -34,13 +39,13 @@ async function movementItems(zoho: ZohoClient, kind: 'inventory_adjustment' | 't
 }
 
 /** Which items' stock a stock queue item is about: the item itself, or the lines of a movement. */
-async function affectedItems(zoho: ZohoClient, item: QueueItem): Promise<Affected> {
+async function affectedItems(zoho: ZohoClient, item: QueueItem, signal: AbortSignal): Promise<Affected> {
   const carried = carriedRecord(item.payload, STOCK_KEYS);
   if (carried === null) return { itemIds: [item.zoho_id] };
   try {
     if (carried.key === 'item') return { itemIds: [parseWebhookRecord('item', carried.raw).item_id] };
-    if (carried.key === 'inventory_adjustment') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw));
-    if (carried.key === 'transfer_order') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw));
+    if (carried.key === 'inventory_adjustment') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw), signal);
+    if (carried.key === 'transfer_order') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw), signal);
     return { error: new Error(`the stock route does not take a ${carried.key} record`) };
   } catch (error) {
     // An item is refreshed from Zoho by id anyway, so a malformed copy of it (or a dead letter of
@@ -62,9 +67,9 @@ export function createStockHandler(deps: SyncHandlerDeps & { applyContext: Apply
   const { db, zoho, applyContext: ctx } = deps;
 
   return async (items, { signal }) => {
-    const affected = await Promise.all(items.map((item) => affectedItems(zoho, item)));
+    const affected = await Promise.all(items.map((item) => affectedItems(zoho, item, signal)));
     const itemIds = [...new Set(affected.flatMap((a) => ('itemIds' in a ? a.itemIds : [])))];
-    const fetched = itemIds.length > 0 ? await fetchItemsByIds(zoho, itemIds) : new Map();
+    const fetched = itemIds.length > 0 ? await fetchItemsByIds(zoho, itemIds, { signal }) : new Map();
 
     const errors = new Map<string, unknown>();
     for (const id of itemIds) {

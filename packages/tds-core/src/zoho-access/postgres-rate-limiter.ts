@@ -25,6 +25,20 @@ export interface PostgresRateLimiterOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Sleeps, or rejects with the signal's reason as soon as it aborts. */
+function sleepUntilAborted(sleep: (ms: number) => Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void sleep(ms).then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
+
 /**
  * A RateLimiter whose budget lives in PostgreSQL, so every process of an organization shares one
  * window, one in-flight cap and one 429 pause.
@@ -39,8 +53,10 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
   // Only as many local callers poll the database as could ever be granted at once.
   const local = new PQueue({ concurrency: maxInFlight });
 
-  async function acquire(): Promise<string> {
+  /** Polls for a slot; an aborted caller stops polling (the slot it never got is nobody's). */
+  async function acquire(signal: AbortSignal | undefined): Promise<string> {
     for (;;) {
+      signal?.throwIfAborted();
       const { slotId, waitMs } = await acquireRateSlot(options.db, {
         organizationId: options.organizationId,
         limit,
@@ -49,21 +65,26 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
         leaseMs,
         holder,
       });
-      if (slotId !== null) return slotId;
-      await sleep(waitMs + Math.floor(Math.random() * 20));
+      if (slotId !== null) {
+        if (!signal?.aborted) return slotId;
+        await releaseRateSlot(options.db, slotId).catch(() => undefined);
+        signal.throwIfAborted();
+      }
+      await sleepUntilAborted(sleep, waitMs + Math.floor(Math.random() * 20), signal);
     }
   }
 
   return {
-    schedule<T>(fn: () => Promise<T>): Promise<T> {
+    schedule<T>(fn: () => Promise<T>, scheduleOptions?: { signal?: AbortSignal }): Promise<T> {
+      const signal = scheduleOptions?.signal;
       return local.add(async () => {
-        const slotId = await acquire();
+        const slotId = await acquire(signal);
         try {
           return await fn();
         } finally {
           await releaseRateSlot(options.db, slotId).catch(() => undefined); // the lease reclaims it anyway
         }
-      }) as Promise<T>;
+      }, { signal }) as Promise<T>;
     },
     pause: (ms: number) => pauseRateLimit(options.db, options.organizationId, ms),
     updateQuota: (quota: ZohoQuota) => recordDailyQuota(options.db, options.organizationId, quota),

@@ -1,3 +1,4 @@
+import { sleepUnlessAborted } from '../abortable';
 import type { ZohoClock } from '../clock';
 import { ZohoQuotaExhaustedError } from '../errors';
 import type { ZohoDailyBudget } from '../stats';
@@ -8,7 +9,7 @@ export interface DailyBudget {
   /** True while Zoho said no calls are left and the reset has not come yet. */
   exhausted(): boolean;
   /** Before each attempt: passes, waits for the daily reset, or throws ZohoQuotaExhaustedError. */
-  waitForBudget(onWait: (waitMs: number) => void): Promise<void>;
+  waitForBudget(onWait: (waitMs: number) => void, signal?: AbortSignal): Promise<void>;
   snapshot(): ZohoDailyBudget | null;
 }
 
@@ -20,12 +21,12 @@ export function createDailyBudget(clock: ZohoClock, whenExhausted: 'wait' | 'fai
       state = { limit: quota.limit, remaining: quota.remaining, resetAt: clock.now() + quota.resetSeconds * 1000 };
     },
     exhausted,
-    async waitForBudget(onWait) {
+    async waitForBudget(onWait, signal) {
       while (state && exhausted()) {
         if (whenExhausted === 'fail') throw new ZohoQuotaExhaustedError(new Date(state.resetAt));
         const waitMs = state.resetAt - clock.now();
         onWait(waitMs);
-        await clock.sleep(waitMs);
+        await sleepUnlessAborted(clock, waitMs, signal);
       }
     },
     snapshot: () => (state ? { limit: state.limit, remaining: state.remaining, resetAt: new Date(state.resetAt) } : null),

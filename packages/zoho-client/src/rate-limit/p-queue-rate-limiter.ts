@@ -26,7 +26,8 @@ export function createPQueueRateLimiter(options: PQueueRateLimiterOptions = {}):
   let generation = 0;
 
   return {
-    schedule: (fn) => queue.add(fn),
+    // p-queue drops an entry whose signal aborts while it waits (also during a 429 pause).
+    schedule: (fn, scheduleOptions) => queue.add(fn, { signal: scheduleOptions?.signal }),
     pause(ms) {
       const until = clock.now() + Math.max(0, ms);
       if (until <= resumeAt) return;

@@ -13,14 +13,16 @@ export interface ZohoQuota {
  * Contract:
  * - `schedule(fn)` runs `fn` (one HTTP attempt) once a slot is free: at most `requestsPerMinute`
  *   starts in any rolling 60 s window and at most `maxConcurrent` running. It resolves or rejects
- *   with whatever `fn` does; a retry is a new `schedule` call.
+ *   with whatever `fn` does; a retry is a new `schedule` call. When `options.signal` aborts before
+ *   `fn` started, the call stops waiting for its slot and rejects with the signal's reason (`fn`
+ *   then never runs); once `fn` runs, cancelling it is `fn`'s business.
  * - `pause(ms)` is called after a 429: no new `fn` may start (in any process sharing the limiter)
  *   until `ms` from now. A second pause extends, never shortens, the current one.
  * - `updateQuota(quota)` is optional: it is told the daily quota read from each response, for
  *   implementations that share or persist it. The client itself waits when the daily quota is spent.
  */
 export interface RateLimiter {
-  schedule<T>(fn: () => Promise<T>): Promise<T>;
+  schedule<T>(fn: () => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
   pause(ms: number): void | Promise<void>;
   updateQuota?(quota: ZohoQuota): void | Promise<void>;
 }

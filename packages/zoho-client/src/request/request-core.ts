@@ -1,7 +1,8 @@
+import { raceAbort, sleepUnlessAborted } from '../abortable';
 import type { TokenManager } from '../auth/token-manager';
 import type { ZohoClock } from '../clock';
 import { apiBaseUrl, ZOHO_API_PATHS, type ZohoApiName } from '../data-centers';
-import { ZohoApiError, ZohoError } from '../errors';
+import { ZohoAbortedError, ZohoApiError, ZohoError } from '../errors';
 import { callHook, log, type ZohoHooks, type ZohoLogger } from '../hooks';
 import type { DailyBudget } from '../rate-limit/daily-budget';
 import { readQuotaHeaders } from '../rate-limit/quota-headers';
@@ -21,6 +22,11 @@ export interface ZohoRequestOptions {
   query?: Record<string, ZohoQueryValue>;
   /** JSON body; only reaches Zoho on a client created with `allowWrites: true`. */
   body?: unknown;
+  /**
+   * Aborting it ends the call at once with ZohoAbortedError: the HTTP request in flight is
+   * cancelled, and a wait for a rate-limit slot, the daily quota or a retry stops.
+   */
+  signal?: AbortSignal;
 }
 
 export type ZohoRequest = (
@@ -105,8 +111,11 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
     used: { token?: string },
   ) {
     const queuedAt = o.clock.now();
+    const { signal } = options;
     return o.limiter.schedule(async () => {
-      const token = await o.auth.getToken();
+      signal?.throwIfAborted();
+      // The refresh itself is shared with other callers, so it goes on; only our wait for it stops.
+      const token = await raceAbort(o.auth.getToken(), signal);
       used.token = token.accessToken;
       const host = o.fixedApiUrl ?? token.apiDomain ?? o.defaultApiUrl;
       const started = o.clock.now();
@@ -122,9 +131,15 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
           headers: { authorization: `Zoho-oauthtoken ${token.accessToken}`, accept: 'application/json' },
           body: options.body,
           timeoutMs: o.timeoutMs,
+          signal,
         });
       } catch (error) {
-        const kind = error instanceof TransportError ? error.kind : 'network';
+        if (error instanceof TransportError && error.kind === 'aborted') {
+          const aborted = new ZohoAbortedError(endpoint, signal?.reason);
+          respond(0, aborted);
+          throw aborted;
+        }
+        const kind = error instanceof TransportError && error.kind !== 'aborted' ? error.kind : 'network';
         o.counters.recordResponse(kind);
         const message = error instanceof Error ? o.secrets.redact(error.message) : 'network error';
         const apiError = new ZohoApiError({ status: 0, message, endpoint, retryable: true });
@@ -146,7 +161,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
         respond(response.status, error as Error);
         throw error;
       }
-    });
+    }, { signal });
   }
 
   return async function request(rawMethod, api, rawPath, options = {}) {
@@ -158,17 +173,25 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
 
     let retriesDone = 0;
     const onUnauthorized = createUnauthorizedPolicy(o.auth);
+    const { signal } = options;
+    const aborted = () => new ZohoAbortedError(endpoint, signal?.reason);
     for (;;) {
-      await o.dailyBudget.waitForBudget((waitMs) => {
-        callHook(o.hooks?.onRateLimitWait, { reason: 'daily-quota', waitMs });
-        log(o.logger, 'warn', 'zoho daily quota spent; waiting for the reset', { waitMs });
-      });
       const used: { token?: string } = {};
       try {
+        if (signal?.aborted) throw aborted();
+        await o.dailyBudget.waitForBudget((waitMs) => {
+          callHook(o.hooks?.onRateLimitWait, { reason: 'daily-quota', waitMs });
+          log(o.logger, 'warn', 'zoho daily quota spent; waiting for the reset', { waitMs });
+        }, signal);
         return await attempt(method, api, path, endpoint, options, retriesDone + 1, used);
-      } catch (error) {
+      } catch (caught) {
+        // Whatever an aborted call was doing (waiting, sending, being refused) ends it here.
+        if (signal?.aborted) throw caught instanceof ZohoAbortedError ? caught : aborted();
+        const error = caught;
         if (error instanceof ZohoApiError && error.status === 401) {
-          const verdict = used.token === undefined ? 'not-authorized' : await onUnauthorized(used.token);
+          const verdict = used.token === undefined ? 'not-authorized' : await raceAbort(onUnauthorized(used.token), signal).catch((e: unknown) => {
+            throw signal?.aborted ? aborted() : e;
+          });
           if (verdict === 'retry') {
             log(o.logger, 'info', 'zoho answered 401; trying again with a new access token', { endpoint });
             continue;
@@ -198,7 +221,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
           delayMs,
           error: (error as Error).message,
         });
-        if (!decision.pauseAll && delayMs > 0) await o.clock.sleep(delayMs);
+        if (!decision.pauseAll && delayMs > 0) await sleepUnlessAborted(o.clock, delayMs, signal).catch(() => Promise.reject(aborted()));
       }
     }
   };

@@ -10,6 +10,8 @@ export interface HttpRequest {
   /** A plain object is sent as JSON; URLSearchParams as a form. */
   body?: unknown;
   timeoutMs: number;
+  /** The caller's signal: aborting it cancels the request (TransportError kind 'aborted'). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -20,8 +22,8 @@ export interface HttpResponse {
 
 /** Raised by the transport when no HTTP response arrived; the request core turns it into a typed error. */
 export class TransportError extends Error {
-  readonly kind: 'timeout' | 'network';
-  constructor(kind: 'timeout' | 'network', message: string, cause?: unknown) {
+  readonly kind: 'timeout' | 'network' | 'aborted';
+  constructor(kind: 'timeout' | 'network' | 'aborted', message: string, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'TransportError';
     this.kind = kind;
@@ -37,9 +39,13 @@ export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
 export function createHttpSend(fetchImpl?: FetchLike): HttpSend {
   // Resolved per call so a fetch patched later (msw in tests) is still used.
   const $fetch = createFetch({ fetch: (input, init) => (fetchImpl ?? globalThis.fetch)(input, init) });
-  return async ({ method, url, query, headers, body, timeoutMs }) => {
+  return async ({ method, url, query, headers, body, timeoutMs, signal }) => {
+    signal?.throwIfAborted();
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    // The caller's abort cancels the socket too, not only our wait for it.
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const response = await $fetch.raw<string, 'text'>(url, {
         method: method as 'GET',
@@ -53,12 +59,14 @@ export function createHttpSend(fetchImpl?: FetchLike): HttpSend {
       });
       return { status: response.status, headers: response.headers, text: response._data ?? '' };
     } catch (error) {
+      if (signal?.aborted) throw new TransportError('aborted', 'the request was aborted by the caller', signal.reason);
       if (controller.signal.aborted) throw new TransportError('timeout', `no response within ${timeoutMs} ms`);
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.name : 'unknown');
       throw new TransportError('network', `network error (${detail})`);
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ZohoCallOptions } from '../abortable';
 import { ZohoApiError, type ZohoValidationError } from '../errors';
 import type { ZohoRequest } from '../request/request-core';
 import { itemSchema } from '../schemas/entities';
@@ -17,18 +18,18 @@ export interface ZohoItemDetailsBatch {
 
 export interface ZohoItemDetailsResource {
   /** Full items (with per-location stock) for any number of ids, 100 per request. */
-  list(itemIds: readonly string[]): Promise<{ records: Item[]; invalid: ZohoValidationError[] }>;
+  list(itemIds: readonly string[], options?: ZohoCallOptions): Promise<{ records: Item[]; invalid: ZohoValidationError[] }>;
   /** The same, one batch of up to 100 at a time, for constant memory. */
-  batches(itemIds: readonly string[]): AsyncGenerator<ZohoItemDetailsBatch, void, undefined>;
+  batches(itemIds: readonly string[], options?: ZohoCallOptions): AsyncGenerator<ZohoItemDetailsBatch, void, undefined>;
 }
 
 /** Inventory `GET /itemdetails?item_ids=a,b,…`: up to 100 full items per request. */
 export function createItemDetailsResource(request: ZohoRequest): ZohoItemDetailsResource {
-  async function* batches(itemIds: readonly string[]) {
+  async function* batches(itemIds: readonly string[], options: ZohoCallOptions = {}) {
     const ids = [...new Set(itemIds.map(String).filter((id) => id.trim() !== ''))];
     for (let start = 0; start < ids.length; start += ITEM_DETAILS_BATCH) {
       const batch = ids.slice(start, start + ITEM_DETAILS_BATCH);
-      const envelope = await request('GET', 'inventory', '/itemdetails', { query: { item_ids: batch.join(',') } });
+      const envelope = await request('GET', 'inventory', '/itemdetails', { query: { item_ids: batch.join(',') }, signal: options.signal });
       const rows = envelope.items;
       if (!Array.isArray(rows)) {
         throw new ZohoApiError({ status: 200, endpoint: '/inventory/v1/itemdetails', retryable: false, message: 'response has no "items" array' });
@@ -38,10 +39,10 @@ export function createItemDetailsResource(request: ZohoRequest): ZohoItemDetails
   }
   return {
     batches,
-    async list(itemIds) {
+    async list(itemIds, options) {
       const records: Item[] = [];
       const invalid: ZohoValidationError[] = [];
-      for await (const batch of batches(itemIds)) {
+      for await (const batch of batches(itemIds, options)) {
         records.push(...batch.records);
         invalid.push(...batch.invalid);
       }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ZohoCallOptions } from '../abortable';
 import { ZOHO_API_PATHS, type ZohoApiName } from '../data-centers';
 import { ZohoApiError, ZohoValidationError } from '../errors';
 import { toListQuery, type ZohoListParams } from '../paginate/list-params';
@@ -21,7 +22,7 @@ export interface ListResourceDefinition<S extends z.ZodType> {
   defaults?: Partial<Omit<ZohoListParams, 'query'>>;
 }
 
-export interface ZohoIterateOptions {
+export interface ZohoIterateOptions extends ZohoCallOptions {
   /**
    * Called for each record that fails its schema; iteration goes on. Without it, the first
    * invalid record throws its ZohoValidationError (nothing is skipped silently).
@@ -31,11 +32,11 @@ export interface ZohoIterateOptions {
 
 export interface ZohoListResource<T> {
   /** The full record (`GET {path}/{id}`); throws ZohoValidationError if it fails its schema. */
-  get(id: string, query?: Record<string, ZohoQueryValue>): Promise<T>;
+  get(id: string, query?: Record<string, ZohoQueryValue>, options?: ZohoCallOptions): Promise<T>;
   /** One page (default page 1, 200 rows). */
-  list(params?: ZohoListParams): Promise<ZohoListPage<T>>;
+  list(params?: ZohoListParams, options?: ZohoCallOptions): Promise<ZohoListPage<T>>;
   /** Every page from `params.page` (default 1) while Zoho has more; one page in memory at a time. */
-  pages(params?: ZohoListParams): AsyncGenerator<ZohoListPage<T>, void, undefined>;
+  pages(params?: ZohoListParams, options?: ZohoCallOptions): AsyncGenerator<ZohoListPage<T>, void, undefined>;
   /** Every record of every page. */
   iterate(params?: ZohoListParams, options?: ZohoIterateOptions): AsyncGenerator<T, void, undefined>;
   /** Same as `iterate`. */
@@ -67,10 +68,10 @@ export function createListResource<S extends z.ZodType>(
   type T = z.output<S>;
   const endpoint = `${ZOHO_API_PATHS[def.api]}${def.path}`;
 
-  async function fetchPage(params: ZohoListParams): Promise<ZohoListPage<T>> {
+  async function fetchPage(params: ZohoListParams, options: ZohoCallOptions = {}): Promise<ZohoListPage<T>> {
     const merged = { ...def.defaults, ...params };
     const query = toListQuery(merged);
-    const envelope = await request('GET', def.api, def.path, { query });
+    const envelope = await request('GET', def.api, def.path, { query, signal: options.signal });
     const rows = envelope[def.listKey];
     if (!Array.isArray(rows)) {
       throw new ZohoApiError({ status: 200, endpoint, retryable: false, message: `response has no "${def.listKey}" array` });
@@ -85,11 +86,11 @@ export function createListResource<S extends z.ZodType>(
     };
   }
 
-  const pages = (params: ZohoListParams = {}) =>
-    paginate((page) => fetchPage({ ...params, page }), params.page ?? 1);
+  const pages = (params: ZohoListParams = {}, options: ZohoCallOptions = {}) =>
+    paginate((page) => fetchPage({ ...params, page }, options), params.page ?? 1);
 
   async function* iterate(params: ZohoListParams = {}, options: ZohoIterateOptions = {}) {
-    for await (const page of pages(params)) {
+    for await (const page of pages(params, { signal: options.signal })) {
       for (const error of page.invalid) {
         if (!options.onInvalid) throw error;
         await options.onInvalid(error);
@@ -99,16 +100,16 @@ export function createListResource<S extends z.ZodType>(
   }
 
   return {
-    async get(id, query) {
+    async get(id, query, options = {}) {
       if (typeof id !== 'string' || id.trim() === '') throw new TypeError(`${def.entity} id must be a non-empty string`);
-      const envelope = await request('GET', def.api, `${def.path}/${encodeURIComponent(id)}`, { query });
+      const envelope = await request('GET', def.api, `${def.path}/${encodeURIComponent(id)}`, { query, signal: options.signal });
       const record = envelope[def.itemKey];
       if (!record || typeof record !== 'object') {
         throw new ZohoValidationError(def.entity, id, [{ path: def.itemKey, message: 'missing from the response' }], envelope);
       }
       return parseRecord(def.schema, def.entity, def.idField, record);
     },
-    list: (params = {}) => fetchPage(params),
+    list: (params = {}, options = {}) => fetchPage(params, options),
     pages,
     iterate,
     listAll: iterate,
