@@ -1,4 +1,4 @@
-import { QueueInputError, WebhookRejectedError } from '@tsh/tds-core';
+import { isDatabaseUnavailable, QueueInputError, WebhookBusyError, WebhookRejectedError } from '@tsh/tds-core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem, sendProblem } from './problem';
 
@@ -11,6 +11,8 @@ const BODY_PARSER_PROBLEMS: Record<string, [number, string]> = {
   'request.aborted': [400, 'request_aborted'],
   'request.size.invalid': [400, 'invalid_content_length'],
 };
+
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 interface HttpishError {
   type?: unknown;
@@ -27,6 +29,12 @@ export function problemErrorHandler(): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) {
       next(error);
+      return;
+    }
+    // 503s say when to come back: Zoho (and any client) retries instead of giving up.
+    if (error instanceof WebhookBusyError) {
+      res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      sendProblem(res, error.status, error.code, error.message);
       return;
     }
     if (error instanceof WebhookRejectedError || error instanceof HttpProblem) {
@@ -51,6 +59,12 @@ export function problemErrorHandler(): ErrorRequestHandler {
     }
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
       sendProblem(res, e.status, 'bad_request', String(e.message));
+      return;
+    }
+    // Last of the known kinds: body-parser's own errors (aborted requests) carry E… codes too.
+    if (isDatabaseUnavailable(error)) {
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      sendProblem(res, 503, 'database_unavailable', 'The database is not answering; retry later');
       return;
     }
     // pino-http logs res.err with the request line.

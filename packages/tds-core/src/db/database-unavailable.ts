@@ -12,6 +12,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_CODES.test(code);
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT…
-  return /timeout|timed out|terminat|Connection ended|stopped answering|not queryable|ECONN/i.test(error.message);
+  if (typeof code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH)$/.test(code)) return true;
+  // pg's own connection errors, which carry no code.
+  return /timeout exceeded when trying to connect|Connection terminated|connection timeout|timeout expired|stopped answering|not queryable|Query read timeout/i.test(error.message);
 }
