@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { isApplyingDeliveredRecord } from './record-origin';
+import { isApplyingRepair } from './repair-scope';
 import type { ApplyTx } from './types';
 
 export type VersionedTable = 'products' | 'customers' | 'invoices' | 'bills' | 'price_lists';
@@ -27,6 +28,7 @@ const asText = (alias: string, columns: readonly string[]): RawBuilder<unknown> 
  *   a webhook delivery proves nothing (it may predate the deletion), so it restores only when newer
  *   (docs/deletions.md);
  * - without one (price books carry none), it is replaced when any value differs (deleted included).
+ * A repair queued by `tds verify` (repair-scope.ts) rewrites a row of the same version too.
  * A write clears `deleted_at`. When nothing was written, a second read tells an equal version
  * ('unchanged') from a newer one ('stale').
  */
@@ -42,7 +44,9 @@ export async function upsertVersioned(tx: ApplyTx, spec: VersionedUpsert): Promi
   const guard =
     version === null
       ? sql`${asText('t', compared)} IS DISTINCT FROM ${asText('excluded', compared)}`
-      : isApplyingDeliveredRecord()
+      : isApplyingRepair()
+        ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time`
+        : isApplyingDeliveredRecord()
         ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time`
         : sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time
               OR (t.deleted_at IS NOT NULL AND t.zoho_last_modified_time <= excluded.zoho_last_modified_time)`;

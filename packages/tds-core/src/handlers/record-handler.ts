@@ -3,6 +3,7 @@ import type { ApplyContext } from '../apply/apply-context';
 import { entityAppliers, type RecordByEntity } from '../apply/entity-appliers';
 import type { ApplyOutcome } from '../apply/types';
 import { applyingDeliveredRecord } from '../apply/record-origin';
+import { applyingRepair } from '../apply/repair-scope';
 import { silentLogger } from '../db/logger-like';
 import type { QueueItem } from '../queue/types';
 import { parseWebhookRecord, primaryWebhookKeyOf } from '../transform/entities';
@@ -107,7 +108,8 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
       let outcome: ItemOutcome;
       try {
         if (signal.aborted) throw Object.assign(new Error('handler stopped before this item was applied'), { retryable: true });
-        const applied = await runPlan(plan, fetched);
+        // A verify repair re-applies even at the stored version: that row was found to differ from Zoho.
+        const applied = await (item.source === 'verify' ? applyingRepair(() => runPlan(plan, fetched)) : runPlan(plan, fetched));
         tally[applied] = (tally[applied] ?? 0) + 1;
         outcome = completed(item.id);
       } catch (error) {
