@@ -8,6 +8,7 @@ import { registerHealth } from './commands/health';
 import { registerMigrate } from './commands/migrate';
 import { registerQueueClearLocks } from './commands/queue-clear-locks';
 import { registerQueueStatus } from './commands/queue-status';
+import { registerRebind } from './commands/rebind';
 import { registerReport } from './commands/report';
 import { registerSandbox } from './commands/sandbox';
 import { registerServe } from './commands/serve';
@@ -68,6 +69,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerHeal(program, ctx);
   registerHealth(program, ctx);
   registerReport(program, ctx);
+  registerRebind(program, ctx);
   registerSandbox(program, ctx);
   registerDemo(program, ctx);
   return program;

@@ -38,6 +38,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         overrides: { PORT: options.port, TDS_WORKERS: typeof options.workers === 'number' ? options.workers : undefined },
         flags: { PORT: '--port', TDS_WORKERS: '--workers' },
         longRunning: true,
+        claimBindingAs: 'tds serve',
         schedule: { incrementalEveryMs: options.syncEvery * 60_000, fullAt: options.fullAt },
       };
       await withCore(ctx, spec, async (core, session) => {

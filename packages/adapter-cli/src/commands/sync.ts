@@ -27,7 +27,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .action(async (names: string[], options: SyncFlags, command: Command) => {
       const entities = parseEntities(names);
       if (options.full && options.since) throw new UsageError('--full reads everything: it cannot be combined with --since');
-      await withCore(ctx, { globals: globalsOf(command), needs: { zoho: true } }, async (core, session) => {
+      await withCore(ctx, { globals: globalsOf(command), needs: { zoho: true }, claimBindingAs: 'tds sync' }, async (core, session) => {
         const progress = createProgress(ctx.io);
         let results: Array<Record<string, unknown>>;
         try {

@@ -30,6 +30,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
         overrides: { TDS_WORKERS: options.workers },
         flags: { TDS_WORKERS: '--workers' },
         longRunning: true,
+        claimBindingAs: 'tds worker',
         schedule: { incrementalEveryMs: options.syncEvery * 60_000, fullAt: options.fullAt },
       };
       await withCore(ctx, spec, async (core, session) => {

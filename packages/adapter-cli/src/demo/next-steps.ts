@@ -3,7 +3,7 @@ export function nextStepsText(details: { dataDir: string | undefined; webhooks: 
   return `What just happened
   1. A local stand-in for Zoho Books + Inventory started (the sandbox): real OAuth refresh, paging of
      200 rows, rate-limit headers and 429s, Zoho's timestamp and number quirks, signed webhooks.
-  2. TDS opened ${details.dataDir ? `an embedded PostgreSQL (data in ${details.dataDir})` : 'the PostgreSQL of DATABASE_URL'} and created its tables.
+  2. TDS opened ${details.dataDir ? `an embedded PostgreSQL (data in ${details.dataDir})` : 'the PostgreSQL database of --database-url'} and created its tables.
   3. A full sync copied products (Arabic + English names, consumer and wholesale prices), stock per
      location, customers, invoices and bills with their lines, and price lists into PostgreSQL.
   4. Records then changed in "Zoho", and ${details.webhooks} signed webhooks announced them. Each was stored

@@ -8,6 +8,7 @@ import { writeLine, type CliIo } from '../runtime/io';
 import { openCore } from '../runtime/open-core';
 import { createProgress } from '../runtime/progress';
 import { failedSyncResults, formatSyncResults } from '../runtime/sync-results';
+import { checkDemoDatabase } from './check-demo-database';
 import { freshDemoDataDir } from './fresh-data-dir';
 import { nextStepsText } from './next-steps';
 import { storedCounts } from './stored-counts';
@@ -17,8 +18,13 @@ import { fireForgedWebhooks, fireSignedBurst } from './webhook-burst';
 export interface DemoOptions {
   io: CliIo;
   cwd: string;
-  /** Only DATABASE_URL (use that server instead of the embedded one) is read from it. */
-  env: Record<string, string | undefined>;
+  /**
+   * A PostgreSQL server database to use instead of the demo's own embedded one (./.tds/demo).
+   * Refused (UsageError, nothing written) unless it is empty: docs/organization-binding.md.
+   */
+  databaseUrl?: string;
+  /** DATABASE_URL was set but not used: say so. */
+  databaseUrlIgnored?: boolean;
   logger: Logger;
   /** Ctrl-C. */
   signal: AbortSignal;
@@ -75,9 +81,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     say(`      ${sandbox.url}: ${count('item')} items (English + Arabic names, IQD and USD), ${count('contact')} contacts, ${count('invoice')} invoices, ${count('bill')} bills, ${count('pricebook')} price lists, ${sandbox.store.locations.length} locations`);
 
     heading('Opening PostgreSQL and creating the tables');
-    const databaseUrl = options.env.DATABASE_URL?.trim() || undefined;
+    const databaseUrl = options.databaseUrl?.trim() || undefined;
     const dataDir = resolve(options.cwd, '.tds', 'demo');
-    if (!databaseUrl) await freshDemoDataDir(dataDir);
+    if (databaseUrl) await checkDemoDatabase(databaseUrl, sandbox.organizationId, options.logger);
+    else await freshDemoDataDir(dataDir);
     const adminToken = randomBytes(24).toString('hex');
     const config = resolveConfig(
       {
@@ -92,9 +99,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       { zoho: true, webhookSecret: true, adminToken: true },
     );
     let t = Date.now();
-    core = await openCore({ config, logger: options.logger, migrate: true });
+    core = await openCore({ config, logger: options.logger, migrate: true, claimBindingAs: 'tds demo' });
     const shownDir = relative(options.cwd, join(dataDir, 'pg')) || dataDir;
-    say(`      ${databaseUrl ? 'the PostgreSQL of DATABASE_URL' : `embedded PostgreSQL, data in ${shownDir}`}; schema migrated in ${seconds(t)}`);
+    const ignored = options.databaseUrlIgnored ? ' (DATABASE_URL is ignored by the demo: --database-url picks a server)' : '';
+    say(`      ${databaseUrl ? 'the empty PostgreSQL database of --database-url' : `embedded PostgreSQL, data in ${shownDir}${ignored}`}; schema migrated in ${seconds(t)}`);
 
     heading('Full sync of every entity (progress on stderr)');
     t = Date.now();

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ConfigError, redactSecrets } from '@tsh/tds-core';
+import { ConfigError, OrganizationBindingError, redactSecrets } from '@tsh/tds-core';
 import { CliError, EXIT } from './cli-error';
 import { configErrorMessage } from './config';
 import type { CliContext } from './context';
@@ -17,6 +17,11 @@ export function reportError(ctx: CliContext, error: unknown, options: { interrup
   }
   if (error instanceof ConfigError) {
     say(`tds: ${configErrorMessage(error)}`);
+    return EXIT.usage;
+  }
+  if (error instanceof OrganizationBindingError) {
+    // Pointed at another organization's database: the setup is wrong, not the run (exit 2).
+    say(`tds: ${error.message}`);
     return EXIT.usage;
   }
   if (error instanceof CliError) {
