@@ -6,7 +6,10 @@ export interface TdsExpressOptions {
   webhookSecret: string;
   /** TDS_ADMIN_TOKEN: the bearer token of the admin routes. Required. */
   adminToken: string;
-  /** Largest webhook body accepted. Default 1 MB. */
+  /**
+   * Largest webhook body held whole. Default 1 MB. Price-book and stock-item deliveries may be larger,
+   * up to the core's TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: they are verified as they arrive and not held.
+   */
   maxBodyBytes?: number;
   /** Put GET /metrics behind the admin token. Default false. */
   metricsRequireAuth?: boolean;

@@ -2,6 +2,7 @@ import { isEntityType, type TdsCore } from '@tsh/tds-core';
 import express, { type RequestHandler, type Router } from 'express';
 import type { ResolvedTdsExpressOptions } from './options';
 import { sendProblem } from './problem';
+import { refuseEncodedBody, requestBody } from './webhook-body';
 import { rawQuery } from './webhook-query';
 
 export const WEBHOOK_PATH = '/api/zoho/webhooks/:entity';
@@ -12,17 +13,22 @@ const knownEntity: RequestHandler = (req, res, next) => {
   else sendProblem(res, 404, 'unknown_entity', `No webhook route for entity ${JSON.stringify(String(req.params.entity).slice(0, 64))}`);
 };
 
-/** POST|PUT|DELETE /api/zoho/webhooks/:entity → core.webhooks.ingest; 202 stored, 200 duplicate. */
+/**
+ * POST|PUT|DELETE /api/zoho/webhooks/:entity → core.webhooks.ingestStream; 202 stored, 200 duplicate.
+ * The body is streamed into the core, which holds it up to `maxBodyBytes` and verifies larger
+ * deliveries of records it fetches from Zoho anyway without holding them (docs/webhook-intake.md).
+ */
 export function webhookRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): Router {
-  // The exact bytes, whatever the content type: the signature is over them (the core checks the type).
-  const rawBody = express.raw({ type: () => true, limit: options.maxBodyBytes, inflate: false });
   const ingest: RequestHandler = async (req, res) => {
+    refuseEncodedBody(req);
     const signature = req.headers['x-zoho-webhook-signature'];
-    const result = await core.webhooks.ingest({
+    const result = await core.webhooks.ingestStream({
       entity: req.params.entity as string,
       method: req.method,
       query: rawQuery(req.originalUrl),
-      rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      // The exact bytes, whatever the content type: the signature is over them (the core checks the type).
+      body: requestBody(req),
+      maxBodyBytes: options.maxBodyBytes,
       contentType: req.headers['content-type'],
       signature: Array.isArray(signature) ? signature[0] : signature,
     });
@@ -36,9 +42,9 @@ export function webhookRoutes(core: TdsCore, options: ResolvedTdsExpressOptions)
   const router = express.Router();
   router
     .route(WEBHOOK_PATH)
-    .post(knownEntity, rawBody, ingest)
-    .put(knownEntity, rawBody, ingest)
-    .delete(knownEntity, rawBody, ingest)
+    .post(knownEntity, ingest)
+    .put(knownEntity, ingest)
+    .delete(knownEntity, ingest)
     .all(methodNotAllowed);
   return router;
 }

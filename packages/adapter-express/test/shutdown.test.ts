@@ -28,9 +28,10 @@ it('a graceful close finishes in-flight webhooks: every one acknowledged is stor
   let entered = 0;
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const realIngest = fake.core.webhooks.ingest;
+  const realIngest = fake.core.webhooks.ingestStream;
   fake.core.webhooks = {
-    ingest: async (delivery) => {
+    ...fake.core.webhooks,
+    ingestStream: async (delivery) => {
       entered++;
       await gate;
       return realIngest(delivery);
