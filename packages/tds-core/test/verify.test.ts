@@ -110,4 +110,121 @@ describe('tds verify against the sandbox', () => {
     expect(report.entities).toHaveLength(1);
     expect(report.entities[0]).toMatchObject({ entity: 'products', checked: 20, matching: 20, complete: false });
   });
+
+  describe('after rows are tampered with SQL', () => {
+    const ghost = '990000000000000001';
+    let ids: Record<string, string>;
+    let expected: ReturnType<typeof differences>;
+
+    beforeAll(async () => {
+      const consumer = await one<{ id: string }>(`SELECT zoho_pricebook_id AS id FROM price_lists WHERE name = 'Consumer Price List'`);
+      const priced = await one<{ id: string }>(`SELECT zoho_item_id AS id FROM price_list_items WHERE zoho_pricebook_id = '${consumer.id}' ORDER BY zoho_item_id LIMIT 1`);
+      const products = (await sql<{ id: string }>`
+SELECT p.zoho_item_id AS id FROM products p
+WHERE p.unit_price IS NOT NULL AND p.deleted_at IS NULL AND p.zoho_item_id <> ${priced.id}
+  AND EXISTS (SELECT 1 FROM stock_levels s WHERE s.zoho_item_id = p.zoho_item_id AND s.deleted_at IS NULL)
+ORDER BY p.zoho_item_id LIMIT 3`.execute(t.db)).rows;
+      const customers = (await sql<{ id: string }>`SELECT zoho_contact_id AS id FROM customers WHERE deleted_at IS NULL ORDER BY zoho_contact_id LIMIT 2`.execute(t.db)).rows;
+      const line = await one<{ id: string; invoice: string }>(`SELECT zoho_line_item_id AS id, zoho_invoice_id AS invoice FROM invoice_lines WHERE quantity IS NOT NULL ORDER BY zoho_line_item_id LIMIT 1`);
+      const location = await one<{ id: string }>(`SELECT zoho_location_id AS id FROM stock_levels WHERE zoho_item_id = '${products[2].id}' ORDER BY zoho_location_id LIMIT 1`);
+      ids = {
+        price: products[0].id,
+        arabic: products[1].id,
+        stock: products[2].id,
+        location: location.id,
+        deleted: customers[0].id,
+        softDeleted: customers[1].id,
+        invoice: line.invoice,
+        line: line.id,
+        book: consumer.id,
+        entry: priced.id,
+      };
+      await sql`UPDATE products SET unit_price = unit_price + 0.01 WHERE zoho_item_id = ${ids.price}`.execute(t.db);
+      await sql`UPDATE products SET name_ar = 'اسم مُعدَّل باليد' WHERE zoho_item_id = ${ids.arabic}`.execute(t.db);
+      await sql`UPDATE stock_levels SET stock_on_hand = stock_on_hand + 5 WHERE zoho_item_id = ${ids.stock} AND zoho_location_id = ${ids.location}`.execute(t.db);
+      await sql`INSERT INTO products (zoho_item_id, name, name_ar, is_active) VALUES (${ghost}, 'ghost', 'ghost', true)`.execute(t.db);
+      await sql`DELETE FROM customers WHERE zoho_contact_id = ${ids.deleted}`.execute(t.db);
+      await sql`UPDATE customers SET deleted_at = now(), is_active = false WHERE zoho_contact_id = ${ids.softDeleted}`.execute(t.db);
+      await sql`UPDATE invoice_lines SET quantity = quantity + 1 WHERE zoho_line_item_id = ${ids.line}`.execute(t.db);
+      await sql`UPDATE price_list_items SET rate = rate + 250 WHERE zoho_pricebook_id = ${ids.book} AND zoho_item_id = ${ids.entry}`.execute(t.db);
+      expected = {
+        pricelists: { drifted: [{ id: ids.book, columns: [`items[${ids.entry}].rate`] }], missing: [], extra: [] },
+        products: {
+          drifted: [
+            { id: ids.price, columns: ['unit_price'] },
+            { id: ids.arabic, columns: ['name_ar'] },
+          ].sort((a, b) => (a.id < b.id ? -1 : 1)),
+          missing: [],
+          extra: [ghost],
+        },
+        stock: { drifted: [{ id: ids.stock, columns: [`stock[${ids.location}].stock_on_hand`] }], missing: [], extra: [] },
+        customers: { drifted: [], missing: [ids.deleted, ids.softDeleted].sort(), extra: [] },
+        invoices: { drifted: [{ id: ids.invoice, columns: [`lines[${ids.line}].quantity`] }], missing: [], extra: [] },
+        bills: none,
+      };
+    });
+
+    it('reports exactly the tampered rows, with stored and Zoho values, and nothing else', { timeout: 120_000 }, async () => {
+      const report = await runVerify(deps);
+      expect(differences(report)).toEqual(expected);
+      expect(report.ok).toBe(false);
+      const invoice = report.entities.find((e) => e.entity === 'invoices')!.drifted[0].columns[0];
+      const stored = await one<{ q: string }>(`SELECT quantity::text AS q FROM invoice_lines WHERE zoho_line_item_id = '${ids.line}'`);
+      expect(invoice.stored).toBe(stored.q);
+      expect(Number(invoice.stored) - Number(invoice.zoho)).toBe(1);
+      const arabic = report.entities.find((e) => e.entity === 'products')!.drifted.find((d) => d.zoho_id === ids.arabic)!.columns[0];
+      expect(arabic.stored).toBe('اسم مُعدَّل باليد');
+    });
+
+    it('as a role that may only SELECT: the same report, nothing written, the run not recorded (and said so)', { timeout: 120_000 }, async () => {
+      const role = `${t.name}_ro`;
+      await sql`CREATE ROLE ${sql.id(role)} LOGIN`.execute(t.db);
+      await sql`GRANT USAGE ON SCHEMA public TO ${sql.id(role)}`.execute(t.db);
+      await sql`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${sql.id(role)}`.execute(t.db);
+      const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+      url.username = role;
+      url.pathname = `/${t.name}`;
+      let readOnly: TdsDatabase | undefined;
+      try {
+        readOnly = await createDatabase({ url: url.toString() });
+        const runsBefore = await one<{ n: string }>('SELECT count(*)::text AS n FROM tds_verify_runs');
+        const before = await entityTablesFingerprint(t.db);
+        const report = await runVerify({ ...deps, db: readOnly.db, ensureWorkers: undefined });
+        expect(differences(report)).toEqual(expected);
+        expect(await entityTablesFingerprint(t.db)).toEqual(before);
+        expect(report.runId).toBeNull();
+        expect(report.notes.join(' ')).toMatch(/not recorded.*read-only/);
+        expect(await one<{ n: string }>('SELECT count(*)::text AS n FROM tds_verify_runs')).toEqual(runsBefore);
+      } finally {
+        await readOnly?.close();
+        await sql`DROP OWNED BY ${sql.id(role)}`.execute(t.db);
+        await sql`DROP ROLE ${sql.id(role)}`.execute(t.db);
+      }
+    });
+
+    it('--repair queues them (source verify), re-applies at the same version, soft-deletes the extra row, and reports all repaired; a second verify is clean', { timeout: 180_000 }, async () => {
+      const report = await runVerify(deps, { repair: true, repairTimeoutMs: 60_000 });
+      expect(differences(report)).toEqual(expected);
+      const repaired = Object.fromEntries(report.entities.map((e) => [e.entity, { repaired: e.repaired, unrepaired: e.unrepaired }]));
+      expect(repaired).toEqual({
+        pricelists: { repaired: [ids.book], unrepaired: [] },
+        products: { repaired: [ids.price, ids.arabic, ghost].sort(), unrepaired: [] },
+        stock: { repaired: [ids.stock], unrepaired: [] },
+        customers: { repaired: [ids.deleted, ids.softDeleted].sort(), unrepaired: [] },
+        invoices: { repaired: [ids.invoice], unrepaired: [] },
+        bills: { repaired: [], unrepaired: [] },
+      });
+      expect(report.ok).toBe(true);
+      const queued = await sql<{ entity_type: string; zoho_id: string }>`
+SELECT entity_type, zoho_id FROM tds_sync_queue WHERE source = 'verify' ORDER BY entity_type, zoho_id`.execute(t.db);
+      expect(queued.rows.map((r) => `${r.entity_type}:${r.zoho_id}`).sort()).toEqual(
+        [`pricelists:${ids.book}`, `products:${ids.price}`, `products:${ids.arabic}`, `products:${ghost}`, `stock:${ids.stock}`, `customers:${ids.deleted}`, `customers:${ids.softDeleted}`, `invoices:${ids.invoice}`].sort(),
+      );
+      expect(await one<{ deleted: boolean }>(`SELECT deleted_at IS NOT NULL AS deleted FROM products WHERE zoho_item_id = '${ghost}'`)).toEqual({ deleted: true });
+
+      const again = await runVerify(deps);
+      expect(differences(again)).toEqual({ pricelists: none, products: none, stock: none, customers: none, invoices: none, bills: none });
+      expect(again.ok).toBe(true);
+    });
+  });
 });
