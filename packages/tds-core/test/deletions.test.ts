@@ -6,7 +6,7 @@ import { deleteProduct } from '../src/apply/product';
 import { createApplyContext } from '../src/apply/apply-context';
 import type { WebhookDelivery } from '../src/core/types';
 import { createSyncHandlers, fetchItemsByIds } from '../src/handlers';
-import { claim, complete, failMany } from '../src/queue';
+import { claim, complete, enqueueMany, failMany } from '../src/queue';
 import { syncEntity } from '../src/sync';
 import type { EntityType } from '../src/transform';
 import { ingestWebhook, STALE_DELIVERY_NOTE, type WebhookIngestDeps } from '../src/webhooks';
@@ -129,14 +129,15 @@ describe('deletions are confirmed with Zoho', () => {
     expect(zohoFake.requests()).toBe(2);
   });
 
-  it('a confirmed deletion of an item stored at a newer version still deletes it', async () => {
+  it('a deletion Zoho confirms goes through even when the copy it carried is older than the stored row', async () => {
     const item = await storedLiveItem({ last_modified_time: '2025-06-05T10:00:00+0300' });
     zohoFake.items.delete(String(item.item_id));
-    // The copy the DELETE carries is older than the stored row, yet Zoho has no such item any more.
-    const older = { ...item, last_modified_time: '2025-06-05T10:00:00+0300' };
-    await ingestWebhook(deps, signed('products', { item: older }, { method: 'DELETE', query: { note: 'x' } }));
+    // Queued before the newer version was stored (so not stale at intake); Zoho has no such item any more.
+    const older = { ...item, last_modified_time: '2025-06-01T10:00:00+0300' };
+    await enqueueMany(t.db, [{ entity_type: 'products', zoho_id: String(item.item_id), operation: 'delete', payload: older, zoho_last_modified_time: '2025-06-01T10:00:00+0300' }]);
     await drain();
     expect((await product(String(item.item_id))).deleted_at).toBeInstanceOf(Date);
+    expect(zohoFake.requests()).toBe(2);
   });
 });
 
@@ -265,7 +266,6 @@ describe('a whole itemdetails batch refused (issue 4a)', () => {
     const items = Array.from({ length: 120 }, () => rawItem());
     for (const item of items) zohoFake.items.set(String(item.item_id), item);
     zohoFake.refuseItemDetails((ids) => (ids.includes(BAD) ? HttpResponse.json({ code: 2, message: 'Invalid value passed for item_ids' }, { status: 400 }) : undefined));
-    const { enqueueMany } = await import('../src/queue');
     await enqueueMany(t.db, [BAD, ...items.map((i) => String(i.item_id))].map((id) => ({ entity_type: 'products', zoho_id: id })));
     await drain();
     expect((await deadLetters()).map((d) => d.zoho_id)).toEqual([BAD]);
