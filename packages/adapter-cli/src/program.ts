@@ -13,6 +13,7 @@ import { registerReport } from './commands/report';
 import { registerSandbox } from './commands/sandbox';
 import { registerServe } from './commands/serve';
 import { registerSync } from './commands/sync';
+import { registerVerify } from './commands/verify';
 import { registerTokenRefresh } from './commands/token-refresh';
 import { registerTokenStatus } from './commands/token-status';
 import { registerWorker } from './commands/worker';
@@ -52,6 +53,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerServe(program, ctx);
   registerWorker(program, ctx);
   registerSync(program, ctx);
+  registerVerify(program, ctx);
 
   const queue = program.command('queue').description('the sync queue');
   registerQueueStatus(queue, ctx);

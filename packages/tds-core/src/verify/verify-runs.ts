@@ -3,6 +3,7 @@ import type { Database } from '../db/schema';
 import type { VerifyReport } from './types';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
+const UNDEFINED_TABLE = '42P01';
 
 export function totalsOf(report: VerifyReport) {
   const sum = (pick: (e: VerifyReport['entities'][number]) => number) => report.entities.reduce((n, e) => n + pick(e), 0);
@@ -35,8 +36,10 @@ VALUES (${organizationId}, ${trigger}, ${report.sample}, ${report.repair}, ${rep
 RETURNING id::text AS id`.execute(db);
     return { runId: rows[0].id };
   } catch (error) {
-    if ((error as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw error;
-    return { runId: null, note: 'this run was not recorded: the database role may not write tds_verify_runs (read-only connection)' };
+    const code = (error as { code?: unknown }).code;
+    if (code === INSUFFICIENT_PRIVILEGE) return { runId: null, note: 'this run was not recorded: the database role may not write tds_verify_runs (read-only connection)' };
+    if (code === UNDEFINED_TABLE) return { runId: null, note: 'this run was not recorded: tds_verify_runs does not exist yet (run `tds migrate`)' };
+    throw error;
   }
 }
 
