@@ -73,7 +73,7 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
   const ctx = deps.applyContext ?? createApplyContext(deps.config);
   const mode = options.mode;
 
-  return withEntityRunLock(db, entity, organizationId, async (conn) => {
+  return withEntityRunLock(db, entity, organizationId, async (lock) => {
     const run = await startRunRecord(db, entity, organizationId, mode);
     const counts = emptyCounts();
     const requestsAtStart = zoho.stats().requests.total;
@@ -97,18 +97,19 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
 
     let status: SyncStatus = 'succeeded';
     let error: unknown = null;
-    const seen = reconciles(entity, mode) ? await SeenIds.create(conn) : null;
+    const seen = reconciles(entity, mode) ? await SeenIds.create(db, run.id) : null;
     try {
       const syncRun = new SyncRun({
         entity,
         mode,
         since,
-        db,
+        db: lock.db,
         zoho,
         ctx,
         logger,
         organizationId,
         counts,
+        assertLockHeld: lock.assertHeld,
         seen,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         signal: options.signal,
@@ -117,7 +118,8 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
       syncRun.throwIfCancelled();
       report('fetching', counts);
       await SOURCES[entity](syncRun);
-      if (syncRun.latestModified !== null) await advanceCursor(db, entity, organizationId, syncRun.latestModified);
+      const latest = syncRun.latestModified;
+      if (latest !== null) await lock.db.transaction().execute((tx) => advanceCursor(tx, entity, organizationId, latest));
       if (seen) {
         await checkpoint('reconciling');
         await reconcileDeletions(syncRun);

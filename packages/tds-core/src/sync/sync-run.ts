@@ -9,6 +9,7 @@ import { mapLimit } from '../handlers/map-limit';
 import type { EntityType } from '../transform/entities';
 import { countOutcome } from './counts';
 import { insertSyncDeadLetter } from './dead-letter';
+import { RunLockLostError } from './run-lock-lost';
 import type { SeenIds } from './seen-ids';
 import { advanceCursor } from './sync-state';
 import type { SyncCounts, SyncMode, SyncPhase } from './types';
@@ -36,12 +37,15 @@ export interface SyncRunInit {
   mode: SyncMode;
   /** Where this run starts (null: from the beginning). */
   since: Date | null;
+  /** The run lock's fenced database: each write transaction first checks the run still holds its lock. */
   db: Kysely<Database>;
   zoho: ZohoClient;
   ctx: ApplyContext;
   logger: LoggerLike;
   organizationId: string;
   counts: SyncCounts;
+  /** Throws RunLockLostError when the run lock's connection is gone (checked after each page). */
+  assertLockHeld: () => Promise<void>;
   /** Present when the run reconciles deletions: every id the pass saw. */
   seen: SeenIds | null;
   concurrency: number;
@@ -65,6 +69,7 @@ export class SyncRun {
   private readonly concurrency: number;
   private readonly signal: AbortSignal | undefined;
   private readonly checkpoint: (phase: SyncPhase) => Promise<void>;
+  private readonly assertLockHeld: () => Promise<void>;
   private latest: { at: number; text: string } | null = null;
 
   constructor(init: SyncRunInit) {
@@ -78,6 +83,7 @@ export class SyncRun {
       logger: this.logger,
       organizationId: this.organizationId,
       counts: this.counts,
+      assertLockHeld: this.assertLockHeld,
       seen: this.seen,
       concurrency: this.concurrency,
       signal: this.signal,
@@ -109,7 +115,7 @@ export class SyncRun {
   }
 
   async deadLetter(zohoId: string | undefined, raw: unknown, error: unknown): Promise<void> {
-    await insertSyncDeadLetter(this.db, { entityType: this.entity, zohoId, raw, error });
+    await this.db.transaction().execute((tx) => insertSyncDeadLetter(tx, { entityType: this.entity, zohoId, raw, error }));
     this.counts.deadLettered += 1;
     this.logger.warn({ entity: this.entity, zohoId, err: error instanceof Error ? error.message : String(error) }, 'sync: record dead-lettered');
   }
@@ -131,6 +137,7 @@ export class SyncRun {
           this.count(await record.apply());
           return;
         } catch (error) {
+          if (error instanceof RunLockLostError) throw error; // no record of this run may be written any more
           if (!isRetryableError(error)) {
             await this.deadLetter(record.id, record.raw, error);
             return;
@@ -145,7 +152,8 @@ export class SyncRun {
   /** Closes a page: counts it, moves the cursor when the list order allows it, reports progress. */
   async pageDone(cursor: string | null): Promise<void> {
     this.counts.pages += 1;
-    if (cursor !== null) await advanceCursor(this.db, this.entity, this.organizationId, cursor);
+    await this.assertLockHeld();
+    if (cursor !== null) await this.db.transaction().execute((tx) => advanceCursor(tx, this.entity, this.organizationId, cursor));
     await this.checkpoint('fetching');
     this.throwIfCancelled();
   }

@@ -4,6 +4,7 @@ import * as entities from './0002-entities';
 import * as operations from './0003-operations';
 import * as priceListRounding from './0006-price-list-rounding';
 import * as verifyRuns from './0008-verify-runs';
+import * as syncRunLeases from './0007-sync-run-leases';
 import * as rateLimit from '../../zoho-access/rate-limit-migration';
 import * as rateLimitRelease from '../../zoho-access/rate-limit-release-migration';
 import * as organizationBinding from './0004-organization-binding';
@@ -20,4 +21,6 @@ export const migrations: Record<string, Migration> = {
   '0008-organization-binding': organizationBinding,
   '0006-price-list-rounding': priceListRounding,
   '0008-verify-runs': verifyRuns,
+  // Keyed after the 0008 keys a database may already have run (file 0007, as allotted).
+  '0009-sync-run-leases': syncRunLeases,
 };
