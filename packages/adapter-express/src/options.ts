@@ -11,7 +11,7 @@ export interface TdsExpressOptions {
    * up to the core's TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: they are verified as they arrive and not held.
    */
   maxBodyBytes?: number;
-  /** Put GET /metrics behind the admin token. Default false. */
+  /** Put GET /metrics behind the admin token. Default true; false opens it (a scraper on a private network, TDS_METRICS_PUBLIC=true). */
   metricsRequireAuth?: boolean;
   /** Request log (pino-http, one line per request). Default: the core's logger. */
   logger?: Logger;
@@ -57,7 +57,7 @@ export function resolveTdsExpressOptions(options: TdsExpressOptions | undefined)
     webhookSecret: options!.webhookSecret,
     adminToken: options!.adminToken,
     maxBodyBytes,
-    metricsRequireAuth: options!.metricsRequireAuth ?? false,
+    metricsRequireAuth: options!.metricsRequireAuth ?? true,
     logger: options!.logger,
   };
 }

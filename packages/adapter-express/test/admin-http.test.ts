@@ -257,11 +257,15 @@ describe('health and metrics', () => {
     ['critical', 503],
     ['emergency', 503],
   ] as const) {
-    it(`GET /api/health is ${code} when ${status}`, async () => {
-      fake.health.snapshot = { status, queue: { pending: 3 } };
-      const res = await api().get('/api/health');
-      expect(res.status).toBe(code);
-      expect(res.body).toEqual({ status, queue: { pending: 3 } });
+    it(`GET /api/health is ${code} when ${status}; details only with the admin token`, async () => {
+      fake.health.snapshot = { status, checked_at: '2025-06-03T11:22:47.000Z', last_sync_timestamps: { products: null }, organization_id: '42', queue: { pending: 3 } };
+      const anonymous = await api().get('/api/health');
+      expect(anonymous.status).toBe(code);
+      expect(anonymous.body).toEqual({ status, checked_at: '2025-06-03T11:22:47.000Z', last_sync_timestamps: { products: null } });
+      const detailed = await api().get('/api/health').set('Authorization', AUTH);
+      expect(detailed.status).toBe(code);
+      expect(detailed.body).toEqual(fake.health.snapshot);
+      expectProblem(await api().get('/api/health').set('Authorization', 'Bearer wrong-token'), 403, 'forbidden');
     });
   }
 
@@ -272,7 +276,7 @@ describe('health and metrics', () => {
       webhookSecret: SECRET,
       note: `configured with ${ADMIN}`,
     };
-    const res = await api().get('/api/health');
+    const res = await api().get('/api/health').set('Authorization', AUTH);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'healthy', token: { valid: true, expiresInSeconds: 3000 }, note: 'configured with [REDACTED]' });
     expect(res.text).not.toContain('zoho-access-token-value');
@@ -286,20 +290,20 @@ describe('health and metrics', () => {
     expect(res.text).not.toContain(ADMIN);
   });
 
-  it('GET /metrics is Prometheus text, open by default', async () => {
-    const res = await api().get('/metrics');
+  it('GET /metrics is Prometheus text, behind the admin token by default', async () => {
+    expectProblem(await api().get('/metrics'), 401, 'unauthorized');
+    const res = await api().get('/metrics').set('Authorization', AUTH);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(res.text).toMatch(/^tds_queue_pending 0$/m);
   });
 
-  it('GET /metrics can require the admin token', async () => {
-    const app = createTdsApp(fake.core, { webhookSecret: SECRET, adminToken: ADMIN, metricsRequireAuth: true, logger: log.logger });
+  it('GET /metrics refuses a wrong token, and can be opened for a scraper on a private network', async () => {
+    expectProblem(await api().get('/metrics').set('Authorization', 'Bearer nope'), 403, 'forbidden');
+    const app = createTdsApp(fake.core, { webhookSecret: SECRET, adminToken: ADMIN, metricsRequireAuth: false, logger: log.logger });
     const local = await listenLocal(app);
     try {
-      expectProblem(await request(local.url).get('/metrics'), 401, 'unauthorized');
-      expectProblem(await request(local.url).get('/metrics').set('Authorization', 'Bearer nope'), 403, 'forbidden');
-      expect((await request(local.url).get('/metrics').set('Authorization', AUTH)).status).toBe(200);
+      expect((await request(local.url).get('/metrics')).status).toBe(200);
     } finally {
       await local.close();
     }

@@ -111,7 +111,15 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     rateLimit: { requestsPerMinute: config.TDS_RATE_LIMIT_PER_MINUTE },
     heartbeatIntervalMs: options.workers?.heartbeatMs,
   };
-  const health = createHealthService({ ...healthDeps, sinks, logger, metrics });
+  const health = createHealthService({
+    ...healthDeps,
+    sinks,
+    logger,
+    metrics,
+    snapshotMaxAgeMs: config.TDS_HEALTH_CACHE_MS,
+    // Read with the health snapshot, so a flood of health requests costs no query of its own.
+    extendHealth: async (reading) => ({ ...reading, database_binding: bindingView(await binding.read(), config.ZOHO_ORGANIZATION_ID) }),
+  });
   const healer = createHealer({
     db,
     organizationId,
@@ -197,7 +205,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     },
 
     health: {
-      get: async () => ({ ...(await health.get()), database_binding: bindingView(await binding.read(), config.ZOHO_ORGANIZATION_ID) }),
+      get: () => health.get(),
       metrics: () => health.metrics(),
       async report(format) {
         const [report, bound] = await Promise.all([health.report(format), binding.read()]);

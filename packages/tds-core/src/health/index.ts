@@ -16,3 +16,4 @@ export type * from './types';
 export { deadCredentialReason, deadCredentialReasons, reauthorizeHint, type DeadCredentialReason } from './zoho-credential';
 export * from './dashboard-entity-stats';
 export * from './dashboard-throughput-history';
+export * from './health-snapshot';
