@@ -15,7 +15,7 @@ import {
   isRetryableError,
   type ApplyContext,
 } from '../src/apply';
-import { applyingDeliveredRecord } from '../src/apply/record-origin';
+import { applyingUnconfirmedRecord } from '../src/apply/record-origin';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { bill, contact, invoice, item, pricebook, rawBill, rawContact, rawInvoice, rawItem, rawLine, rawPricebook, zohoId } from './apply-fixtures';
 
@@ -103,9 +103,9 @@ describe('products', () => {
     expect(await deleteProduct(t.db, String(raw.item_id), ctx)).toBe('unchanged');
     // A webhook's copy of the same version proves nothing (it may predate the deletion) and does not
     // bring it back; a newer copy does (docs/deletions.md).
-    expect(await applyingDeliveredRecord(() => applyProduct(t.db, item(raw), ctx))).toBe('unchanged');
+    expect(await applyingUnconfirmedRecord(() => applyProduct(t.db, item(raw), ctx))).toBe('unchanged');
     expect((await product(String(raw.item_id))).deleted_at).toBeInstanceOf(Date);
-    expect(await applyingDeliveredRecord(() => applyProduct(t.db, item({ ...raw, last_modified_time: '2025-06-04T08:00:00+0300' }), ctx))).toBe('restored');
+    expect(await applyingUnconfirmedRecord(() => applyProduct(t.db, item({ ...raw, last_modified_time: '2025-06-04T08:00:00+0300' }), ctx))).toBe('restored');
     row = await product(String(raw.item_id));
     expect(row.deleted_at).toBeNull();
     expect(row.is_active).toBe(true);

@@ -1,19 +1,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-const delivered = new AsyncLocalStorage<true>();
+const unconfirmed = new AsyncLocalStorage<true>();
 
 /**
- * Runs `apply` for a record a webhook delivery carried rather than one Zoho answered just now. Such a
- * copy proves nothing about the record still existing (it may be a replay of a delivery captured
- * before a deletion), so inside this scope an equal version does not restore a soft-deleted row
- * (docs/deletions.md, "Restore rule"). The scope follows the apply through every await, down to
- * upsertVersioned, without threading a flag through each applier.
+ * Runs `apply` for a record that does not prove the record is live now: a copy a webhook delivery
+ * carried (it may be a replay of a delivery captured before a deletion), or a stock refresh whose
+ * fetch may predate a deletion recorded since. Inside this scope an equal version does not restore
+ * a soft-deleted row; a newer one still does (docs/deletions.md, "Restore rule"). The scope follows
+ * the apply through every await, down to upsertVersioned, without threading a flag through each
+ * applier.
  */
-export function applyingDeliveredRecord<T>(apply: () => Promise<T>): Promise<T> {
-  return delivered.run(true, apply);
+export function applyingUnconfirmedRecord<T>(apply: () => Promise<T>): Promise<T> {
+  return unconfirmed.run(true, apply);
 }
 
-/** Whether the current apply is of a delivered copy (see applyingDeliveredRecord). */
-export function isApplyingDeliveredRecord(): boolean {
-  return delivered.getStore() === true;
+/** Whether the current apply is of an unconfirmed record (see applyingUnconfirmedRecord). */
+export function isApplyingUnconfirmedRecord(): boolean {
+  return unconfirmed.getStore() === true;
 }

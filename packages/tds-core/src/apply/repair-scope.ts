@@ -7,7 +7,7 @@ const repairing = new AsyncLocalStorage<true>();
  * differ from Zoho although it carries Zoho's current version (edited by hand, or written by a
  * bug), so inside this scope a record of the same version is written again instead of being
  * 'unchanged'. An older version still never overwrites a newer one. The scope follows the apply
- * through every await down to upsertVersioned, like applyingDeliveredRecord.
+ * through every await down to upsertVersioned, like applyingUnconfirmedRecord.
  */
 export function applyingRepair<T>(apply: () => Promise<T>): Promise<T> {
   return repairing.run(true, apply);

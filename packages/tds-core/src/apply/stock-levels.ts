@@ -4,6 +4,7 @@ import { carriesStockLevels, transformStockLevels } from '../transform/stock-lev
 import type { ApplyContext } from './apply-context';
 import { lockPriceRolesShared } from './price-role-lock';
 import { prepareProduct, writeProduct } from './product';
+import { applyingUnconfirmedRecord } from './record-origin';
 import { inRecordTransaction } from './record-transaction';
 import { replaceStockLevels } from './stock-level-rows';
 import { assertStorableText } from './storable-text';
@@ -36,8 +37,10 @@ FROM products WHERE zoho_item_id = ${item.item_id}
 FOR UPDATE`.execute(tx);
     const stored = rows[0];
     // An item not stored yet needs its product columns checked and written; a deleted one too: only
-    // a newer version restores it (stock included), the version that was deleted changes nothing.
-    if (!stored || stored.deleted) return writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit);
+    // a newer version restores it (stock included). The version that was deleted changes nothing: a
+    // stock refresh fetched before the deletion may be applied after it (docs/deletions.md).
+    if (!stored) return writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit);
+    if (stored.deleted) return applyingUnconfirmedRecord(() => writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit));
     if (stored.newer) return 'stale';
     let changed = levels ? await replaceStockLevels(tx, item.item_id, levels, version) : 0;
     if (!stored.same_stock) {

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { isApplyingDeliveredRecord } from './record-origin';
+import { isApplyingUnconfirmedRecord } from './record-origin';
 import { isApplyingRepair } from './repair-scope';
 import type { ApplyTx } from './types';
 
@@ -46,7 +46,7 @@ export async function upsertVersioned(tx: ApplyTx, spec: VersionedUpsert): Promi
       ? sql`${asText('t', compared)} IS DISTINCT FROM ${asText('excluded', compared)}`
       : isApplyingRepair()
         ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time`
-        : isApplyingDeliveredRecord()
+        : isApplyingUnconfirmedRecord()
         ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time`
         : sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time
               OR (t.deleted_at IS NOT NULL AND t.zoho_last_modified_time <= excluded.zoho_last_modified_time)`;

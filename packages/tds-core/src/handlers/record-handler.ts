@@ -2,7 +2,7 @@ import { ZohoValidationError } from '@tsh/zoho-client';
 import type { ApplyContext } from '../apply/apply-context';
 import { entityAppliers, type RecordByEntity } from '../apply/entity-appliers';
 import type { ApplyOutcome } from '../apply/types';
-import { applyingDeliveredRecord } from '../apply/record-origin';
+import { applyingUnconfirmedRecord } from '../apply/record-origin';
 import { applyingRepair } from '../apply/repair-scope';
 import { silentLogger } from '../db/logger-like';
 import type { QueueItem } from '../queue/types';
@@ -128,7 +128,7 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
       case 'failed':
         throw plan.error;
       case 'apply':
-        return applyingDeliveredRecord(() => applier.apply(db, plan.record, ctx));
+        return applyingUnconfirmedRecord(() => applier.apply(db, plan.record, ctx));
       case 'check': {
         const result = fetched.get(plan.id) ?? { status: 'error', error: new Error(`no fetch result for ${plan.id}`) };
         if (result.status === 'found') return applier.apply(db, result.record, ctx);
