@@ -46,8 +46,10 @@ export async function withEntityRunLock<T>(
       const fence = fenceRows[0]!.fence;
 
       const verify = async (tx: Transaction<Database>) => {
+        // The fence is also left in the transaction's settings (tds.sync_run_fence), so triggers
+        // and audits can tell which run wrote a row.
         const { rows: lease } = await sql<{ ours: boolean; alive: boolean }>`
-          SELECT l.fence = ${fence}::bigint AS ours,
+          SELECT l.fence = ${fence}::bigint AS ours, set_config('tds.sync_run_fence', ${fence}, true) AS fence,
                  EXISTS (SELECT 1 FROM pg_locks k
                          WHERE k.locktype = 'advisory' AND k.granted AND k.pid = l.holder_pid AND k.objsubid = 1
                            AND ((k.classid::bigint << 32) | k.objid::bigint) = l.lock_key) AS alive
