@@ -6,6 +6,7 @@ import { deadLetterFilter, deadLetterId, resolutionNote, syncOptions, syncTarget
 import type { ResolvedTdsExpressOptions } from './options';
 import { HttpProblem, sendProblem } from './problem';
 import { withoutSecrets } from './redact-secrets';
+import { verifyRoutes } from './verify-routes';
 
 export const ADMIN_PREFIX = '/api/tds';
 
@@ -68,6 +69,8 @@ export function adminRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): 
     const body = typeof report === 'string' ? report : JSON.stringify(report, null, 2);
     res.type('text/plain').send(withoutSecrets(body, secrets));
   });
+
+  router.use(verifyRoutes(core, ADMIN_PREFIX));
 
   router.use(ADMIN_PREFIX, (req, res) => sendProblem(res, 404, 'not_found', `No admin route for ${req.method} ${req.originalUrl.split('?')[0]}`));
   return router;

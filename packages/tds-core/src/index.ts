@@ -17,5 +17,5 @@ export * from './health';
 export * from './sync';
 export * from './core/create-tds-core';
 export * from './binding';
-export { runVerify, createVerifyApi, readLastVerifyRun, readVerifiedReliability, VerifyInputError } from './verify';
+export { runVerify, createVerifyApi, readLastVerifyRun, readVerifiedReliability, sampleOf, verifyEntitiesOf, VerifyInputError } from './verify';
 export type { TdsVerifyApi, VerifyOptions, VerifyProgress, VerifyReport, EntityVerifyReport, DriftedRecord, ColumnDifference, VerifyEntity, VerifiedReliability } from './verify';

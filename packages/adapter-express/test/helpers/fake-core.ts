@@ -1,4 +1,6 @@
 import {
+  createApplyContext,
+  createVerifyApi,
   createWebhookIngestor,
   listDeadLetters,
   queueStats,
@@ -45,6 +47,8 @@ export function createFakeCore(db: TdsCore['db'], logger: Logger, webhookSecret:
     organizationId: '42',
     zoho,
     webhooks: createWebhookIngestor({ db, secret: webhookSecret, maxBodyBytes, logger }),
+    // Real verify against an unreachable Zoho: the verify routes' own tests use the sandbox.
+    ...createVerifyApi({ db, zoho, applyContext: createApplyContext() }),
     queue: {
       status: async () => ({ ...(await queueStats(db)) }),
       clearLocks: async () => ({ cleared: 0 }),

@@ -1,4 +1,4 @@
-export { runVerify, verifyEntitiesOf, type VerifyDeps } from './run-verify';
+export { runVerify, sampleOf, verifyEntitiesOf, type VerifyDeps } from './run-verify';
 export { readLastVerifyRun, readVerifiedReliability, recordVerifyRun, type VerifiedReliability } from './verify-runs';
 export { sameValue, diffColumns, type ColumnKind } from './column-diff';
 export * from './types';
