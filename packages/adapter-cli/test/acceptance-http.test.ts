@@ -333,7 +333,8 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
     }
     const dlq = await eventually(async () => keep(await admin('GET', '/api/tds/dlq')).json as { items: Array<{ id: string; zoho_id: string; resolved_at: string | null }> }, (d) => d.items.length >= 11);
     expect(dlq.items.filter((d) => d.zoho_id.startsWith('4815000000770'))).toHaveLength(11);
-    const critical = keep(await httpAnswer(`${serve.url}/api/health`));
+    // Health is a shared snapshot (TDS_HEALTH_CACHE_MS): it turns within a few seconds.
+    const critical = await eventually(async () => keep(await httpAnswer(`${serve.url}/api/health`)), (a) => a.status === 503);
     expect(critical.status, critical.text).toBe(503);
     expect(['critical', 'emergency']).toContain((critical.json as { status: string }).status);
 
@@ -356,7 +357,7 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
       expect(resolved.status, resolved.text).toBe(200);
     }
     expect(((await admin('GET', '/api/tds/dlq')).json as { items: unknown[] }).items).toEqual([]);
-    const healed = keep(await httpAnswer(`${serve.url}/api/health`));
+    const healed = await eventually(async () => keep(await httpAnswer(`${serve.url}/api/health`)), (a) => a.status === 200);
     expect(healed.status, healed.text).toBe(200);
 
     // The report: text by default and for text/plain, JSON for application/json.
@@ -373,7 +374,8 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
     expect(report.json).toEqual(expect.objectContaining({ health: expect.objectContaining({ status: expect.any(String) }) }));
 
     // Prometheus text exposition: every line a comment or a sample (values as Go's ParseFloat reads them, so NaN in any case).
-    const metrics = keep(await httpAnswer(`${serve.url}/metrics`));
+    expect((await httpAnswer(`${serve.url}/metrics`)).status).toBe(401); // behind the admin token by default
+    const metrics = keep(await httpAnswer(`${serve.url}/metrics`, { headers: auth }));
     expect(metrics.status).toBe(200);
     expect(metrics.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.text).toMatch(/^# TYPE tds_health_status gauge$/m);

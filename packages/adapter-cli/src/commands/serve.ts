@@ -49,6 +49,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           port: config.PORT,
           host: options.host,
           logger,
+          metricsPublic: config.TDS_METRICS_PUBLIC,
         });
         try {
           const parts = { workers: options.workers !== false, healer: options.healer, scheduler: options.scheduler };

@@ -8,6 +8,8 @@ export interface HttpOptions {
   port: number;
   host: string;
   logger?: Logger;
+  /** TDS_METRICS_PUBLIC: GET /metrics without the admin token. */
+  metricsPublic?: boolean;
 }
 
 export interface RunningHttp {
@@ -19,7 +21,8 @@ export interface RunningHttp {
 
 /** The Express adapter's app (webhooks, health, metrics, admin API, dashboard at /tds) listening on host:port. */
 export async function startHttp(core: TdsCore, options: HttpOptions): Promise<RunningHttp> {
-  const running = await serveTds(core, { ...options, dashboard: true });
+  const { metricsPublic, ...rest } = options;
+  const running = await serveTds(core, { ...rest, metricsRequireAuth: !metricsPublic, dashboard: true });
   return { url: running.url, server: running.server, close: () => running.close({ closeCore: false }) };
 }
 

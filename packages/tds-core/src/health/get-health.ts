@@ -115,8 +115,11 @@ function withFindings(sections: HealthSections, findings: HealthFinding[]): Syst
   };
 }
 
-/** The answer when the database itself cannot be read: an emergency, with nothing else known. */
-function databaseLost(deps: HealthDeps, error: unknown): SystemHealth {
+/**
+ * The answer when the database itself cannot be read: an emergency, with nothing else known.
+ * Exported for callers that could not even open the database (`tds health` with it down).
+ */
+export function databaseLost(deps: Omit<HealthDeps, 'db'>, error: unknown): SystemHealth {
   const detail = scrubbedSnippet(error instanceof Error ? `${error.name}: ${error.message}` : String(error), deps.secrets ?? []) ?? 'unknown error';
   const entities = deps.entities ?? entityTypes;
   const perMinute = deps.rateLimit?.requestsPerMinute ?? 100;
