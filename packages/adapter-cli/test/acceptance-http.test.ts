@@ -7,7 +7,9 @@
  *
  * Decisions recorded here: an uppercase-hex signature of the right HMAC is accepted (hex is
  * case-insensitive and Zoho's lowercase is a formatting choice, not a different value); "1 MB" is
- * 1 048 576 bytes, the limit of Express and of the adapter's default.
+ * 1 048 576 bytes, the limit of Express and of the adapter's default. A price book (fetched from
+ * Zoho whatever the delivery carries) may be up to TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES, default 64 MB
+ * (docs/webhook-intake.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxItem } from '@tsh/tds-core';
@@ -275,6 +277,57 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
     await expectStored(await send({ entity: 'products', body: exact }), { entity: 'products', zohoId: item.item_id, operation: 'upsert' });
     const before = await storedRows(e2e.db.pool);
     expectProblem(await send({ entity: 'products', body: sized(1024 * 1024 + 1) }), 413);
+    expect(await storedRows(e2e.db.pool)).toEqual(before);
+  });
+
+  it('a price book past 1 MB (1.5 MB, 20 MB; JSON and form) is stored with its id only and applied from Zoho; a tampered 20 MB body is 401, past 64 MB is 413', async () => {
+    const store = e2e.sandbox.store;
+    const ids = store.idsOf('pricebook');
+    const pricebookId = ids[ids.length - 1];
+    const recorded = JSON.parse((await recorder.record({ entity: 'pricebook', id: pricebookId })).body.toString('utf8')) as { pricebook: Record<string, unknown> };
+    // A whole catalogue's rates, as TSH's real lists carry (what the book's rows hold comes from Zoho, not from here).
+    const padded = (bytes: number) => {
+      const rates: unknown[] = [];
+      let text = '';
+      for (let n = 0; Buffer.byteLength(text) < bytes; n += 1000) {
+        for (let k = n; k < n + 1000; k++) rates.push({ item_id: String(4815000000500000 + k), name: `صنف ${k}`, pricebook_rate: `${1000 + k}.25` });
+        text = json({ pricebook: { ...recorded.pricebook, pricebook_items: rates } });
+      }
+      return text;
+    };
+    const payloadOf = async (queueItemId: string) => (await e2e.db.pool.query<{ payload: unknown }>('SELECT payload FROM tds_sync_queue WHERE id = $1', [queueItemId])).rows[0]?.payload;
+    const appliedName = () => eventually(async () => (await erpRow(e2e.db.pool, 'price_lists', 'zoho_pricebook_id', pricebookId))?.name, (name) => name === store.get('pricebook', pricebookId)!.name);
+
+    const large = padded(1.5 * 1024 * 1024);
+    const huge = padded(20 * 1024 * 1024);
+    expect(Buffer.byteLength(huge)).toBeGreaterThan(20 * 1024 * 1024);
+    // What Zoho sends after each change: the book under its new name (so no delivery repeats another).
+    const named = (text: string, name: string) => text.replace(json(recorded.pricebook.name), json(name));
+    const cases: Array<{ name: string; delivery: (bookName: string) => Delivery }> = [
+      { name: '1.5 MB JSON', delivery: (bookName) => ({ entity: 'pricelists', body: named(large, bookName) }) },
+      { name: '1.5 MB form', delivery: (bookName) => ({ entity: 'pricelists', body: form(JSON.parse(named(large, bookName))), contentType: FORM, query: [['organization_id', e2e.sandbox.organizationId]] }) },
+      { name: '20 MB JSON', delivery: (bookName) => ({ entity: 'pricelists', body: named(huge, bookName), method: 'PUT' }) },
+      { name: '20 MB form', delivery: (bookName) => ({ entity: 'pricelists', body: form(JSON.parse(named(huge, bookName))), contentType: FORM }) },
+    ];
+    for (const [n, c] of cases.entries()) {
+      // Zoho's book changes before each delivery: the worker must fetch it, since the delivery is not kept.
+      const bookName = `Consumer (large delivery ${n})`;
+      store.update('pricebook', pricebookId, { name: bookName });
+      const answer = await send(c.delivery(bookName));
+      await expectStored(answer, { entity: 'pricelists', zohoId: pricebookId, operation: 'upsert' });
+      expect(await payloadOf((answer.json as { queueItemId: string }).queueItemId), c.name).toBeNull();
+      expect(await appliedName(), c.name).toBe(bookName);
+    }
+
+    const before = await storedRows(e2e.db.pool);
+    const signature = zohoSignature(secret, { query: [], body: huge, form: false });
+    const tampered = Buffer.from(huge);
+    tampered[tampered.length - 3] ^= 0x01;
+    expectProblem(await send({ entity: 'pricelists', body: tampered, signature }), 401, 'invalid_signature');
+    const overLimit = `{"pricebook":{"pricebook_id":"${pricebookId}","pad":"${'x'.repeat(64 * 1024 * 1024 - 41 - pricebookId.length)}"}}`;
+    expect(Buffer.byteLength(overLimit)).toBe(64 * 1024 * 1024 + 1);
+    expectProblem(await send({ entity: 'pricelists', body: overLimit }), 413, 'payload_too_large');
+    expectProblem(await send({ entity: 'products', body: large.replace('"pricebook"', '"item"') }), 413, 'payload_too_large');
     expect(await storedRows(e2e.db.pool)).toEqual(before);
   });
 
