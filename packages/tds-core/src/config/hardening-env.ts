@@ -70,3 +70,13 @@ export function databaseTimeoutsOf(env: HardeningEnv) {
 export function webhookBatchOptionsOf(env: HardeningEnv) {
   return { maxHeld: env.TDS_WEBHOOK_QUEUE_MAX_COUNT, maxHeldBytes: env.TDS_WEBHOOK_QUEUE_MAX_BYTES };
 }
+
+/** The healer's retention ages (HealerOptions.retention) from the environment. */
+export function retentionOf(env: HardeningEnv) {
+  return {
+    queueDays: env.TDS_RETENTION_QUEUE_DAYS,
+    webhookDays: env.TDS_RETENTION_WEBHOOK_DAYS,
+    healLogDays: env.TDS_RETENTION_HEAL_LOG_DAYS,
+    alertDays: env.TDS_RETENTION_ALERT_DAYS,
+  };
+}

@@ -4,7 +4,7 @@ import { createApplyContext } from '../apply/apply-context';
 import { createBindingGuard } from '../binding/binding-guard';
 import { bindingLine, bindingView } from '../binding/binding-view';
 import type { TdsEnv } from '../config/env-schema';
-import { databaseTimeoutsOf, webhookBatchOptionsOf } from '../config/hardening-env';
+import { databaseTimeoutsOf, retentionOf, webhookBatchOptionsOf } from '../config/hardening-env';
 import { createDatabase, type TdsDatabase } from '../db/create-database';
 import { migrate as runMigrations } from '../db/migrate';
 import { createSyncHandlers } from '../handlers/create-sync-handlers';
@@ -126,7 +126,11 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     workerPool,
     logger,
     sinks,
-    options: { ...options.healer, health: { secrets, thresholds: options.health?.thresholds, ...options.healer?.health } },
+    options: {
+      ...options.healer,
+      retention: { ...retentionOf(config), ...options.healer?.retention },
+      health: { secrets, thresholds: options.health?.thresholds, ...options.healer?.health },
+    },
   });
   const syncRunner = createSyncRunner({ db, zoho: lazyZoho, logger, applyContext, beforeRun: () => binding.claim('sync') });
   const syncRuns = createSyncRunRegistry(syncRunner.run, logger);

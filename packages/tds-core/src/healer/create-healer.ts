@@ -8,7 +8,7 @@ import { diagnose } from './diagnose';
 import { replayDeadLetters } from './replay-dead-letters';
 import { resolveHealerSettings } from './settings';
 import { healSuccessRate, type HealSuccessRate } from './sql/heal-success-rate';
-import { pruneHealLog } from './sql/prune-heal-log';
+import { purgeExpired } from './sql/purge-expired';
 import { recordCredentialError } from './sql/record-credential-error';
 import { recordHealAction } from './sql/record-heal-action';
 import { checkZohoCredentialStep } from './steps/check-zoho-credential';
@@ -101,10 +101,18 @@ export function createHealer(args: CreateHealerArgs): Healer {
     const startedAt = new Date();
     const actions: HealActionResult[] = [];
     for (const [action, step] of STEPS) actions.push(await runStep(action, step));
-    await pruneHealLog(args.db, settings.healLogRetentionDays).catch((error: unknown) =>
-      logger.warn({ err: scrubbedSnippet(errorText(error), secrets) }, 'could not prune the heal log'),
-    );
-    return { started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), actions };
+    // Retention is housekeeping, not a heal action: reported with the run and in the log, kept
+    // out of the heal log and its success rate. Last, so this run's actions are logged first.
+    let purged: HealRunResult['purged'];
+    try {
+      purged = await purgeExpired(args.db, settings.retention, settings.retention);
+      const total = purged.queue_items + purged.webhook_events + purged.heal_log + purged.alerts;
+      if (total > 0) logger.info({ ...purged }, `retention: purged ${total} expired rows`);
+    } catch (error) {
+      purged = { error: scrubbedSnippet(errorText(error), secrets) ?? 'unknown error' };
+      logger.warn({ err: purged.error }, 'retention purge failed; the next run tries again');
+    }
+    return { started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), actions, purged };
   }
 
   const task = createRepeatingTask('healer', runAll);

@@ -3,6 +3,8 @@ import type { LoggerLike } from '../db/logger-like';
 import type { Database, HealOutcome } from '../db/schema';
 import type { AlertSink } from '../health/alerts/types';
 import type { HealthDeps } from '../health/types';
+import type { PurgedCounts, RetentionDays } from './sql/purge-expired';
+import type { BatchedPurge } from './sql/purge-in-batches';
 
 /** The part of a worker pool the healer uses; the pool of src/workers fits, and so does a test double. */
 export interface HealerWorkerPool {
@@ -23,8 +25,10 @@ export interface HealerOptions {
   restartGraceMs?: number;
   /** Items handled per step per run (default 1000). */
   batchLimit?: number;
-  /** Heal log rows older than this are dropped (default 30 days). */
+  /** Heal log rows older than this are dropped (default 30 days); the same as retention.healLogDays. */
   healLogRetentionDays?: number;
+  /** What is kept how long, and how the purge is paced (docs/hardening.md). */
+  retention?: Partial<RetentionDays & BatchedPurge>;
   /** What health and diagnostics need beyond the database (heartbeat, thresholds, secrets to scrub, …). */
   health?: Omit<HealthDeps, 'db' | 'organizationId'>;
 }
@@ -52,6 +56,8 @@ export type HealRunResult = {
   started_at: string;
   finished_at: string;
   actions: HealActionResult[];
+  /** Rows past their retention dropped by this run (or why the purge failed). */
+  purged: PurgedCounts | { error: string };
 };
 
 export interface DeadLetterReplayFilter {
