@@ -55,7 +55,9 @@ export function dashboardStaticRoutes(options: TdsDashboardOptions = {}): Router
       // A missing asset is a 404, not the page: the browser asked for a file.
       if (/^\/assets\//.test(req.path) || /\.[a-z0-9]+$/i.test(req.path)) return next();
       res.set(PAGE_HEADERS);
-      res.sendFile(index);
+      // Relative to `root`: an absolute path is refused (404) when any folder on it starts with a
+      // dot, as node_modules/.pnpm does in a `pnpm deploy` install (the Docker image).
+      res.sendFile('index.html', { root: distDir! });
     });
   });
   return router;
