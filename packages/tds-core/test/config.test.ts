@@ -15,6 +15,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: 64 MB by default, at least the 1 MB of every other webhook (docs/webhook-intake.md)', () => {
+    expect(loadConfig({}).TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: '2097152' }).TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES).toBe(2 * 1024 * 1024);
+    for (const [value, message] of [['1000', /TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES.*at least 1048576/], ['64MB', /TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES.*whole number of bytes/], ['2097152.5', /whole number of bytes/]] as const) {
+      expect(() => loadConfig({ TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: value }), value).toThrow(message);
+    }
+  });
+
   it('names every bad or missing variable in one error and never echoes a value', () => {
     let error: unknown;
     try {
