@@ -1,4 +1,5 @@
 import { envSchema, type TdsEnv } from './env-schema';
+import { MIN_ADMIN_TOKEN_LENGTH } from './security-env';
 
 /** Which parts of the product a command needs, so each reports only what it actually lacks. */
 export interface ConfigRequirements {
@@ -28,11 +29,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const present = (name: string) => typeof env[name] === 'string' && env[name]!.trim() !== '';
   if (needs.zoho) for (const name of ZOHO_REQUIRED) if (!present(name)) problems.push({ variable: name, message: 'is required' });
-  if (needs.webhookSecret && !present('ZOHO_WEBHOOK_SECRET')) {
-    problems.push({ variable: 'ZOHO_WEBHOOK_SECRET', message: 'is required (webhooks cannot be verified without it)' });
+  // Which webhook credential is needed depends on the mode the operator chose (docs/security.md).
+  const tokenMode = parsed.success && parsed.data.TDS_WEBHOOK_AUTH === 'token';
+  if (needs.webhookSecret && tokenMode && !present('TDS_WEBHOOK_TOKEN')) {
+    problems.push({ variable: 'TDS_WEBHOOK_TOKEN', message: 'is required with TDS_WEBHOOK_AUTH=token (webhooks cannot be verified without it)' });
+  } else if (needs.webhookSecret && !tokenMode && !present('ZOHO_WEBHOOK_SECRET')) {
+    problems.push({ variable: 'ZOHO_WEBHOOK_SECRET', message: 'is required (webhooks cannot be verified without it; or choose TDS_WEBHOOK_AUTH=token)' });
   }
   if (needs.adminToken && !present('TDS_ADMIN_TOKEN')) {
     problems.push({ variable: 'TDS_ADMIN_TOKEN', message: 'is required (admin endpoints would be open without it)' });
+  } else if (needs.adminToken && env.TDS_ADMIN_TOKEN!.trim().length < MIN_ADMIN_TOKEN_LENGTH) {
+    problems.push({ variable: 'TDS_ADMIN_TOKEN', message: `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. \`openssl rand -hex 32\`)` });
+  }
+  if (present('TDS_ENCRYPTION_KEY_PREVIOUS') && !present('TDS_ENCRYPTION_KEY')) {
+    problems.push({ variable: 'TDS_ENCRYPTION_KEY_PREVIOUS', message: 'is set without TDS_ENCRYPTION_KEY (the key new rows are sealed with)' });
   }
   const unique = problems.filter((p, i) => problems.findIndex((q) => q.variable === p.variable) === i);
   if (unique.length > 0 || !parsed.success) throw new ConfigError(unique);

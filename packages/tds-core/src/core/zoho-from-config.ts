@@ -6,6 +6,7 @@ import type { TdsEnv } from '../config/env-schema';
 import type { LoggerLike } from '../db/logger-like';
 import { createPostgresRateLimiter } from '../zoho-access/postgres-rate-limiter';
 import { createPostgresTokenStore } from '../zoho-access/postgres-token-store';
+import { createTokenCipher } from '../zoho-access/token-cipher';
 
 const REQUIRED = ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_ORGANIZATION_ID'] as const;
 
@@ -23,9 +24,16 @@ export function zohoFromConfig(
     credentials: { clientId: config.ZOHO_CLIENT_ID!, clientSecret: config.ZOHO_CLIENT_SECRET!, refreshToken: config.ZOHO_REFRESH_TOKEN! },
     accountsUrl: config.ZOHO_ACCOUNTS_URL,
     apiUrl: config.ZOHO_API_URL,
-    tokenStore: createPostgresTokenStore({ db: deps.db, pool: deps.pool, organizationId }),
+    tokenStore: createPostgresTokenStore({
+      db: deps.db,
+      pool: deps.pool,
+      organizationId,
+      cipher: createTokenCipher(config.TDS_ENCRYPTION_KEY, config.TDS_ENCRYPTION_KEY_PREVIOUS),
+      logger: deps.logger,
+    }),
     rateLimiter: createPostgresRateLimiter({ db: deps.db, organizationId, requestsPerMinute: config.TDS_RATE_LIMIT_PER_MINUTE }),
     requestsPerMinute: config.TDS_RATE_LIMIT_PER_MINUTE,
+    timeoutMs: config.ZOHO_TIMEOUT_MS,
     logger: zohoLoggerFrom(deps.logger),
     ...deps.overrides,
   });

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { StoredToken, TokenStore } from '@tsh/zoho-client';
+import { silentLogger, type LoggerLike } from '../db/logger-like';
+import type { TokenCipher } from './token-cipher';
 
 export interface PostgresTokenStoreOptions {
   db: Kysely<any>;
@@ -10,6 +12,9 @@ export interface PostgresTokenStoreOptions {
   organizationId: string;
   /** Give up waiting for another process's refresh after this long (default 60 000 ms). */
   lockTimeoutMs?: number;
+  /** TDS_ENCRYPTION_KEY(_PREVIOUS): access tokens are sealed at rest; without it they are stored plain (docs/security.md). */
+  cipher?: TokenCipher | null;
+  logger?: LoggerLike;
 }
 
 /**
@@ -20,22 +25,56 @@ export interface PostgresTokenStoreOptions {
 export function createPostgresTokenStore(options: PostgresTokenStoreOptions): TokenStore {
   const { db, pool, organizationId } = options;
   const lockKey = `tds:zoho-oauth:${organizationId}`;
+  const cipher = options.cipher ?? null;
+  const logger = options.logger ?? silentLogger;
+  let warnedKeyId: string | null = null;
+
+  /**
+   * The row's token in plain text, or null when no configured key can open it. Null makes the
+   * client mint a new token and store it under the current key: a token lives an hour and costs
+   * one mint, so a lost or mistyped key heals itself instead of failing every call.
+   */
+  function readable(stored: string, keyId: string | null): string | null {
+    if (keyId === null) return stored; // written before a key was configured; sealed at the next refresh
+    const plain = cipher?.decrypt(stored, keyId, organizationId) ?? null;
+    if (plain === null && warnedKeyId !== keyId) {
+      warnedKeyId = keyId;
+      logger.warn(
+        { storedKeyId: keyId, configuredKeyIds: cipher?.keyIds ?? [] },
+        cipher
+          ? 'the stored Zoho access token was sealed with a key that is not configured (or does not open it); minting a new one. ' +
+              'Give every process the same TDS_ENCRYPTION_KEY, with the old one in TDS_ENCRYPTION_KEY_PREVIOUS while rotating'
+          : 'the stored Zoho access token is encrypted but TDS_ENCRYPTION_KEY is not set; minting a new one stored in plain text',
+      );
+    }
+    return plain;
+  }
 
   return {
     async get() {
-      const { rows } = await sql<{ access_token: string | null; expires_at: Date | null; api_domain: string | null; refreshed_at: Date | null }>`
-        SELECT access_token, expires_at, api_domain, refreshed_at FROM zoho_oauth_tokens WHERE organization_id = ${organizationId}`.execute(db);
+      const { rows } = await sql<{
+        access_token: string | null;
+        access_token_key_id: string | null;
+        expires_at: Date | null;
+        api_domain: string | null;
+        refreshed_at: Date | null;
+      }>`
+        SELECT access_token, access_token_key_id, expires_at, api_domain, refreshed_at FROM zoho_oauth_tokens WHERE organization_id = ${organizationId}`.execute(db);
       const row = rows[0];
       if (!row || !row.access_token || !row.expires_at) return null;
-      return { accessToken: row.access_token, expiresAt: row.expires_at, apiDomain: row.api_domain, refreshedAt: row.refreshed_at ?? row.expires_at };
+      const accessToken = readable(row.access_token, row.access_token_key_id);
+      if (accessToken === null) return null;
+      return { accessToken, expiresAt: row.expires_at, apiDomain: row.api_domain, refreshedAt: row.refreshed_at ?? row.expires_at };
     },
 
     async set(token: StoredToken) {
+      const sealed = cipher ? cipher.encrypt(token.accessToken, organizationId) : { keyId: null, sealed: token.accessToken };
       await sql`
-        INSERT INTO zoho_oauth_tokens (organization_id, access_token, expires_at, api_domain, refreshed_at, refresh_count, last_error, last_error_at)
-        VALUES (${organizationId}, ${token.accessToken}, ${token.expiresAt}, ${token.apiDomain}, ${token.refreshedAt}, 1, NULL, NULL)
+        INSERT INTO zoho_oauth_tokens (organization_id, access_token, access_token_key_id, expires_at, api_domain, refreshed_at, refresh_count, last_error, last_error_at)
+        VALUES (${organizationId}, ${sealed.sealed}, ${sealed.keyId}, ${token.expiresAt}, ${token.apiDomain}, ${token.refreshedAt}, 1, NULL, NULL)
         ON CONFLICT (organization_id) DO UPDATE SET
-          access_token = EXCLUDED.access_token, expires_at = EXCLUDED.expires_at, api_domain = EXCLUDED.api_domain,
+          access_token = EXCLUDED.access_token, access_token_key_id = EXCLUDED.access_token_key_id,
+          expires_at = EXCLUDED.expires_at, api_domain = EXCLUDED.api_domain,
           refreshed_at = EXCLUDED.refreshed_at, refresh_count = zoho_oauth_tokens.refresh_count + 1,
           last_error = NULL, last_error_at = NULL`.execute(db);
     },
@@ -77,6 +116,8 @@ export interface TokenStatus {
   refreshCount: number;
   lastError: string | null;
   lastErrorAt: Date | null;
+  /** Id of the key that sealed the stored token; null when it is stored in plain text (or there is none). */
+  storedKeyId: string | null;
 }
 
 /** What `tds token status` and health report; never the token itself. */
@@ -88,8 +129,9 @@ export async function readTokenStatus(db: Kysely<any>, organizationId: string): 
     refresh_count: string | null;
     last_error: string | null;
     last_error_at: Date | null;
+    access_token_key_id: string | null;
   }>`
-    SELECT access_token IS NOT NULL AS has_token, expires_at, refreshed_at, refresh_count, last_error, last_error_at
+    SELECT access_token IS NOT NULL AS has_token, expires_at, refreshed_at, refresh_count, last_error, last_error_at, access_token_key_id
     FROM zoho_oauth_tokens WHERE organization_id = ${organizationId}`.execute(db);
   const row = rows[0];
   const expiresAt = row?.expires_at ?? null;
@@ -102,5 +144,6 @@ export async function readTokenStatus(db: Kysely<any>, organizationId: string): 
     refreshCount: Number(row?.refresh_count ?? 0),
     lastError: row?.last_error ?? null,
     lastErrorAt: row?.last_error_at ?? null,
+    storedKeyId: row?.has_token ? (row.access_token_key_id ?? null) : null,
   };
 }
