@@ -331,3 +331,43 @@ export interface Database {
 
 export type QueueItemRow = Selectable<TdsSyncQueueTable>;
 export type DeadLetterRow = Selectable<TdsDeadLetterQueueTable>;
+
+export type ChangeOp = 'insert' | 'update' | 'delete';
+
+/** The change feed (docs/change-feed.md): one row per changed record per transaction. */
+export interface TdsChangesTable {
+  entry: BigSerial;
+  /** The cursor: null until the sequencer numbers the row after its transaction committed. */
+  id: NullableBigInt;
+  xid: ColumnType<string, never, never>;
+  entity: string;
+  zoho_id: string;
+  op: ChangeOp;
+  columns: ColumnType<string[], string[], string[]>;
+  zoho_last_modified_time: NullableTimestamp;
+  at: GeneratedTimestamp;
+}
+
+export interface TdsChangeConsumersTable {
+  name: string;
+  cursor: ColumnType<string, string | number | undefined, string | number>;
+  handled: ColumnType<string, string | number | undefined, string | number>;
+  failures: Generated<number>;
+  last_error: NullableText;
+  last_error_at: NullableTimestamp;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface TdsChangeFeedStateTable {
+  singleton: ColumnType<boolean, true | undefined, never>;
+  purged_through: ColumnType<string, string | number | undefined, string | number>;
+  purged_at: NullableTimestamp;
+}
+
+// Declaration merging: the change feed's tables join the Database interface above.
+export interface Database {
+  tds_changes: TdsChangesTable;
+  tds_change_consumers: TdsChangeConsumersTable;
+  tds_change_feed_state: TdsChangeFeedStateTable;
+}

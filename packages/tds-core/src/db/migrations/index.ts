@@ -9,6 +9,7 @@ import * as rateLimit from '../../zoho-access/rate-limit-migration';
 import * as rateLimitRelease from '../../zoho-access/rate-limit-release-migration';
 import * as organizationBinding from './0004-organization-binding';
 import * as tokenKeyAndDailyQuotas from './0012-token-key-and-daily-quotas';
+import * as changeFeed from './0010-change-feed';
 
 /** Every migration, in order, as code: they ship inside the built bundle. Never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0008-verify-runs': verifyRuns,
   // Keyed after the 0008 keys a database may already have run (file 0007, as allotted).
   '0009-sync-run-leases': syncRunLeases,
+  '0010-change-feed': changeFeed,
   '0012-token-key-and-daily-quotas': tokenKeyAndDailyQuotas,
 };
