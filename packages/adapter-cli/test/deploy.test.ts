@@ -104,7 +104,7 @@ describe('deploy/docker-compose.yml', () => {
     const provided = new Set([...Object.keys(envExample), ...Object.keys(services['tds-core'].environment ?? {})]);
     const tdsVariables = Object.keys(envSchema.shape);
     expect(tdsVariables.length).toBeGreaterThan(10);
-    expect(tdsVariables.filter((name) => !provided.has(name))).toEqual([]);
+    expect(tdsVariables.filter((name) => !provided.has(name)), 'variables tds reads that deploy/.env.example does not document').toEqual([]);
     const interpolated = [...read('docker-compose.yml').matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]);
     expect(interpolated.length).toBeGreaterThan(0);
     expect(interpolated.filter((name) => !(name in envExample))).toEqual([]);
@@ -267,7 +267,8 @@ describe('the command the image starts, as a real process', { timeout: SPAWN_TIM
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    // 'exit', not 'close': a process that leaves a child holding its output open has still exited.
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     const base = `http://127.0.0.1:${port}`;
     try {
       let health = 0;
