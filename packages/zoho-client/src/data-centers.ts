@@ -56,6 +56,28 @@ export function resolveZohoUrls(args: { dataCenter?: string; accountsUrl?: strin
   return { tokenUrl: `${accountsUrl}/oauth/v2/token`, apiUrl, apiUrlFixed: Boolean(args.apiUrl) };
 }
 
+const API_DOMAIN_SUFFIXES = Object.values(ZOHO_DATA_CENTERS).map(({ apiUrl }) => new URL(apiUrl).hostname.replace(/^www\./, ''));
+
+/**
+ * The origin of an `api_domain` (from a token response or the stored token) when the bearer token
+ * may be sent there: https on the default port, a host under one of Zoho's API domains
+ * (zohoapis.com, .eu, .in, .com.au, .jp, .ca, .sa, .com.cn), or exactly `configuredApiUrl`.
+ * Null for anything else (http:, another host, a port, credentials): the caller keeps its own host.
+ */
+export function trustedApiDomain(domain: unknown, configuredApiUrl?: string | null): string | null {
+  if (typeof domain !== 'string') return null;
+  let url: URL;
+  try {
+    url = new URL(domain);
+  } catch {
+    return null;
+  }
+  if (configuredApiUrl && url.origin === new URL(configuredApiUrl).origin) return url.origin;
+  if (url.protocol !== 'https:' || url.port !== '' || url.username !== '' || url.password !== '') return null;
+  const host = url.hostname.toLowerCase();
+  return API_DOMAIN_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`)) ? url.origin : null;
+}
+
 /** Base URL of one API under a host: `${host}/books/v3` or `${host}/inventory/v1`. */
 export function apiBaseUrl(host: string, api: ZohoApiName): string {
   return `${trimSlash(host)}${ZOHO_API_PATHS[api]}`;

@@ -42,12 +42,12 @@ function expiresInSeconds(body: Record<string, unknown>): number {
   return Number.isFinite(legacy) && legacy > 0 ? legacy : DEFAULT_EXPIRES_IN_S;
 }
 
+/** The token response's `api_domain` as given (an origin); whether a token may be sent there is decided where it is used (trustedApiDomain). */
 function apiDomainOf(body: Record<string, unknown>): string | null {
   const domain = body.api_domain;
   if (typeof domain !== 'string') return null;
   try {
-    const url = new URL(domain);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null;
+    return new URL(domain).origin;
   } catch {
     return null;
   }

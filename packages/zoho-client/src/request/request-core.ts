@@ -1,7 +1,7 @@
 import { raceAbort, sleepUnlessAborted } from '../abortable';
 import type { TokenManager } from '../auth/token-manager';
 import type { ZohoClock } from '../clock';
-import { apiBaseUrl, ZOHO_API_PATHS, type ZohoApiName } from '../data-centers';
+import { apiBaseUrl, trustedApiDomain, ZOHO_API_PATHS, type ZohoApiName } from '../data-centers';
 import { ZohoAbortedError, ZohoApiError, ZohoError } from '../errors';
 import { callHook, log, type ZohoHooks, type ZohoLogger } from '../hooks';
 import type { DailyBudget } from '../rate-limit/daily-budget';
@@ -99,6 +99,22 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
   const backoff = { baseMs: o.retryBaseDelayMs, maxMs: o.retryMaxDelayMs, random: o.random };
   // 429s in a row across every caller: a storm backs off exponentially even if each caller sees only one.
   let consecutive429 = 0;
+  let warnedDomain: string | null = null;
+
+  /** Where the bearer token goes: the fixed host, else a trusted api_domain, else the data centre's host. */
+  function hostFor(apiDomain: string | null): string {
+    if (o.fixedApiUrl) return o.fixedApiUrl;
+    if (apiDomain === null) return o.defaultApiUrl;
+    const trusted = trustedApiDomain(apiDomain, o.defaultApiUrl);
+    if (trusted === null && warnedDomain !== apiDomain) {
+      warnedDomain = apiDomain;
+      log(o.logger, 'warn', 'zoho api_domain is not https under a Zoho API domain; the access token goes to the configured host instead', {
+        apiDomain: apiDomain.slice(0, 200),
+        host: o.defaultApiUrl,
+      });
+    }
+    return trusted ?? o.defaultApiUrl;
+  }
 
   /** One attempt inside a limiter slot; `used.token` tells the caller which token a 401 refused. */
   async function attempt(
@@ -117,7 +133,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
       // The refresh itself is shared with other callers, so it goes on; only our wait for it stops.
       const token = await raceAbort(o.auth.getToken(), signal);
       used.token = token.accessToken;
-      const host = o.fixedApiUrl ?? token.apiDomain ?? o.defaultApiUrl;
+      const host = hostFor(token.apiDomain);
       const started = o.clock.now();
       callHook(o.hooks?.onRequest, { method, api, endpoint, attempt: attemptNo, queuedMs: started - queuedAt });
       const respond = (status: number, error?: Error) =>
