@@ -17,5 +17,6 @@ export * from './health';
 export * from './sync';
 export * from './core/create-tds-core';
 export * from './binding';
-export { runVerify, createVerifyApi, readLastVerifyRun, readVerifiedReliability, sampleOf, verifyEntitiesOf, VerifyInputError } from './verify';
-export type { TdsVerifyApi, VerifyOptions, VerifyProgress, VerifyReport, EntityVerifyReport, DriftedRecord, ColumnDifference, VerifyEntity, VerifiedReliability } from './verify';
+export { runVerify, createVerifyApi, readLastVerifyRun, readVerifiedReliability, listVerifyRuns, sampleOf, verifyEntitiesOf, VerifyInputError } from './verify';
+export { planScheduledVerify, estimateSampledRequests, createBudgetedRateLimiter, VerifyBudgetSpentError, runScheduledVerify } from './verify';
+export type { TdsVerifyApi, VerifyOptions, VerifyProgress, VerifyReport, EntityVerifyReport, DriftedRecord, ColumnDifference, VerifyEntity, VerifiedReliability, VerifyRunSummary, ScheduledVerifyOutcome, ScheduledVerifyPlan, BudgetReading } from './verify';

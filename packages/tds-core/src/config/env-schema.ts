@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hardeningEnv } from './hardening-env';
+import { verifyScheduleEnv } from './verify-schedule-env';
 import { securityEnv } from './security-env';
 
 const DATA_CENTERS = ['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'sa', 'com.cn'] as const;
@@ -73,6 +74,7 @@ export const envSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   ),
   ...hardeningEnv,
+  ...verifyScheduleEnv,
   ...securityEnv,
 });
 

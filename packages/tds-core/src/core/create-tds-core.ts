@@ -23,10 +23,15 @@ import { queueStats } from '../queue/queue-stats';
 import { resolveDeadLetter } from '../queue/resolve-dead-letter';
 import { retryDeadLetter } from '../queue/retry-dead-letter';
 import { createScheduler, type Scheduler } from '../scheduler/create-scheduler';
+import { createVerifySchedule, type VerifySchedule } from '../scheduler/verify-schedule';
 import type { TransformConfig } from '../transform/config';
 import { createWebhookIngestor, type WebhookIngestor } from '../webhooks/ingest-webhook';
 import { createWorkerPool } from '../workers/create-worker-pool';
+import { verifyScheduleOf } from '../config/verify-schedule-env';
 import { createVerifyApi } from '../verify/core-api';
+import { runVerify, type VerifyDeps } from '../verify/run-verify';
+import { runScheduledVerify, type ScheduledVerifyOutcome } from '../verify/run-scheduled-verify';
+import { createPostgresRateLimiter } from '../zoho-access/postgres-rate-limiter';
 import { readTokenStatus } from '../zoho-access/postgres-token-store';
 import { createSyncRunRegistry } from './sync-runs';
 import { createSyncRunner } from './sync-runner';
@@ -48,7 +53,8 @@ export interface CreateTdsCoreOptions {
   zoho?: Partial<ZohoClientOptions>;
   healer?: HealerOptions;
   health?: { thresholds?: HealthThresholdOverrides; sinks?: AlertSink[] };
-  schedule?: { incrementalEveryMs?: number; fullAt?: string | null; healerEveryMs?: number; healthCheckEveryMs?: number };
+  /** verifyEveryMs overrides TDS_VERIFY_INTERVAL_MINUTES (tests); 0 turns scheduled verifies off. */
+  schedule?: { incrementalEveryMs?: number; fullAt?: string | null; healerEveryMs?: number; healthCheckEveryMs?: number; verifyEveryMs?: number };
   workers?: { batchSize?: number; pollIntervalMs?: number; heartbeatMs?: number };
   /**
    * A writing command ('tds sync', 'tds serve'…): bind the database to ZOHO_ORGANIZATION_ID, or
@@ -145,6 +151,43 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
       return run(ingestor);
     });
   };
+  const verifyDeps: VerifyDeps = {
+    db,
+    zoho: lazyZoho,
+    applyContext,
+    organizationId,
+    logger,
+    // A repair waits for its queued items: this process works them when no worker of its own runs yet.
+    ensureWorkers: async () => {
+      if (started.workers) return;
+      await binding.claim('workers');
+      await workerPool.start();
+      started.workers = true;
+    },
+  };
+  const verifyApi = createVerifyApi(verifyDeps);
+  const countedVerify = verifyApi.verify;
+  verifyApi.verify = async (verifyOptions) => metrics.recordVerify(await countedVerify(verifyOptions));
+  const verifySettings = { ...verifyScheduleOf(config), ...(options.schedule?.verifyEveryMs !== undefined ? { intervalMs: options.schedule.verifyEveryMs } : {}) };
+  let sharedLimiter: ReturnType<typeof createPostgresRateLimiter> | undefined;
+  // Scheduled verifies get a Zoho client of their own per run, paced by their budget share (docs/verify.md).
+  const scheduledVerify = (signal: AbortSignal): Promise<ScheduledVerifyOutcome> =>
+    runScheduledVerify(
+      {
+        db,
+        organizationId,
+        settings: verifySettings,
+        perMinute: config.TDS_RATE_LIMIT_PER_MINUTE,
+        sharedLimiter: () =>
+          options.zoho?.rateLimiter ??
+          (sharedLimiter ??= createPostgresRateLimiter({ db, organizationId, requestsPerMinute: config.TDS_RATE_LIMIT_PER_MINUTE })),
+        zohoWith: (rateLimiter) => zohoFromConfig(config, { db, pool, logger, overrides: { hooks: metrics.zohoHooks, ...options.zoho, rateLimiter } }),
+        verify: async (zoho, verifyOptions) => metrics.recordVerify(await runVerify({ ...verifyDeps, zoho }, verifyOptions)),
+        logger,
+      },
+      signal,
+    );
+  let verifySchedule: VerifySchedule<ScheduledVerifyOutcome> | undefined;
   let scheduler: Scheduler | undefined;
   const started = { workers: false, healer: false };
   const stopping = new AbortController();
@@ -219,20 +262,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
       },
     },
 
-    ...createVerifyApi({
-      db,
-      zoho: lazyZoho,
-      applyContext,
-      organizationId,
-      logger,
-      // A repair waits for its queued items: this process works them when no worker of its own runs yet.
-      ensureWorkers: async () => {
-        if (started.workers) return;
-        await binding.claim('workers');
-        await workerPool.start();
-        started.workers = true;
-      },
-    }),
+    ...verifyApi,
 
     healer: {
       runOnce: async () => {
@@ -266,11 +296,15 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
         });
         scheduler.start();
       }
+      if (withScheduler && !verifySchedule && verifySettings.intervalMs > 0) {
+        verifySchedule = createVerifySchedule({ pool, organizationId, intervalMs: verifySettings.intervalMs, run: scheduledVerify, logger });
+        verifySchedule.start();
+      }
     },
 
     async close() {
       stopping.abort();
-      await scheduler?.stop();
+      await Promise.all([scheduler?.stop(), verifySchedule?.stop()]);
       if (started.healer) await Promise.all([health.monitor.stop(), healer.stop()]);
       if (started.workers) await workerPool.stop();
       await syncRuns.settle();

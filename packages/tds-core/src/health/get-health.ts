@@ -9,6 +9,7 @@ import { isoOrNull, statusOf } from './format';
 import { scrubbedSnippet } from './sanitize';
 import { readLastSyncs } from './sql/read-last-syncs';
 import { readThroughput } from './sql/read-throughput';
+import { notMeasured, readVerifiedReliabilitySection } from './sql/read-verified-reliability';
 import { readWorkerLiveness } from './sql/read-worker-liveness';
 import { resolveThresholds } from './thresholds';
 import type { HealthDeps, HealthFinding, SystemHealth } from './types';
@@ -26,7 +27,7 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
   const entities = deps.entities ?? entityTypes;
   const secrets = deps.secrets ?? [];
 
-  const [now, queue, throughput, lastSyncs, workers, token, rate] = await Promise.all([
+  const [now, queue, throughput, lastSyncs, workers, token, rate, verified] = await Promise.all([
     sql<{ now: Date }>`SELECT now() AS now`.execute(db).then((r) => r.rows[0].now),
     queueStats(db),
     readThroughput(db),
@@ -34,6 +35,7 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
     readWorkerLiveness(db, heartbeatMs * 3),
     readTokenStatus(db, organizationId),
     readRateLimitStatus(db, organizationId, windowMs),
+    readVerifiedReliabilitySection(db),
   ]);
   const heal = await healSuccessRate(db, new Date(now.getTime() - DAY_MS));
 
@@ -101,6 +103,7 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
       failed_percent: finished === 0 ? null : round((throughput.dead_lettered_last_24h / finished) * 100),
       heal_success_percent: heal.rate === null ? null : round(heal.rate * 100),
     },
+    verified_reliability: verified,
   };
 }
 
@@ -153,6 +156,7 @@ export function databaseLost(deps: Omit<HealthDeps, 'db'>, error: unknown): Syst
     sync_delay_seconds: 0,
     sync_delay: { oldest_pending_seconds: 0, p50_seconds: null, p95_seconds: null, average_seconds: null, samples: 0 },
     success_metrics: { reliability_percent: null, backlog: 0, average_delay_seconds: null, failed_percent: null, heal_success_percent: null },
+    verified_reliability: notMeasured(),
   };
   return withFindings(sections, [
     {

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ZohoHooks } from '@tsh/zoho-client';
+import type { VerifyReport } from '../verify/types';
+import { totalsOf } from '../verify/verify-runs';
 import type { BatchHandler } from '../workers/types';
 import { severityRank } from './format';
 import { getHealth } from './get-health';
@@ -43,6 +45,10 @@ export function createHealthMetrics(options: { registry?: Registry } = {}) {
     paused: gauge('tds_zoho_paused', '1 while every process pauses Zoho calls after a 429'),
     healRate: gauge('tds_heal_success_ratio', 'Successful heal actions over successful + failed, last 24 h'),
     reliability: gauge('tds_sync_reliability_ratio', 'Completed over completed + dead-lettered, last 24 h'),
+    verifiedReliability: gauge('tds_verified_reliability_ratio', 'Records equal to Zoho over records checked by verify runs, last 24 h (NaN: not measured)'),
+    verifyChecked: gauge('tds_verify_checked_last_24h', 'Records compared with Zoho by verify runs in the last 24 h'),
+    verifyDifferent: gauge('tds_verify_different_last_24h', 'Records found different from Zoho in the last 24 h, by kind', ['kind']),
+    verifyRuns: gauge('tds_verify_runs_last_24h', 'Verify runs that finished in the last 24 h'),
   };
 
   const c = {
@@ -58,6 +64,9 @@ export function createHealthMetrics(options: { registry?: Registry } = {}) {
     zohoWaits: new Counter({ name: 'tds_zoho_rate_limit_waits_total', help: 'Waits imposed on this process by Zoho limits', labelNames: ['reason'], registers }),
     tokenRefreshes: new Counter({ name: 'tds_zoho_token_refreshes_total', help: 'Token refreshes attempted by this process', labelNames: ['outcome'], registers }),
     items: new Counter({ name: 'tds_items_processed_total', help: 'Items handled by this process by entity type and outcome', labelNames: ['entity', 'outcome'], registers }),
+    verifyRuns: new Counter({ name: 'tds_verify_runs_total', help: 'Verify runs made by this process, by outcome (ok, drift)', labelNames: ['outcome'], registers }),
+    verifyChecked: new Counter({ name: 'tds_verify_checked_total', help: 'Records compared with Zoho by this process', registers }),
+    verifyDrifted: new Counter({ name: 'tds_verify_drifted_total', help: 'Records found different from Zoho by this process, by kind', labelNames: ['kind'], registers }),
     batchDuration: new Histogram({
       name: 'tds_batch_duration_seconds',
       help: 'Handler time per batch in this process',
@@ -142,6 +151,21 @@ export function createHealthMetrics(options: { registry?: Registry } = {}) {
     const s = health.success_metrics;
     g.healRate.set(s.heal_success_percent === null ? Number.NaN : s.heal_success_percent / 100);
     g.reliability.set(s.reliability_percent === null ? Number.NaN : s.reliability_percent / 100);
+    const v = health.verified_reliability;
+    // Exact ratio, not the rounded percent: a scrape must see 0.99899 below a 0.999 alert rule.
+    g.verifiedReliability.set(v.status === 'measured' && v.checked > 0 ? v.matching / v.checked : Number.NaN);
+    g.verifyChecked.set(v.checked);
+    for (const kind of ['drifted', 'missing', 'extra'] as const) g.verifyDifferent.set({ kind }, v[kind]);
+    g.verifyRuns.set(v.runs);
+  }
+
+  /** Counts a verify this process ran; returns the report unchanged. */
+  function recordVerify(report: VerifyReport): VerifyReport {
+    const t = totalsOf(report);
+    c.verifyRuns.inc({ outcome: report.ok ? 'ok' : 'drift' });
+    c.verifyChecked.inc(t.checked);
+    for (const kind of ['drifted', 'missing', 'extra'] as const) c.verifyDrifted.inc({ kind }, t[kind]);
+    return report;
   }
 
   /** The Prometheus text exposition of the current state. */
@@ -156,7 +180,7 @@ export function createHealthMetrics(options: { registry?: Registry } = {}) {
     return render();
   }
 
-  return { registry, zohoHooks, instrumentHandlers, update, render, collect };
+  return { registry, zohoHooks, instrumentHandlers, update, render, collect, recordVerify };
 }
 
 export type HealthMetrics = ReturnType<typeof createHealthMetrics>;

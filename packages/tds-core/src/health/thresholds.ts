@@ -17,6 +17,8 @@ export interface HealthThresholds {
   entityStaleHours: { warning: number };
   /** Daily Zoho quota left, in % of the limit. */
   dailyQuotaPercent: { warning: number; critical: number };
+  /** Verified reliability (matching / checked over 24 h) below these, in % (docs/verify.md). */
+  verifiedReliabilityPercent: { warning: number; critical: number };
   /** A refresh that could not reach Zoho counts as "Zoho unreachable" for this long. */
   zohoUnreachableMinutes: { emergency: number };
 }
@@ -30,6 +32,7 @@ export const defaultHealthThresholds: HealthThresholds = {
   entityStaleHours: { warning: 24 },
   dailyQuotaPercent: { warning: 10, critical: 0 },
   zohoUnreachableMinutes: { emergency: 15 },
+  verifiedReliabilityPercent: { warning: 99.9, critical: 99 },
 };
 
 /** Defaults with the given overrides; a value that is not a finite number ≥ 0 is refused by name. */

@@ -31,7 +31,7 @@ export interface HealthFinding {
   /** Stable identifier of the condition; one open alert per code. */
   code: string;
   severity: FindingSeverity;
-  component: 'queue' | 'dead-letter-queue' | 'workers' | 'sync' | 'zoho-auth' | 'zoho-rate-limit' | 'database' | 'healer';
+  component: 'queue' | 'dead-letter-queue' | 'workers' | 'sync' | 'zoho-auth' | 'zoho-rate-limit' | 'database' | 'healer' | 'verify';
   problem: string;
   evidence: string[];
   remediation: string;
@@ -112,6 +112,24 @@ export interface SuccessMetricsSection {
   heal_success_percent: number | null;
 }
 
+/**
+ * "Verified reliability" (docs/verify.md): of the records verify runs compared with Zoho in the
+ * window, the share found equal. Without a run in the window it is not measured, never 100 %.
+ */
+export interface VerifiedReliabilitySection {
+  status: 'measured' | 'not measured';
+  /** matching / checked in %, two decimals (null when not measured). */
+  percent: number | null;
+  checked: number;
+  matching: number;
+  drifted: number;
+  missing: number;
+  extra: number;
+  runs: number;
+  window_hours: number;
+  last_run_at: string | null;
+}
+
 export interface HealthAlert {
   code: string;
   severity: FindingSeverity;
@@ -138,6 +156,7 @@ export type SystemHealth = {
   sync_delay_seconds: number;
   sync_delay: SyncDelaySection;
   success_metrics: SuccessMetricsSection;
+  verified_reliability: VerifiedReliabilitySection;
   alerts: HealthAlert[];
   /** The same conditions with their evidence (error-report layout). */
   findings: HealthFinding[];

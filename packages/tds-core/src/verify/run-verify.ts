@@ -40,6 +40,11 @@ export function sampleOf(sample: VerifyOptions['sample']): number | null {
   return sample;
 }
 
+function stoppedNote(signal: AbortSignal, unchecked: readonly VerifyEntity[]): string {
+  const reason = signal.reason instanceof Error ? signal.reason.message : 'the run was stopped';
+  return `stopped before checking ${unchecked.join(', ')}: ${reason}`;
+}
+
 const hasDifferences = (e: EntityVerifyReport) => e.drifted.length + e.missing.length + e.extra.length > 0;
 
 /**
@@ -57,15 +62,27 @@ export async function runVerify(deps: VerifyDeps, options: VerifyOptions = {}): 
   const env = createVerifyEnv({ db: deps.db, zoho: deps.zoho, ctx: deps.applyContext, random: deps.random });
 
   const reports: EntityVerifyReport[] = [];
+  const notes: string[] = [];
   for (const entity of entities) {
-    if (options.signal?.aborted) break;
+    if (options.signal?.aborted) {
+      notes.push(stoppedNote(options.signal, entities.slice(entities.indexOf(entity))));
+      break;
+    }
     options.onProgress?.({ entity, phase: 'checking', checked: 0, requests: requests() });
-    const report = await verifyEntity(env, entityVerifiers[entity], sample);
+    let report: EntityVerifyReport;
+    try {
+      report = await verifyEntity(env, entityVerifiers[entity], sample);
+    } catch (error) {
+      // Stopped on purpose (budget spent, shutting down): the entities checked so far still count.
+      if (!options.signal?.aborted) throw error;
+      notes.push(stoppedNote(options.signal, entities.slice(entities.indexOf(entity))));
+      break;
+    }
     reports.push(report);
     options.onProgress?.({ entity, phase: 'checked', checked: report.checked, requests: requests() });
   }
 
-  if (options.repair && reports.some(hasDifferences)) await repairAll(deps, reports, options, requests);
+  if (options.repair && !options.signal?.aborted && reports.some(hasDifferences)) await repairAll(deps, reports, options, requests);
 
   const report: VerifyReport = {
     ok: reports.every((e) => (options.repair ? e.unrepaired.length === 0 && repairTargets(e).length === e.repaired.length : !hasDifferences(e))),
@@ -76,7 +93,7 @@ export async function runVerify(deps: VerifyDeps, options: VerifyOptions = {}): 
     startedAt,
     finishedAt: new Date(),
     runId: null,
-    notes: [],
+    notes,
   };
   const recorded = await recordVerifyRun(deps.db, deps.organizationId ?? null, options.trigger ?? 'api', report);
   if (recorded.runId === null) {

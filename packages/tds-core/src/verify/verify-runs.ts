@@ -32,7 +32,7 @@ export async function recordVerifyRun(
     const { rows } = await sql<{ id: string }>`
 INSERT INTO tds_verify_runs (organization_id, trigger, sample, repair, ok, checked, matching, drifted, missing, extra, repaired, requests, report, started_at, finished_at)
 VALUES (${organizationId}, ${trigger}, ${report.sample}, ${report.repair}, ${report.ok}, ${t.checked}, ${t.matching}, ${t.drifted}, ${t.missing}, ${t.extra},
-        ${t.repaired}, ${report.requests}, ${JSON.stringify({ ...report, runId: undefined, notes: undefined })}::jsonb, ${report.startedAt}, ${report.finishedAt})
+        ${t.repaired}, ${report.requests}, ${JSON.stringify({ ...report, runId: undefined })}::jsonb, ${report.startedAt}, ${report.finishedAt})
 RETURNING id::text AS id`.execute(db);
     return { runId: rows[0].id };
   } catch (error) {
@@ -55,6 +55,10 @@ export interface VerifiedReliability {
   ratio: number | null;
   checked: number;
   matching: number;
+  /** Records found different, by kind, over the same runs. */
+  drifted: number;
+  missing: number;
+  extra: number;
   runs: number;
   windowHours: number;
   lastRunAt: Date | null;
@@ -62,10 +66,82 @@ export interface VerifiedReliability {
 
 /** "Verified reliability": matching / checked over every verify run that finished in the window (default 24 h). */
 export async function readVerifiedReliability(db: Kysely<Database>, windowHours = 24): Promise<VerifiedReliability> {
-  const { rows } = await sql<{ checked: string; matching: string; runs: string; last: Date | null }>`
-SELECT coalesce(sum(checked), 0)::text AS checked, coalesce(sum(matching), 0)::text AS matching, count(*)::text AS runs, max(finished_at) AS last
+  const { rows } = await sql<{ checked: string; matching: string; drifted: string; missing: string; extra: string; runs: string; last: Date | null }>`
+SELECT coalesce(sum(checked), 0)::text AS checked, coalesce(sum(matching), 0)::text AS matching, coalesce(sum(drifted), 0)::text AS drifted,
+       coalesce(sum(missing), 0)::text AS missing, coalesce(sum(extra), 0)::text AS extra, count(*)::text AS runs, max(finished_at) AS last
 FROM tds_verify_runs WHERE finished_at > now() - make_interval(hours => ${windowHours})`.execute(db);
-  const checked = Number(rows[0]?.checked ?? 0);
-  const matching = Number(rows[0]?.matching ?? 0);
-  return { ratio: checked > 0 ? matching / checked : null, checked, matching, runs: Number(rows[0]?.runs ?? 0), windowHours, lastRunAt: rows[0]?.last ?? null };
+  const n = (key: 'checked' | 'matching' | 'drifted' | 'missing' | 'extra' | 'runs') => Number(rows[0]?.[key] ?? 0);
+  const checked = n('checked');
+  const matching = n('matching');
+  return {
+    ratio: checked > 0 ? matching / checked : null,
+    checked,
+    matching,
+    drifted: n('drifted'),
+    missing: n('missing'),
+    extra: n('extra'),
+    runs: n('runs'),
+    windowHours,
+    lastRunAt: rows[0]?.last ?? null,
+  };
+}
+
+/** One recorded run as the dashboard lists it: totals, and per entity what differed (columns named, values left to the report). */
+export interface VerifyRunSummary {
+  id: string;
+  trigger: string;
+  sample: number | null;
+  repair: boolean;
+  ok: boolean;
+  checked: number;
+  matching: number;
+  drifted: number;
+  missing: number;
+  extra: number;
+  repaired: number;
+  requests: number;
+  started_at: string;
+  finished_at: string;
+  notes: string[];
+  entities: Array<{
+    entity: string;
+    checked: number;
+    matching: number;
+    complete: boolean;
+    drifted: Array<{ zoho_id: string; columns: Array<{ column: string; stored: unknown; zoho: unknown }> }>;
+    missing: string[];
+    extra: string[];
+    unrepaired: string[];
+  }>;
+}
+
+const MAX_IDS_PER_LIST = 50;
+
+/** The latest recorded runs, newest first; each entity's lists are cut to 50 ids so a bad day stays readable. */
+export async function listVerifyRuns(db: Kysely<Database>, limit = 20): Promise<VerifyRunSummary[]> {
+  const { rows } = await sql<{
+    id: string; trigger: string; sample: number | null; repair: boolean; ok: boolean; checked: number; matching: number; drifted: number;
+    missing: number; extra: number; repaired: number; requests: number; started_at: Date; finished_at: Date; report: Record<string, unknown>;
+  }>`
+SELECT id::text AS id, trigger, sample, repair, ok, checked, matching, drifted, missing, extra, repaired, requests, started_at, finished_at, report
+FROM tds_verify_runs ORDER BY finished_at DESC, id DESC LIMIT ${limit}`.execute(db);
+  return rows.map(({ report, started_at, finished_at, ...row }) => {
+    const entities = Array.isArray(report.entities) ? (report.entities as VerifyReport['entities']) : [];
+    return {
+      ...row,
+      started_at: started_at.toISOString(),
+      finished_at: finished_at.toISOString(),
+      notes: Array.isArray(report.notes) ? (report.notes as string[]) : [],
+      entities: entities.map((e) => ({
+        entity: e.entity,
+        checked: e.checked,
+        matching: e.matching,
+        complete: e.complete,
+        drifted: e.drifted.slice(0, MAX_IDS_PER_LIST),
+        missing: e.missing.slice(0, MAX_IDS_PER_LIST),
+        extra: e.extra.slice(0, MAX_IDS_PER_LIST),
+        unrepaired: (e.unrepaired ?? []).slice(0, MAX_IDS_PER_LIST),
+      })),
+    };
+  });
 }

@@ -3,6 +3,7 @@ import type { HealthFinding } from '../types';
 import type { ConditionContext } from './context';
 import { queueConditions } from './queue';
 import { syncConditions } from './sync';
+import { verifyConditions } from './verify';
 import { workerConditions } from './workers';
 import { zohoConditions } from './zoho';
 
@@ -10,7 +11,7 @@ export type { ConditionContext, HealthSections } from './context';
 
 /** Every alert condition of the measured health, worst first. */
 export function evaluateConditions(context: ConditionContext): HealthFinding[] {
-  const found = [...workerConditions(context), ...syncConditions(context), ...queueConditions(context), ...zohoConditions(context)];
+  const found = [...workerConditions(context), ...syncConditions(context), ...queueConditions(context), ...zohoConditions(context), ...verifyConditions(context)];
   return found.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }
 
@@ -27,5 +28,6 @@ export const healthAlertCodes = [
   'zoho_rate_limited',
   'zoho_daily_quota',
   'database_unreachable',
+  'verified_reliability_low',
 ] as const;
 export const healthAlertCodePrefixes = ['entity_stale:'] as const;

@@ -1,6 +1,14 @@
 import { countOf, formatCount, formatDuration, formatPercent, formatRate } from '../format';
 import { markFor, reportTime, RULE, SEVERITY_MARK, STATUS_MARK } from './markers';
+import type { VerifiedReliabilitySection } from '../types';
 import type { HealthReport } from './types';
+
+/** "99.95 % (19,990 of 20,000 records equal Zoho, 3 verify runs, last 12 min ago)", or why it is not measured. */
+function verifiedLine(v: VerifiedReliabilitySection, checkedAt: string): string {
+  const last = v.last_run_at ? `, last ${formatDuration((Date.parse(checkedAt) - Date.parse(v.last_run_at)) / 1000)} ago` : '';
+  if (v.status !== 'measured') return `not measured (no verify checked a record in the last ${v.window_hours} h${last})`;
+  return `${formatPercent(v.percent)} (${formatCount(v.matching)} of ${countOf(v.checked, 'record')} equal Zoho, ${countOf(v.runs, 'verify run')}${last})`;
+}
 
 /**
  * The seed's status report: sections with emoji markers, filled from real data. Times are shown
@@ -64,6 +72,7 @@ export function renderStatusReport(report: HealthReport): string {
   add(`  Average delay: ${formatDuration(s.average_delay_seconds, 'n/a')}`);
   add(`  Failed: ${formatPercent(s.failed_percent)}`);
   add(`  Auto-heal success: ${formatPercent(s.heal_success_percent)}`);
+  add(`  ${markFor(f, 'verified_reliability_low')} Verified reliability: ${verifiedLine(h.verified_reliability, h.checked_at)}`);
   add('');
 
   const issues = f.filter((x) => x.severity !== 'info');
