@@ -15,7 +15,8 @@ import {
   isRetryableError,
   type ApplyContext,
 } from '../src/apply';
-import { applyingUnconfirmedRecord } from '../src/apply/record-origin';
+import { databaseNow } from '../src/apply/ask-time';
+import { applyingCarriedRecord, applyingFetchedRecord, DeletedRowNeedsCheckError } from '../src/apply/record-origin';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { bill, contact, invoice, item, pricebook, rawBill, rawContact, rawInvoice, rawItem, rawLine, rawPricebook, zohoId } from './apply-fixtures';
 
@@ -93,7 +94,7 @@ describe('products', () => {
     expect((await product(String(newer.item_id))).name).toBe('Newest name');
   });
 
-  it('soft-deletes a deleted item and restores it when a newer version arrives', async () => {
+  it('soft-deletes a deleted item; a delivered copy never restores it, a record Zoho returned after the deletion does', async () => {
     const raw = rawItem();
     await applyProduct(t.db, item(raw), ctx);
     expect(await deleteProduct(t.db, String(raw.item_id), ctx)).toBe('deleted');
@@ -101,11 +102,13 @@ describe('products', () => {
     expect(row.deleted_at).toBeInstanceOf(Date);
     expect(row.is_active).toBe(false);
     expect(await deleteProduct(t.db, String(raw.item_id), ctx)).toBe('unchanged');
-    // A webhook's copy of the same version proves nothing (it may predate the deletion) and does not
-    // bring it back; a newer copy does (docs/deletions.md).
-    expect(await applyingUnconfirmedRecord(() => applyProduct(t.db, item(raw), ctx))).toBe('unchanged');
+    // A webhook's copy proves nothing, whatever its version (it may predate the deletion): the worker
+    // must ask Zoho (docs/deletions.md).
+    const newer = item({ ...raw, last_modified_time: '2025-06-04T08:00:00+0300' });
+    await expect(applyingCarriedRecord(() => applyProduct(t.db, item(raw), ctx))).rejects.toBeInstanceOf(DeletedRowNeedsCheckError);
+    await expect(applyingCarriedRecord(() => applyProduct(t.db, newer, ctx))).rejects.toBeInstanceOf(DeletedRowNeedsCheckError);
     expect((await product(String(raw.item_id))).deleted_at).toBeInstanceOf(Date);
-    expect(await applyingUnconfirmedRecord(() => applyProduct(t.db, item({ ...raw, last_modified_time: '2025-06-04T08:00:00+0300' }), ctx))).toBe('restored');
+    expect(await applyingFetchedRecord(await databaseNow(t.db), () => applyProduct(t.db, newer, ctx))).toBe('restored');
     row = await product(String(raw.item_id));
     expect(row.deleted_at).toBeNull();
     expect(row.is_active).toBe(true);
@@ -115,7 +118,7 @@ describe('products', () => {
     const raw = rawItem();
     await applyProduct(t.db, item(raw), ctx);
     expect(await deleteProduct(t.db, String(raw.item_id), ctx)).toBe('deleted');
-    expect(await applyProduct(t.db, item(raw), ctx)).toBe('restored');
+    expect(await applyingFetchedRecord(await databaseNow(t.db), () => applyProduct(t.db, item(raw), ctx))).toBe('restored');
     const row = await product(String(raw.item_id));
     expect(row.deleted_at).toBeNull();
     expect(row.is_active).toBe(true);
@@ -126,7 +129,7 @@ describe('products', () => {
     ]);
     // An older live copy (a snapshot from before a later deletion) restores nothing.
     expect(await deleteProduct(t.db, String(raw.item_id), ctx)).toBe('deleted');
-    expect(await applyProduct(t.db, item({ ...raw, last_modified_time: '2025-06-01T08:00:00+0300' }), ctx)).toBe('stale');
+    expect(await applyingFetchedRecord(await databaseNow(t.db), () => applyProduct(t.db, item({ ...raw, last_modified_time: '2025-06-01T08:00:00+0300' }), ctx))).toBe('stale');
   });
 
   it('stores a deletion that arrives before the record, so an older version cannot resurrect it', async () => {
@@ -369,7 +372,7 @@ describe('invoices and bills', () => {
     const header = await t.db.selectFrom('invoices').selectAll().executeTakeFirstOrThrow();
     expect(header.deleted_at).toBeInstanceOf(Date);
     expect((await linesOf(String(raw.invoice_id))).every((l) => l.deleted_at instanceof Date)).toBe(true);
-    expect(await applyInvoice(t.db, invoice({ ...raw, last_modified_time: '2025-06-09T11:00:00+0300' }), ctx)).toBe('restored');
+    expect(await applyingFetchedRecord(await databaseNow(t.db), () => applyInvoice(t.db, invoice({ ...raw, last_modified_time: '2025-06-09T11:00:00+0300' }), ctx))).toBe('restored');
     expect((await linesOf(String(raw.invoice_id))).every((l) => l.deleted_at === null)).toBe(true);
   });
 

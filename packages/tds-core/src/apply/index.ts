@@ -8,6 +8,8 @@ export { lockPriceRolesExclusive, lockPriceRolesShared } from './price-role-lock
 export { upsertVersioned, type UpsertOutcome, type VersionedTable, type VersionedUpsert } from './versioned-upsert';
 export { softDeleteRow, type SoftDeleteOutcome } from './soft-delete';
 export { applyProduct, deleteProduct } from './product';
+export { applyingCarriedRecord, applyingFetchedRecord, DeletedRowNeedsCheckError, type RecordOrigin } from './record-origin';
+export { databaseNow, fetchedAt } from './ask-time';
 export { applyStockLevels } from './stock-levels';
 export { applyCustomer, deleteCustomer } from './customer';
 export { applyInvoice, deleteInvoice } from './invoice';

@@ -4,7 +4,6 @@ import { carriesStockLevels, transformStockLevels } from '../transform/stock-lev
 import type { ApplyContext } from './apply-context';
 import { lockPriceRolesShared } from './price-role-lock';
 import { prepareProduct, writeProduct } from './product';
-import { applyingUnconfirmedRecord } from './record-origin';
 import { inRecordTransaction } from './record-transaction';
 import { replaceStockLevels } from './stock-level-rows';
 import { assertStorableText } from './storable-text';
@@ -14,7 +13,9 @@ import type { ApplyDb, ApplyOutcome } from './types';
  * Refreshes one item's stock only: its stock_levels rows and products.available_stock. Stock moves
  * (adjustments, transfers, sales) do not always change an item's last_modified_time, so an equal
  * version still applies; only a strictly newer stored version makes the record stale. An item not
- * stored yet is applied whole, and so is a soft-deleted one (only a newer version restores it).
+ * stored yet is applied whole, and so is a soft-deleted one: like any record Zoho returned, the
+ * refresh restores it only when Zoho was asked after the deletion (record-origin.ts), otherwise it
+ * throws DeletedRowNeedsCheckError and the caller asks again (docs/deletions.md).
  * Returns 'unchanged' when every stock value was already stored.
  *
  * The item is a full record (itemdetails or the detail GET). A detail with neither locations[]
@@ -36,11 +37,10 @@ SELECT (${version}::timestamptz IS NOT NULL AND zoho_last_modified_time > ${vers
 FROM products WHERE zoho_item_id = ${item.item_id}
 FOR UPDATE`.execute(tx);
     const stored = rows[0];
-    // An item not stored yet needs its product columns checked and written; a deleted one too: only
-    // a newer version restores it (stock included). The version that was deleted changes nothing: a
-    // stock refresh fetched before the deletion may be applied after it (docs/deletions.md).
-    if (!stored) return writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit);
-    if (stored.deleted) return applyingUnconfirmedRecord(() => writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit));
+    // An item not stored yet needs its product columns checked and written; a deleted one too, where
+    // upsertVersioned decides from the fetch time whether the refresh proves it live (stock included):
+    // a refresh fetched before the deletion may be applied after it (docs/deletions.md).
+    if (!stored || stored.deleted) return writeProduct(tx, prepareProduct(item, ctx), ctx, onCommit);
     if (stored.newer) return 'stale';
     let changed = levels ? await replaceStockLevels(tx, item.item_id, levels, version) : 0;
     if (!stored.same_stock) {

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { isApplyingUnconfirmedRecord } from './record-origin';
+import { currentRecordOrigin, DeletedRowNeedsCheckError } from './record-origin';
 import { isApplyingRepair } from './repair-scope';
 import type { ApplyTx } from './types';
 
@@ -21,14 +21,17 @@ const asText = (alias: string, columns: readonly string[]): RawBuilder<unknown> 
 
 /**
  * Inserts the row or updates the stored one in a single statement, guarded inside the statement:
- * - with a version, the stored row is replaced only when it has no version or an older one, so an
- *   older Zoho version can never overwrite a newer one (equal: nothing happens), except that a
- *   soft-deleted row is restored by a record of its own version too when the record comes from
- *   Zoho (a fetch or a listing): Zoho returning it live proves the deletion wrong. A copy carried by
- *   a webhook delivery proves nothing (it may predate the deletion), so it restores only when newer
- *   (docs/deletions.md);
- * - without one (price books carry none), it is replaced when any value differs (deleted included).
- * A repair queued by `tds verify` (repair-scope.ts) rewrites a row of the same version too.
+ * - a live row: with a version, it is replaced only when it has no version or an older one, so an
+ *   older Zoho version can never overwrite a newer one (equal: nothing happens); without one (price
+ *   books carry none), when any value differs. A repair queued by `tds verify` (repair-scope.ts)
+ *   rewrites a row of the same version too;
+ * - a soft-deleted row: restored only by a record Zoho returned to a request made after the row was
+ *   deleted (`deleted_at < askedAt`, record-origin.ts), at the stored version or a newer one. A record
+ *   fetched before the deletion, or a delivered copy, proves nothing whatever its version: Zoho may
+ *   have deleted the record after answering. The condition is inside the statement, which sees the
+ *   committed deletion (ON CONFLICT locks the row), so no interleaving of fetch, deletion and apply
+ *   restores a row deleted after the fetch (docs/deletions.md). Such an apply writes nothing and
+ *   throws DeletedRowNeedsCheckError so that the caller asks Zoho again.
  * A write clears `deleted_at`. When nothing was written, a second read tells an equal version
  * ('unchanged') from a newer one ('stale').
  */
@@ -41,15 +44,19 @@ export async function upsertVersioned(tx: ApplyTx, spec: VersionedUpsert): Promi
   if (columns.includes('zoho_last_modified_time')) {
     updates.push(sql`zoho_last_modified_time = coalesce(excluded.zoho_last_modified_time, t.zoho_last_modified_time)`);
   }
-  const guard =
+  const origin = currentRecordOrigin();
+  const askedAt = origin?.kind === 'fetched' ? origin.askedAt : null;
+  const liveGuard =
     version === null
       ? sql`${asText('t', compared)} IS DISTINCT FROM ${asText('excluded', compared)}`
       : isApplyingRepair()
         ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time`
-        : isApplyingUnconfirmedRecord()
-        ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time`
-        : sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time
-              OR (t.deleted_at IS NOT NULL AND t.zoho_last_modified_time <= excluded.zoho_last_modified_time)`;
+        : sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time`;
+  const restoreGuard =
+    version === null
+      ? sql`t.deleted_at < ${askedAt}::timestamptz`
+      : sql`t.deleted_at < ${askedAt}::timestamptz AND (t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time)`;
+  const guard = sql`(t.deleted_at IS NULL AND (${liveGuard})) OR (t.deleted_at IS NOT NULL AND ${restoreGuard})`;
 
   const { rows } = await sql<{ id: string; inserted: boolean; was_deleted: boolean | null }>`
 WITH old AS (SELECT deleted_at FROM ${sql.table(table)} WHERE ${ref(key)} = ${row[key]})
@@ -68,8 +75,11 @@ RETURNING t.id::text AS id, (t.xmax = 0) AS inserted, (SELECT o.deleted_at IS NO
     const outcome = written.inserted ? 'inserted' : written.was_deleted ? 'restored' : 'updated';
     return { outcome, id: written.id };
   }
+  const { rows: stored } = await sql<{ same: boolean | null; unproven_deletion: boolean }>`
+SELECT zoho_last_modified_time = ${version}::timestamptz AS same,
+       (deleted_at IS NOT NULL AND (deleted_at < ${askedAt}::timestamptz) IS NOT TRUE) AS unproven_deletion
+FROM ${sql.table(table)} WHERE ${ref(key)} = ${row[key]}`.execute(tx);
+  if (origin !== undefined && stored[0]?.unproven_deletion) throw new DeletedRowNeedsCheckError(table, String(row[key]));
   if (version === null) return { outcome: 'unchanged', id: null };
-  const { rows: stored } = await sql<{ same: boolean }>`
-SELECT zoho_last_modified_time = ${version}::timestamptz AS same FROM ${sql.table(table)} WHERE ${ref(key)} = ${row[key]}`.execute(tx);
   return { outcome: stored[0]?.same === false ? 'stale' : 'unchanged', id: null };
 }

@@ -11,23 +11,16 @@ const tables: Record<RecordEntity, { table: string; key: string }> = {
 };
 
 /**
- * Which of these carried records point at a soft-deleted row that the copy would not restore by
- * itself (its version is not newer, or either side has none). A delivered copy is no proof that
- * the record exists (docs/deletions.md), so the worker asks Zoho about these instead of applying
- * the copy. One statement per batch.
+ * Which of these carried records point at a soft-deleted row. A delivered copy is no proof that the
+ * record exists, whatever its version (it may have been captured before the deletion:
+ * docs/deletions.md), so the worker asks Zoho about these instead of applying the copy. One
+ * statement per batch.
  */
-export async function softDeletedNotNewer(
-  db: Kysely<Database>,
-  entity: RecordEntity,
-  records: ReadonlyArray<{ id: string; version: string | null }>,
-): Promise<Set<string>> {
-  if (records.length === 0) return new Set();
+export async function softDeletedAmong(db: Kysely<Database>, entity: RecordEntity, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
   const { table, key } = tables[entity];
   const { rows } = await sql<{ id: string }>`
-SELECT c.id
-FROM unnest(${records.map((r) => r.id)}::text[], ${records.map((r) => r.version)}::timestamptz[]) AS c(id, version)
-JOIN ${sql.table(table)} t ON t.${sql.ref(key)} = c.id
-WHERE t.deleted_at IS NOT NULL
-  AND (c.version IS NULL OR t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time >= c.version)`.execute(db);
+SELECT t.${sql.ref(key)} AS id FROM ${sql.table(table)} t
+WHERE t.${sql.ref(key)} = ANY(${[...ids]}::text[]) AND t.deleted_at IS NOT NULL`.execute(db);
   return new Set(rows.map((r) => r.id));
 }

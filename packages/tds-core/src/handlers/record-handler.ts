@@ -2,13 +2,14 @@ import { ZohoValidationError } from '@tsh/zoho-client';
 import type { ApplyContext } from '../apply/apply-context';
 import { entityAppliers, type RecordByEntity } from '../apply/entity-appliers';
 import type { ApplyOutcome } from '../apply/types';
-import { applyingUnconfirmedRecord } from '../apply/record-origin';
+import { fetchedAt } from '../apply/ask-time';
+import { applyingCarriedRecord, applyingFetchedRecord, DeletedRowNeedsCheckError } from '../apply/record-origin';
 import { applyingRepair } from '../apply/repair-scope';
 import { silentLogger } from '../db/logger-like';
 import type { QueueItem } from '../queue/types';
 import { parseWebhookRecord, primaryWebhookKeyOf } from '../transform/entities';
 import type { BatchHandler, ItemOutcome } from '../workers/types';
-import { softDeletedNotNewer } from './deleted-rows';
+import { softDeletedAmong } from './deleted-rows';
 import { entityFetchers } from './entity-fetchers';
 import type { FetchResult } from './fetch-result';
 import { completed, failed } from './item-outcome';
@@ -67,19 +68,23 @@ function recordIdOf(entity: RecordEntity, record: unknown): string {
   return { products: r.item_id, customers: r.contact_id, invoices: r.invoice_id, bills: r.bill_id, pricelists: r.pricebook_id }[entity];
 }
 
-const versionOf = (record: unknown): string | null => (record as { last_modified_time?: string | null }).last_modified_time ?? null;
-
-/** Carried copies of soft-deleted records that they would not restore become checks with Zoho. */
+/** Carried copies of soft-deleted records become checks with Zoho: a copy never restores (record-origin.ts). */
 async function checkCopiesOfDeleted<E extends RecordEntity>(db: SyncHandlerDeps['db'], entity: E, plans: Plan<RecordByEntity[E]>[]): Promise<void> {
-  const carried = plans.flatMap((plan) => (plan.kind === 'apply' ? [{ id: recordIdOf(entity, plan.record), version: versionOf(plan.record) }] : []));
-  const deleted = await softDeletedNotNewer(db, entity, carried);
+  const carried = plans.flatMap((plan) => (plan.kind === 'apply' ? [recordIdOf(entity, plan.record)] : []));
+  const deleted = await softDeletedAmong(db, entity, carried);
   if (deleted.size === 0) return;
   plans.forEach((plan, index) => {
-    if (plan.kind !== 'apply') return;
-    const id = recordIdOf(entity, plan.record);
-    if (deleted.has(id)) plans[index] = { kind: 'check', id, lastKnown: plan.record };
+    if (plan.kind === 'apply' && deleted.has(recordIdOf(entity, plan.record))) plans[index] = asCheck(entity, plan);
   });
 }
+
+/** The plan that asks Zoho for the record a plan is about (a carried copy becomes a check). */
+function asCheck<E extends RecordEntity>(entity: E, plan: Plan<RecordByEntity[E]>): Plan<RecordByEntity[E]> {
+  return plan.kind === 'apply' ? { kind: 'check', id: recordIdOf(entity, plan.record), lastKnown: plan.record } : plan;
+}
+
+/** How many times a batch asks Zoho: the first fetch, and once more for rows deleted while it ran. */
+const ASK_ROUNDS = 2;
 
 /**
  * The queue handler of one record entity: records carried whole are applied directly; ids, rows
@@ -87,8 +92,10 @@ async function checkCopiesOfDeleted<E extends RecordEntity>(db: SyncHandlerDeps[
  * batches for items, detail GETs otherwise); a record Zoho no longer has is soft-deleted. Delete
  * events, and carried copies of soft-deleted records, are checks: Zoho is asked (in the same
  * batches) and a live answer is applied (restoring the row), a not-found answer soft-deletes
- * (docs/deletions.md). Each item gets its own outcome, so one bad record never holds up the rest
- * of the batch.
+ * (docs/deletions.md). The database clock is read before Zoho is asked: a record whose row was
+ * soft-deleted after that moment (a deletion confirmed while the fetch ran) is not restored by it,
+ * and is asked for once more in a second round, whose answer decides. Each item gets its own
+ * outcome, so one bad record never holds up the rest of the batch.
  */
 export function createRecordHandler<E extends RecordEntity>(entity: E, deps: SyncHandlerDeps & { applyContext: ApplyContext }): BatchHandler {
   const applier = entityAppliers[entity];
@@ -98,47 +105,71 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
   return async (items, { signal }) => {
     const plans = items.map((item) => planItem(entity, item));
     await checkCopiesOfDeleted(db, entity, plans);
-    const fetchIds = plans.flatMap((plan) => (plan.kind === 'fetch' || plan.kind === 'check' ? [plan.id] : []));
-    const fetched: Map<string, FetchResult<RecordByEntity[E]>> = fetchIds.length > 0 ? await entityFetchers[entity](zoho, fetchIds, { signal }) : new Map();
+    const results = new Array<{ applied: ApplyOutcome } | { error: unknown }>(items.length);
+    let pending = items.map((_, index) => index);
+    let fetchedCount = 0;
+    for (let round = 1; pending.length > 0; round++) {
+      const fetchIds = pending.flatMap((index) => {
+        const plan = plans[index];
+        return plan.kind === 'fetch' || plan.kind === 'check' ? [plan.id] : [];
+      });
+      fetchedCount += fetchIds.length;
+      const { askedAt, results: fetched } =
+        fetchIds.length > 0 ? await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, { signal })) : { askedAt: '', results: new Map<string, FetchResult<RecordByEntity[E]>>() };
+      const again: number[] = [];
+      for (const index of pending) {
+        const item = items[index];
+        try {
+          if (signal.aborted) throw Object.assign(new Error('handler stopped before this item was applied'), { retryable: true });
+          // A verify repair re-applies even at the stored version: that row was found to differ from Zoho.
+          const run = () => runPlan(plans[index], fetched, askedAt);
+          results[index] = { applied: await (item.source === 'verify' ? applyingRepair(run) : run()) };
+        } catch (error) {
+          if (error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) {
+            plans[index] = asCheck(entity, plans[index]);
+            again.push(index);
+          } else {
+            results[index] = { error };
+          }
+        }
+      }
+      pending = again;
+    }
 
     const outcomes: ItemOutcome[] = [];
     const tally: Partial<Record<ApplyOutcome | 'failed', number>> = {};
     for (const [index, item] of items.entries()) {
-      const plan = plans[index];
-      let outcome: ItemOutcome;
-      try {
-        if (signal.aborted) throw Object.assign(new Error('handler stopped before this item was applied'), { retryable: true });
-        // A verify repair re-applies even at the stored version: that row was found to differ from Zoho.
-        const applied = await (item.source === 'verify' ? applyingRepair(() => runPlan(plan, fetched)) : runPlan(plan, fetched));
-        tally[applied] = (tally[applied] ?? 0) + 1;
-        outcome = completed(item.id);
-      } catch (error) {
-        tally.failed = (tally.failed ?? 0) + 1;
-        outcome = failed(item.id, error);
-        if (outcome.status === 'failed' && !outcome.retryable) logger.warn({ entity, zohoId: item.zoho_id, err: outcome.error }, 'record refused; it goes to the dead-letter queue');
+      const result = results[index];
+      if ('applied' in result) {
+        tally[result.applied] = (tally[result.applied] ?? 0) + 1;
+        outcomes.push(completed(item.id));
+        continue;
       }
+      tally.failed = (tally.failed ?? 0) + 1;
+      const outcome = failed(item.id, result.error);
+      if (outcome.status === 'failed' && !outcome.retryable) logger.warn({ entity, zohoId: item.zoho_id, err: outcome.error }, 'record refused; it goes to the dead-letter queue');
       outcomes.push(outcome);
     }
-    logger.debug({ entity, items: items.length, fetched: fetchIds.length, outcomes: tally }, 'queue batch applied');
+    logger.debug({ entity, items: items.length, fetched: fetchedCount, outcomes: tally }, 'queue batch applied');
     return outcomes;
   };
 
-  async function runPlan(plan: Plan<RecordByEntity[E]>, fetched: Map<string, FetchResult<RecordByEntity[E]>>): Promise<ApplyOutcome> {
+  async function runPlan(plan: Plan<RecordByEntity[E]>, fetched: Map<string, FetchResult<RecordByEntity[E]>>, askedAt: string): Promise<ApplyOutcome> {
     switch (plan.kind) {
       case 'failed':
         throw plan.error;
       case 'apply':
-        return applyingUnconfirmedRecord(() => applier.apply(db, plan.record, ctx));
+        return applyingCarriedRecord(() => applier.apply(db, plan.record, ctx));
       case 'check': {
         const result = fetched.get(plan.id) ?? { status: 'error', error: new Error(`no fetch result for ${plan.id}`) };
-        if (result.status === 'found') return applier.apply(db, result.record, ctx);
+        if (result.status === 'found') return applyingFetchedRecord(askedAt, () => applier.apply(db, result.record, ctx));
         if (result.status === 'missing') return removeConfirmed(plan.id, plan.lastKnown);
         if (result.status === 'invalid') throw result.error satisfies ZohoValidationError;
         throw result.error;
       }
       case 'fetch': {
         const result = fetched.get(plan.id) ?? { status: 'error', error: new Error(`no fetch result for ${plan.id}`) };
-        if (result.status === 'found') return applier.apply(db, result.record, ctx);
+        if (result.status === 'found') return applyingFetchedRecord(askedAt, () => applier.apply(db, result.record, ctx));
         if (result.status === 'missing') {
           if (plan.carriedError !== undefined) throw plan.carriedError;
           return applier.remove(db, plan.id, ctx);

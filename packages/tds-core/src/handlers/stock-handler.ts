@@ -1,7 +1,9 @@
 import type { ZohoClient, ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client';
 import type { ApplyContext } from '../apply/apply-context';
+import { fetchedAt } from '../apply/ask-time';
 import { isRetryableError } from '../apply/error-retryable';
 import { deleteProduct } from '../apply/product';
+import { applyingFetchedRecord, DeletedRowNeedsCheckError } from '../apply/record-origin';
 import { applyStockLevels } from '../apply/stock-levels';
 import { silentLogger } from '../db/logger-like';
 import type { QueueItem } from '../queue/types';
@@ -13,6 +15,9 @@ import { fetchOne } from './fetch-result';
 import { completed, failed } from './item-outcome';
 import { carriedRecord } from './queue-item-record';
 import type { SyncHandlerDeps } from './types';
+
+/** How many times a batch asks Zoho: the first fetch, and once more for items deleted while it ran. */
+const ASK_ROUNDS = 2;
 
 type Affected = { itemIds: string[] } | { error: unknown };
 
@@ -69,22 +74,30 @@ export function createStockHandler(deps: SyncHandlerDeps & { applyContext: Apply
   return async (items, { signal }) => {
     const affected = await Promise.all(items.map((item) => affectedItems(zoho, item, signal)));
     const itemIds = [...new Set(affected.flatMap((a) => ('itemIds' in a ? a.itemIds : [])))];
-    const fetched = itemIds.length > 0 ? await fetchItemsByIds(zoho, itemIds, { signal }) : new Map();
-
     const errors = new Map<string, unknown>();
-    for (const id of itemIds) {
-      if (signal.aborted) {
-        errors.set(id, Object.assign(new Error('handler stopped before this item was refreshed'), { retryable: true }));
-        continue;
+    // The database clock is read before Zoho is asked: an item soft-deleted after that moment (its
+    // deletion confirmed while this fetch ran) is not restored by the refresh but asked for once
+    // more, and that answer decides (docs/deletions.md).
+    let pending = itemIds;
+    for (let round = 1; pending.length > 0; round++) {
+      const { askedAt, results: fetched } = await fetchedAt(db, () => fetchItemsByIds(zoho, pending, { signal }));
+      const again: string[] = [];
+      for (const id of pending) {
+        if (signal.aborted) {
+          errors.set(id, Object.assign(new Error('handler stopped before this item was refreshed'), { retryable: true }));
+          continue;
+        }
+        const result = fetched.get(id);
+        try {
+          if (result?.status === 'found') await applyingFetchedRecord(askedAt, () => applyStockLevels(db, result.record, ctx));
+          else if (result?.status === 'missing') await deleteProduct(db, id, ctx);
+          else throw result?.error ?? new Error(`no fetch result for item ${id}`);
+        } catch (error) {
+          if (error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) again.push(id);
+          else errors.set(id, error);
+        }
       }
-      const result = fetched.get(id);
-      try {
-        if (result?.status === 'found') await applyStockLevels(db, result.record, ctx);
-        else if (result?.status === 'missing') await deleteProduct(db, id, ctx);
-        else throw result?.error ?? new Error(`no fetch result for item ${id}`);
-      } catch (error) {
-        errors.set(id, error);
-      }
+      pending = again;
     }
 
     const outcomes: ItemOutcome[] = items.map((item, index) => {

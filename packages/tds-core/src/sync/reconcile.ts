@@ -32,8 +32,7 @@ export async function reconcileDeletions(run: SyncRun): Promise<void> {
     const ids = await run.seen.missing(spec.table, spec.key, after, CHUNK);
     if (ids.length === 0) return;
     after = ids[ids.length - 1];
-    const fetched = await fetch(run.zoho, ids);
-    await applyFetched(run, ids, fetched, (record) => applier.apply(run.db, record, run.ctx), (id) => applier.remove(run.db, id, run.ctx));
+    await applyFetched(run, ids, (some) => fetch(run.zoho, some), (record) => applier.apply(run.db, record, run.ctx), (id) => applier.remove(run.db, id, run.ctx));
     await run.phase('reconciling');
   }
 }

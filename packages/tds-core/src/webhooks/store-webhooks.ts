@@ -28,7 +28,7 @@ export const STALE_DELIVERY_NOTE = 'stale: a newer version of the record is alre
  * replay of the latest (docs/deletions.md, "Replays").
  */
 function asksZoho(d: WebhookToStore, state: StoredRecordState | undefined): boolean {
-  return d.operation === 'delete' || d.entity === 'stock' || d.entity === 'pricelists' || state?.deletedNotNewer === true;
+  return d.operation === 'delete' || d.entity === 'stock' || d.entity === 'pricelists' || state?.deleted === true;
 }
 
 // Deadlock, serialization failure, unique race; 25P02 is what enqueue's own retry meets once one

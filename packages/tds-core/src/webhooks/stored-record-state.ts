@@ -6,8 +6,8 @@ import type { WebhookEntityKey } from '../transform/entities';
 export interface StoredRecordState {
   /** A strictly newer version is stored: the delivery is stale (docs/deletions.md). */
   stale: boolean;
-  /** The row is soft-deleted and the delivery is not newer: only Zoho can say whether it is back. */
-  deletedNotNewer: boolean;
+  /** The row is soft-deleted: a delivered copy proves nothing, whatever its version; only Zoho can say whether it is back. */
+  deleted: boolean;
 }
 
 /** Where each kind of delivered record is stored with its version; movements (stock) are not stored. */
@@ -40,13 +40,13 @@ export async function storedRecordStates(trx: Transaction<Database>, records: re
   });
   for (const [recordKey, indexes] of byTable) {
     const { table, key } = storedIn[recordKey as WebhookEntityKey]!;
-    const { rows } = await sql<{ ord: number; stale: boolean; deleted_not_newer: boolean }>`
+    const { rows } = await sql<{ ord: number; stale: boolean; deleted: boolean }>`
 SELECT d.ord,
        (d.version IS NOT NULL AND t.zoho_last_modified_time > d.version) AS stale,
-       (t.deleted_at IS NOT NULL AND (d.version IS NULL OR t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time >= d.version)) AS deleted_not_newer
+       t.deleted_at IS NOT NULL AS deleted
 FROM unnest(${indexes.map((i) => records[i].zohoId)}::text[], ${indexes.map((i) => records[i].version)}::timestamptz[], ${indexes}::int[]) AS d(id, version, ord)
 JOIN ${sql.table(table)} t ON t.${sql.ref(key)} = d.id`.execute(trx);
-    for (const row of rows) states[Number(row.ord)] = { stale: row.stale, deletedNotNewer: row.deleted_not_newer };
+    for (const row of rows) states[Number(row.ord)] = { stale: row.stale, deleted: row.deleted };
   }
   return states;
 }

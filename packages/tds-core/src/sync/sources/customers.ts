@@ -1,7 +1,9 @@
+import type { ZohoContact } from '@tsh/zoho-client';
 import { applyCustomer, deleteCustomer } from '../../apply/customer';
 import { entityFetchers } from '../../handlers/entity-fetchers';
 import { isBlank } from '../../transform/text';
-import { applyFetched } from '../apply-fetched';
+import { applyFetched, applyLive } from '../apply-fetched';
+import { pagesAskedAt } from '../pages-asked-at';
 import { latestModified, pagesByModifiedTime } from '../page-walkers';
 import { compareVersion, storedVersions } from '../stored-versions';
 import type { RunRecord, SyncRun } from '../sync-run';
@@ -9,7 +11,8 @@ import type { RunRecord, SyncRun } from '../sync-run';
 /**
  * Customers: Books contacts of every status sorted by last_modified_time. Rows
  * are applied as listed (vendors are skipped); a row that does not say its contact type is
- * fetched whole first.
+ * fetched whole first. A listed row is a record Zoho returned when its page was asked for, so the
+ * database clock is read before each page (it may restore a row deleted before then only).
  */
 export async function syncCustomers(run: SyncRun): Promise<void> {
   const pages = pagesByModifiedTime(
@@ -18,7 +21,10 @@ export async function syncCustomers(run: SyncRun): Promise<void> {
     run.since,
     run.mode,
   );
-  for await (const page of pages) {
+  const fetch = (ids: readonly string[]) => entityFetchers.customers(run.zoho, ids);
+  const apply = (contact: ZohoContact) => applyCustomer(run.db, contact, run.ctx);
+  const remove = (id: string) => deleteCustomer(run.db, id, run.ctx);
+  for await (const { askedAt, page } of pagesAskedAt(run.db, pages)) {
     run.counts.fetched += page.records.length + page.invalid.length;
     await run.deadLetterInvalid(page.invalid);
     const ids = page.records.map((r) => r.contact_id);
@@ -32,12 +38,11 @@ export async function syncCustomers(run: SyncRun): Promise<void> {
       if (comparison === 'same') run.count('unchanged');
       else if (comparison === 'older') run.count('stale');
       else if (isBlank(contact.contact_type)) reduced.push(contact.contact_id);
-      else direct.push({ id: contact.contact_id, raw: contact, apply: () => applyCustomer(run.db, contact, run.ctx) });
+      else direct.push({ id: contact.contact_id, raw: contact, apply: () => applyLive(run, contact.contact_id, contact, askedAt, fetch, apply, remove) });
     }
     await run.applyAll(direct);
     if (reduced.length > 0) {
-      const fetched = await entityFetchers.customers(run.zoho, reduced);
-      await applyFetched(run, reduced, fetched, (c) => applyCustomer(run.db, c, run.ctx), (id) => deleteCustomer(run.db, id, run.ctx));
+      await applyFetched(run, reduced, fetch, apply, remove);
     }
     await run.pageDone(latestModified(page.records));
   }

@@ -39,7 +39,7 @@ async function syncDocumentList<R extends { last_modified_time: string | null }>
       else if (comparison === 'older') run.count('stale');
       else changed.push(source.idOf(row));
     }
-    if (changed.length > 0) await applyFetched(run, changed, await source.fetch(changed), source.apply, source.remove);
+    if (changed.length > 0) await applyFetched(run, changed, source.fetch, source.apply, source.remove);
     await run.pageDone(null);
   }
 }

@@ -14,8 +14,7 @@ export async function syncPriceLists(run: SyncRun): Promise<void> {
     await run.deadLetterInvalid(page.invalid);
     const ids = page.records.map((r) => r.pricebook_id);
     await run.markSeen([...ids, ...page.invalid.flatMap((e) => (e.recordId ? [e.recordId] : []))]);
-    const fetched = await entityFetchers.pricelists(run.zoho, ids);
-    await applyFetched(run, ids, fetched, (book) => applyPriceList(run.db, book, run.ctx), (id) => deletePriceList(run.db, id, run.ctx));
+    await applyFetched(run, ids, (some) => entityFetchers.pricelists(run.zoho, some), (book) => applyPriceList(run.db, book, run.ctx), (id) => deletePriceList(run.db, id, run.ctx));
     await run.pageDone(null);
   }
 }

@@ -31,8 +31,7 @@ export async function syncProducts(run: SyncRun): Promise<void> {
       else changed.push(record.item_id);
     }
     if (changed.length > 0) {
-      const fetched = await fetchItemsByIds(run.zoho, changed);
-      await applyFetched(run, changed, fetched, (item) => applyProduct(run.db, item, run.ctx), (id) => deleteProduct(run.db, id, run.ctx));
+      await applyFetched(run, changed, (ids) => fetchItemsByIds(run.zoho, ids), (item) => applyProduct(run.db, item, run.ctx), (id) => deleteProduct(run.db, id, run.ctx));
     }
     await run.pageDone(latestModified(page.records));
   }

@@ -17,8 +17,7 @@ const CHUNK = 200;
 /** Fetches these items whole (itemdetails, 100 per request) and rewrites their stock. */
 async function refreshItems(run: SyncRun, itemIds: readonly string[]): Promise<void> {
   if (itemIds.length === 0) return;
-  const fetched = await fetchItemsByIds(run.zoho, itemIds);
-  await applyFetched(run, itemIds, fetched, (item) => applyStockLevels(run.db, item, run.ctx), (id) => deleteProduct(run.db, id, run.ctx));
+  await applyFetched(run, itemIds, (ids) => fetchItemsByIds(run.zoho, ids), (item) => applyStockLevels(run.db, item, run.ctx), (id) => deleteProduct(run.db, id, run.ctx));
 }
 
 interface MovementSource<R> {
