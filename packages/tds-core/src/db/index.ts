@@ -7,3 +7,4 @@ export * from './schema';
 export { migrations } from './migrations';
 export * from './database-unavailable';
 export * from './stall-watchdog';
+export * from './adopt';

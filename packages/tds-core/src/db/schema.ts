@@ -24,6 +24,11 @@ export type Json = ColumnType<JsonValue | null, string | null | undefined, strin
 export type NullableText = ColumnType<string | null, string | null | undefined, string | null>;
 
 export type QueueOperation = 'upsert' | 'delete';
+/** A GENERATED ALWAYS column: read only. */
+export type SeedGenerated<T> = ColumnType<T, never, never>;
+export type SeedOperation = 'create' | 'update' | 'delete';
+export type SeedOperationColumn = ColumnType<SeedOperation | null, SeedOperation | null | undefined, SeedOperation | null>;
+export type ProductSyncStatus = 'synced' | 'pending' | 'error';
 export type QueueStatus = 'pending' | 'processing' | 'completed' | 'failed';
 export type QueueSource = 'webhook' | 'sync' | 'reconcile' | 'manual' | 'verify';
 
@@ -47,6 +52,11 @@ export interface TdsSyncQueueTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   completed_at: NullableTimestamp;
+  /** The seed's names (docs/seed-schema.md): generated from zoho_id / last_error, never written. */
+  entity_id: SeedGenerated<string>;
+  error_message: SeedGenerated<string | null>;
+  /** The seed's operation word, set by a trigger: 'create' | 'update' | 'delete'. */
+  seed_operation: SeedOperationColumn;
 }
 
 export interface TdsDeadLetterQueueTable {
@@ -67,6 +77,12 @@ export interface TdsDeadLetterQueueTable {
   resolution_note: NullableText;
   retried_at: NullableTimestamp;
   retried_queue_id: NullableBigInt;
+  /** The seed's names (docs/seed-schema.md): generated from original_queue_id / zoho_id / error / resolution_note. */
+  original_id: SeedGenerated<string | null>;
+  entity_id: SeedGenerated<string>;
+  error_message: SeedGenerated<string>;
+  resolution_notes: SeedGenerated<string | null>;
+  seed_operation: SeedOperationColumn;
 }
 
 /** Columns every entity table of design.md §3b carries. */
@@ -102,6 +118,10 @@ export interface ProductsTable extends SyncColumns {
   is_active: Generated<boolean>;
   category_id: NullableBigInt;
   zoho_category_id: NullableText;
+  /** The seed's columns (docs/seed-schema.md). TDS does not fill description_ar; triggers keep the other two. */
+  description_ar: NullableText;
+  zoho_books_item_id: NullableText;
+  sync_status: ColumnType<ProductSyncStatus | null, ProductSyncStatus | null | undefined, ProductSyncStatus | null>;
 }
 
 export interface CustomersTable extends SyncColumns {

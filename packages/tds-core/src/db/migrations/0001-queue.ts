@@ -1,9 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 
-/** The durable queue, its dead-letter queue and the NOTIFY that wakes workers. */
+/**
+ * The durable queue, its dead-letter queue and the NOTIFY that wakes workers. IF NOT EXISTS: a
+ * TSH ERP seed table of the same name was brought to this shape by the adoption step before this
+ * ran (docs/seed-schema.md); on an empty database the result is unchanged.
+ */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    CREATE TABLE tds_sync_queue (
+    CREATE TABLE IF NOT EXISTS tds_sync_queue (
       id                      bigserial PRIMARY KEY,
       entity_type             text NOT NULL CHECK (entity_type <> ''),
       zoho_id                 text NOT NULL CHECK (zoho_id <> ''),
@@ -46,7 +50,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     FOR EACH STATEMENT EXECUTE FUNCTION tds_sync_queue_notify()`.execute(db);
 
   await sql`
-    CREATE TABLE tds_dead_letter_queue (
+    CREATE TABLE IF NOT EXISTS tds_dead_letter_queue (
       id                      bigserial PRIMARY KEY,
       original_queue_id       bigint,
       entity_type             text NOT NULL,

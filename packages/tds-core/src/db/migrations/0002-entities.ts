@@ -10,7 +10,11 @@ const SYNC_COLUMNS = sql.raw(`
   created_at              timestamptz NOT NULL DEFAULT now(),
   updated_at              timestamptz NOT NULL DEFAULT now()`);
 
-/** The data contract of design.md §3b. Money and quantities are unbounded numeric. */
+/**
+ * The data contract of design.md §3b. Money and quantities are unbounded numeric. products is
+ * IF NOT EXISTS: the TSH ERP seed's products was adopted into this shape before this ran
+ * (docs/seed-schema.md; its category_id foreign key is added by migration 0011).
+ */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE categories (
@@ -23,7 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
 
   await sql`
-    CREATE TABLE products (
+    CREATE TABLE IF NOT EXISTS products (
       id                bigserial PRIMARY KEY,
       zoho_item_id      text NOT NULL UNIQUE,
       name              text NOT NULL,

@@ -8,6 +8,7 @@ import * as syncRunLeases from './0007-sync-run-leases';
 import * as rateLimit from '../../zoho-access/rate-limit-migration';
 import * as rateLimitRelease from '../../zoho-access/rate-limit-release-migration';
 import * as organizationBinding from './0004-organization-binding';
+import * as seedColumns from './0011-seed-columns';
 import * as tokenKeyAndDailyQuotas from './0012-token-key-and-daily-quotas';
 import * as changeFeed from './0010-change-feed';
 
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   // Keyed after the 0008 keys a database may already have run (file 0007, as allotted).
   '0009-sync-run-leases': syncRunLeases,
   '0010-change-feed': changeFeed,
+  '0011-seed-columns': seedColumns,
   '0012-token-key-and-daily-quotas': tokenKeyAndDailyQuotas,
 };
