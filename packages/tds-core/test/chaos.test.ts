@@ -11,7 +11,8 @@ import { ensureCliBuilt, TdsProcesses, type Supervised } from './chaos/tds-proce
 import { startWebhookRelay, type WebhookRelay } from './chaos/webhook-relay';
 import { findWrongPrices } from './helpers/expected-prices';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
-import { compareCustomers, compareDocuments, comparePriceLists, compareProducts, compareStockLevels } from './sync-fixtures';
+import { alternatingReplays, postsAsDeletes, sendReplay, type Replay } from './chaos/replays';
+import { compareCategories, compareCustomers, compareDeletedRows, compareDocuments, comparePriceLists, compareProducts, compareStockLevels } from './sync-fixtures';
 
 // The chaos run (issue 9): the built `tds` CLI — a `serve` and two `worker` processes — against
 // the Zoho sandbox with faults switched on (≈10 % 5xx, half of them HTML pages, 5 % random 429s,
@@ -20,7 +21,9 @@ import { compareCustomers, compareDocuments, comparePriceLists, compareProducts,
 // TDS late, out of order and 20 % of them twice, forged and deliberately invalid webhooks are
 // mixed in, a full sync (a `tds sync all --full` process) and then an incremental one (admin API)
 // run, workers are SIGKILLed while holding items and restarted, and every backend of the database
-// is terminated twice. At the end every contract table must equal the sandbox's truth.
+// is terminated twice. Captured deliveries are replayed by an attacker: POSTs re-sent as DELETE, and
+// old and new deliveries of one record alternately (issue 12). At the end every contract column of
+// every contract table must equal the sandbox's truth.
 
 /** Zoho requests per minute: the sandbox's limit and TDS_RATE_LIMIT_PER_MINUTE alike (Zoho's own 100). */
 const LIMIT = 100;
@@ -196,6 +199,20 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
       return { forged, forgedStatus, invalidStatus };
     })();
 
+    // Captured genuine deliveries replayed: POSTs as DELETE (each a check with Zoho, which still has
+    // most of these records), and old/new deliveries of one record alternately.
+    const replayRandom = seeded(12);
+    const replayResults = (async () => {
+      await sleep(40_000);
+      const asDeletes = postsAsDeletes(relay.captured(), 12, replayRandom);
+      const alternating = alternatingReplays(relay.captured(), 6, 3);
+      const deleteStatus = await Promise.all(asDeletes.map((r) => sendReplay(serveUrl, r)));
+      const alternatingStatus: number[] = [];
+      for (const replay of alternating) alternatingStatus.push(await sendReplay(serveUrl, replay));
+      log(`replayed ${asDeletes.length} captured POSTs as DELETE (answers ${[...new Set(deleteStatus)].join(', ')}) and ${alternating.length} old/new deliveries alternately (answers ${[...new Set(alternatingStatus)].join(', ')})`);
+      return { replays: [...asDeletes, ...alternating] as Replay[], statuses: [...deleteStatus, ...alternatingStatus], asDeletes: asDeletes.length, alternating: alternating.length };
+    })();
+
     // Workers SIGKILLed while they hold items, then restarted; the time until those items are done is measured.
     const kills: Kill[] = [];
     const settling: Promise<void>[] = [];
@@ -259,6 +276,7 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
     clearInterval(mutations);
     log(`chaos over (syncs: full ${syncOutcome.full ? 'succeeded' : 'FAILED'}, incremental ${syncOutcome.incremental ? 'succeeded' : 'FAILED'}); draining webhooks and the queue`);
     const bad = await badResults;
+    const replayed = await replayResults;
     await relay.drain(120_000);
     const drainDeadline = Date.now() + 120_000;
     while ((await openQueueItems(t.db)) > 0 && Date.now() < drainDeadline) await sleep(250);
@@ -288,6 +306,7 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
         `[chaos] summary after ${at()} s`,
         `  Zoho: ${stats.apiRequests} API requests, faults injected ${JSON.stringify(stats.faultsInjected)}, 429s ${stats.tooManyRequests} (${injected429} injected), most requests in one ${stats.windowMs / 1000} s window ${stats.maxRequestsInWindow} of ${LIMIT}, most in flight ${stats.maxConcurrentObserved}`,
         `  tokens: ${stats.tokensMinted - tokensAtStart} minted in ${at()} s for every process together (each lives ${TOKEN_LIFETIME_MS / 1000} s), 401s ${stats.byStatus['401'] ?? 0}, token errors ${JSON.stringify(stats.tokenErrors)}`,
+        `  replays: ${replayed.asDeletes} POSTs as DELETE, ${replayed.alternating} alternating old/new`,
         `  webhooks: ${relayStats.captured} sent by Zoho, ${relayStats.acknowledged} acknowledged deliveries, ${relayStats.duplicatesSent} duplicates, ${relayStats.delayed} held back, ${relayStats.outOfOrder} delivered after a newer version, ${relayStats.failedAttempts} refused attempts ${JSON.stringify(relayStats.failuresByStatus)} (retried)`,
         `  syncs: ${syncLog.join('; ')}`,
         `  backends terminated: ${terminations.join(', ')}`,
@@ -303,6 +322,8 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
     expect(terminations.every((n) => n > 0)).toBe(true);
     expect(relayStats.duplicatesSent).toBeGreaterThan(0);
     expect(relayStats.outOfOrder).toBeGreaterThan(0);
+    expect(replayed.asDeletes).toBeGreaterThanOrEqual(10);
+    expect(replayed.alternating).toBeGreaterThanOrEqual(6);
     expect(stats.faultsInjected.error ?? 0).toBeGreaterThan(0);
     expect(stats.faultsInjected['html-error'] ?? 0).toBeGreaterThan(0);
     expect(injected429).toBeGreaterThan(0);
@@ -330,6 +351,8 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
     expect.soft(await compareDocuments(t.db, sandbox.store, 'invoices')).toEqual([]);
     expect.soft(await compareDocuments(t.db, sandbox.store, 'bills')).toEqual([]);
     expect.soft(await comparePriceLists(t.db, sandbox.store)).toEqual([]);
+    expect.soft(await compareCategories(t.db, sandbox.store)).toEqual([]);
+    expect.soft(await compareDeletedRows(t.db, sandbox.store)).toEqual([]);
     expect.soft(pricesUnlikeListsAfterDrain, 'products priced unlike the stored price lists after the drain').toEqual([]);
     expect.soft(await findWrongPrices(t.db), 'products priced unlike the stored price lists at the end').toEqual([]);
     expect.soft(await duplicatedRows(t.db)).toEqual([]);
@@ -346,9 +369,11 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
     expect.soft(relayStats.acknowledged).toBe(relayStats.captured + relayStats.duplicatesSent);
     const inbox = await sql<{ rows: number; distinct: number }>`
       SELECT count(*)::int AS rows, count(DISTINCT (entity, payload_hash))::int AS distinct FROM tds_webhook_events`.execute(t.db);
-    const distinctSent = new Set(relay.captured().map((w) => `${w.method} ${w.path} ${w.body}`)).size;
+    // A POST replayed as DELETE is a delivery of its own (another operation); alternating replays are not.
+    const distinctSent = new Set([...relay.captured().map((w) => `${w.method} ${w.path} ${w.body}`), ...replayed.replays.map((r) => `${r.method} ${r.webhook.path} ${r.webhook.body}`)]).size;
     expect.soft(inbox.rows[0]!.distinct).toBe(distinctSent + invalid.length);
-    expect.soft(inbox.rows[0]!.rows).toBeLessThanOrEqual(relayStats.acknowledged + invalid.length);
+    expect.soft(inbox.rows[0]!.rows).toBeLessThanOrEqual(relayStats.acknowledged + invalid.length + replayed.replays.length);
+    expect.soft(replayed.statuses.every((status) => status >= 200 && status < 300), `replay answers ${replayed.statuses.join(',')}`).toBe(true);
 
     // The DLQ holds exactly the deliberately invalid records, each with its reason.
     expect.soft(bad.invalidStatus.every((s) => s >= 200 && s < 300)).toBe(true);

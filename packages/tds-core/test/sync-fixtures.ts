@@ -115,6 +115,7 @@ export async function compareCustomers(db: Kysely<Database>, store: SandboxStore
     m.decimal(at, 'outstanding_receivable', row.outstanding_receivable, sent(c.outstanding_receivable_amount, c.number_style, true));
     m.text(at, 'payment_terms', row.payment_terms, c.payment_terms);
     m.text(at, 'is_active', row.is_active, c.status === 'active');
+    m.text(at, 'zoho_last_modified_time', row.zoho_last_modified_time?.getTime(), c.last_modified_time);
   }
   return m.list;
 }
@@ -156,6 +157,7 @@ export async function compareDocuments(db: Kysely<Database>, store: SandboxStore
     m.decimal(at, 'tax_total', row.tax_total, sent(doc.tax_total, style, true));
     m.decimal(at, 'total', row.total, sent(doc.total, style));
     m.decimal(at, 'balance', row.balance, sent(doc.balance, style, true));
+    m.text(at, 'zoho_last_modified_time', row.zoho_last_modified_time?.getTime(), doc.last_modified_time);
     for (const line of doc.line_items) {
       const stored = linesById.get(line.line_item_id);
       const lat = `${at}.line[${line.line_item_id}]`;
@@ -202,5 +204,57 @@ export async function comparePriceLists(db: Kysely<Database>, store: SandboxStor
     }
   }
   m.count('price_list_items', entries.length, expectedEntries);
+  return m.list;
+}
+
+/**
+ * The categories table against the categories Zoho's items name: one row per zoho_category_id with
+ * its current name (products reach it through category_id, compared in compareProducts).
+ */
+export async function compareCategories(db: Kysely<Database>, store: SandboxStore): Promise<string[]> {
+  const m = new Mismatches();
+  const rows = await db.selectFrom('categories').selectAll().execute();
+  const byZohoId = new Map<string, typeof rows>();
+  for (const row of rows) byZohoId.set(row.zoho_category_id, [...(byZohoId.get(row.zoho_category_id) ?? []), row]);
+  const named = new Map(store.items.list().filter((item) => !blank(item.category_id)).map((item) => [item.category_id, item.category_name]));
+  for (const [zohoId, name] of named) {
+    const stored = byZohoId.get(zohoId) ?? [];
+    const at = `categories[${zohoId}]`;
+    if (stored.length !== 1) m.list.push(`${at}: ${stored.length} rows stored, 1 in Zoho`);
+    else m.text(at, 'name', stored[0].name, name);
+  }
+  return m.list;
+}
+
+/**
+ * Rows of records Zoho deleted: every one soft-deleted, with is_active false where the table has it
+ * (design §3b); their child rows (stock, lines, price list entries) soft-deleted too.
+ */
+export async function compareDeletedRows(db: Kysely<Database>, store: SandboxStore): Promise<string[]> {
+  const m = new Mismatches();
+  const deleted = store.snapshot().deleted;
+  const check = async (table: 'products' | 'customers' | 'price_lists' | 'invoices' | 'bills', key: string, ids: readonly string[]) => {
+    if (ids.length === 0) return;
+    const rows = await db.selectFrom(table).select([`${key} as id` as 'zoho_item_id', 'deleted_at']).where(key as 'zoho_item_id', 'in', [...ids]).execute();
+    for (const row of rows) if (row.deleted_at === null) m.list.push(`${table}[${row.zoho_item_id}]: live, deleted in Zoho`);
+    if (table === 'products' || table === 'customers' || table === 'price_lists') {
+      const active = await db.selectFrom(table).select(`${key} as id` as 'zoho_item_id').where(key as 'zoho_item_id', 'in', [...ids]).where('is_active', '=', true).execute();
+      for (const row of active) m.list.push(`${table}[${row.zoho_item_id}]: is_active true, deleted in Zoho`);
+    }
+  };
+  await check('products', 'zoho_item_id', deleted.item);
+  await check('customers', 'zoho_contact_id', deleted.contact);
+  await check('invoices', 'zoho_invoice_id', deleted.invoice);
+  await check('bills', 'zoho_bill_id', deleted.bill);
+  await check('price_lists', 'zoho_pricebook_id', deleted.pricebook);
+  const children = async (table: 'stock_levels' | 'invoice_lines' | 'bill_lines' | 'price_list_items', key: string, ids: readonly string[]) => {
+    if (ids.length === 0) return;
+    const live = await db.selectFrom(table).select(`${key} as id` as 'zoho_item_id').where(key as 'zoho_item_id', 'in', [...ids]).where('deleted_at', 'is', null).execute();
+    for (const row of live) m.list.push(`${table} of ${row.zoho_item_id}: live, parent deleted in Zoho`);
+  };
+  await children('stock_levels', 'zoho_item_id', deleted.item);
+  await children('invoice_lines', 'zoho_invoice_id', deleted.invoice);
+  await children('bill_lines', 'zoho_bill_id', deleted.bill);
+  await children('price_list_items', 'zoho_pricebook_id', deleted.pricebook);
   return m.list;
 }
