@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, createLogger, loadConfig, redactSecrets } from '../src';
 
 describe('loadConfig', () => {
-  it('applies the defaults of design.md §4', () => {
+  it('applies the defaults of docs/architecture.md, "Configuration"', () => {
     const config = loadConfig({});
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config).toMatchObject({

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../src/db';
 import type { SandboxNumberStyle, SandboxStore } from '../src/sandbox';
 
-// The sandbox's truth turned into the rows the data contract (design.md §3b) promises, and a
+// The sandbox's truth turned into the rows the data contract (docs/data-contract.md) promises, and a
 // column-by-column comparison with what the sync stored. Mismatches are returned as text so a
 // failing test names every differing column.
 

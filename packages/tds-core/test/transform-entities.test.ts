@@ -14,7 +14,7 @@ import {
 } from '../src';
 
 describe('entity types and webhook keys', () => {
-  it('are the CLI/HTTP entity names of design.md §4', () => {
+  it('are the CLI/HTTP entity names of docs/architecture.md, "Entity names"', () => {
     expect([...entityTypes]).toEqual(['products', 'customers', 'invoices', 'bills', 'stock', 'pricelists']);
     expect(isEntityType('invoices')).toBe(true);
     for (const bad of ['invoice', 'Products', '', 'toString', 42, null]) expect(isEntityType(bad)).toBe(false);

@@ -1,6 +1,6 @@
 import type { ChangeOp } from '../db/schema';
 
-/** The feed's entity names: the queue's (design.md §4) without `stock`, reported under products, plus categories. */
+/** The feed's entity names: the queue's (docs/architecture.md, "Entity names") without `stock`, reported under products, plus categories. */
 export const changeEntities = ['products', 'categories', 'customers', 'invoices', 'bills', 'pricelists'] as const;
 export type ChangeEntity = (typeof changeEntities)[number];
 

@@ -19,7 +19,7 @@ const positiveInt = (fallback: number, max: number) =>
       .default(fallback),
   );
 
-/** The environment contract of design.md §4. */
+/** The environment contract (docs/architecture.md, "Configuration"). */
 export const envSchema = z.object({
   DATABASE_URL: z.preprocess(
     emptyToUndefined,

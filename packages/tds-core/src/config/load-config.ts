@@ -20,7 +20,7 @@ export class ConfigError extends Error {
 
 const ZOHO_REQUIRED = ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_ORGANIZATION_ID'] as const;
 
-/** Validates the environment of design.md §4; throws one ConfigError naming each bad variable. */
+/** Validates the environment (docs/architecture.md, "Configuration"); throws one ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, needs: ConfigRequirements = {}): TdsEnv {
   const parsed = envSchema.safeParse(env);
   const problems: Array<{ variable: string; message: string }> = [];

@@ -85,7 +85,7 @@ export interface TdsDeadLetterQueueTable {
   seed_operation: SeedOperationColumn;
 }
 
-/** Columns every entity table of design.md §3b carries. */
+/** Columns every entity table carries (docs/data-contract.md, "Columns every entity table has"). */
 export interface SyncColumns {
   zoho_last_modified_time: NullableTimestamp;
   last_synced_at: NullableTimestamp;

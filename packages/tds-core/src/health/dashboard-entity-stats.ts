@@ -16,7 +16,7 @@ export interface EntityLastRun {
 /** What the dashboard shows of one sync entity. */
 export interface EntityStats {
   entity: string;
-  /** The table the entity lands in (design.md §3b). */
+  /** The table the entity lands in (docs/data-contract.md). */
   table: string;
   rows: number;
   /** Rows soft-deleted because Zoho deleted them. */

@@ -1,7 +1,7 @@
 import type { ZohoSandbox } from './http/server';
 
 /**
- * The environment (design.md §4) that points TDS at a running sandbox, for `tds sandbox`
+ * The environment (docs/architecture.md, "Configuration") that points TDS at a running sandbox, for `tds sandbox`
  * to print and `tds demo` to use. It holds the sandbox's own credentials and webhook secret.
  */
 export function sandboxEnvironment(sandbox: Pick<ZohoSandbox, 'accountsUrl' | 'apiUrl' | 'organizationId' | 'credentials' | 'webhookSecret'>): Record<string, string> {

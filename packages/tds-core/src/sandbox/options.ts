@@ -11,13 +11,13 @@ export interface SandboxSettings {
   itemListLocations: boolean;
   /**
    * Books `/contacts` lists active contacts only unless `filter_by=Status.All` (default false:
-   * zoho-facts.md documents the active-only default for items only; turn on to test a sync
+   * docs/zoho-behaviour.md records the active-only default for items only; turn on to test a sync
    * against the stricter reading).
    */
   booksContactsActiveOnly: boolean;
   /**
    * `itemdetails` asked for an id that does not exist: 'omit' leaves it out (default); 'not-found'
-   * refuses the whole batch with 404 code 1002 (zoho-facts.md leaves open which Zoho does).
+   * refuses the whole batch with 404 code 1002 (docs/zoho-behaviour.md leaves open which Zoho does).
    */
   itemDetailsUnknownIds: 'omit' | 'not-found';
 }

@@ -10,7 +10,7 @@ import {
 } from '@tsh/zoho-client';
 import type { z } from 'zod';
 
-/** The entity names of the queue, the CLI (`tds sync <entity>`) and the HTTP routes (design.md §4). */
+/** The entity names of the queue, the CLI (`tds sync <entity>`) and the HTTP routes (docs/architecture.md, "Entity names"). */
 export const entityTypes = ['products', 'customers', 'invoices', 'bills', 'stock', 'pricelists'] as const;
 export type EntityType = (typeof entityTypes)[number];
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 
-// Columns every entity table carries (design.md §3b): the Zoho version applied, when it was
+// Columns every entity table carries (docs/data-contract.md): the Zoho version applied, when it was
 // synced, soft deletion, the record as Zoho sent it, and row bookkeeping.
 const SYNC_COLUMNS = sql.raw(`
   zoho_last_modified_time timestamptz,
@@ -11,7 +11,7 @@ const SYNC_COLUMNS = sql.raw(`
   updated_at              timestamptz NOT NULL DEFAULT now()`);
 
 /**
- * The data contract of design.md §3b. Money and quantities are unbounded numeric. products is
+ * The data contract (docs/data-contract.md). Money and quantities are unbounded numeric. products is
  * IF NOT EXISTS: the TSH ERP seed's products was adopted into this shape before this ran
  * (docs/seed-schema.md; its category_id foreign key is added by migration 0011).
  */

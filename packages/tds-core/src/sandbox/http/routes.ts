@@ -109,7 +109,7 @@ function invoiceSpec(ctx: RouteContext, api: SandboxApi): ListSpec<SandboxInvoic
     invoice_number: (r) => r.invoice_number,
     customer_name: (r) => r.customer_name,
   };
-  // Books refuses sort_column=last_modified_time on invoices (zoho-facts.md).
+  // Books refuses sort_column=last_modified_time on invoices (docs/zoho-behaviour.md, "Lists and incremental sync").
   if (api === 'books') delete sorts.last_modified_time;
   return {
     name: `${api}:invoices`,
