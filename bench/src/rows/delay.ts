@@ -141,7 +141,7 @@ try {
         tds: `p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms`,
         reference: '',
         ratio: '',
-        goal: 'p99 < 5 min (design.md)',
+        goal: 'p99 < 5 min (docs/architecture.md)',
         met: p99 < 300_000,
       },
     ],

@@ -1,6 +1,6 @@
 // TDS as one long-running process: webhook receiver + admin/health API (Express), queue workers,
 // healer and scheduled syncs, all on one TdsCore. Configuration comes from the environment
-// (design.md §4); without ZOHO_WEBHOOK_SECRET or TDS_ADMIN_TOKEN it refuses to start.
+// (docs/architecture.md, "Configuration"); without ZOHO_WEBHOOK_SECRET or TDS_ADMIN_TOKEN it refuses to start.
 import { ConfigError, createTdsCore, loadConfig } from '@tsh/tds-core';
 import { serveTds, TdsExpressConfigError } from '@tsh/tds-express';
 

@@ -18,9 +18,9 @@ import {
 import { ID, INJECTION, INVALID, LONG_DESCRIPTION, zid, type ZohoRecord } from './fake-zoho/dataset';
 import { startFakeZoho, type FakeZoho } from './fake-zoho/server';
 
-// Black-box acceptance: the built `tds` against a Zoho stand-in written from zoho-facts.md alone
+// Black-box acceptance: the built `tds` against a Zoho stand-in written from docs/zoho-behaviour.md alone
 // (test/fake-zoho, not our sandbox) serving hostile but valid data and a few invalid records,
-// with every contract table of design.md §3b compared with what the fake serves.
+// with every contract table of docs/data-contract.md compared with what the fake serves.
 
 const work = makeWorkDir();
 let fake: FakeZoho;
@@ -169,7 +169,7 @@ describe('tds against a literal Zoho stand-in with hostile data', { timeout: SPA
     expect(products.get(ID.heater)).toMatchObject({ is_active: false, deleted: false });
     expect(products.get(zid(110))).toMatchObject({ name: 'New ✨ item', is_active: true });
 
-    // zoho-facts.md leaves open whether itemdetails omits a deleted id or refuses the batch: take the stricter reading here.
+    // docs/zoho-behaviour.md leaves open whether itemdetails omits a deleted id or refuses the batch: take the stricter reading here.
     fake.settings.itemDetailsMissing = '404';
     await json(['sync', 'products', 'stock', '--full']);
     fake.settings.itemDetailsMissing = 'omit';

@@ -1,5 +1,5 @@
 /**
- * Black-box acceptance of `tds serve` through the public contract of design.md §4: the built CLI
+ * Black-box acceptance of `tds serve` through the public contract of docs/webhooks-and-queue.md: the built CLI
  * as a real process on a fresh database, the Zoho stand-in behind it, and nothing but HTTP from
  * this side. Webhook signatures are computed by ./acceptance-http/zoho-signature.ts, written from
  * the spec text (never our zoho-client). Every refusal must be a 4xx JSON problem with nothing
@@ -54,7 +54,7 @@ const isForm = (contentType: string) => contentType.split(';')[0].trim().toLower
 
 /** Replays what the stand-in sent to the entity's route, signed by our own code (which must agree with the stand-in's). */
 async function replay(entity: string, delivery: ZohoDelivery): Promise<Answer> {
-  expect(delivery.signature, 'the stand-in signs as design.md §4 says').toBe(zohoSignature(secret, { query: delivery.query, body: delivery.body, form: isForm(delivery.contentType) }));
+  expect(delivery.signature, 'the stand-in signs as docs/webhooks-and-queue.md says').toBe(zohoSignature(secret, { query: delivery.query, body: delivery.body, form: isForm(delivery.contentType) }));
   return send({ entity, method: delivery.method, query: delivery.query, body: delivery.body, contentType: delivery.contentType });
 }
 

@@ -1,6 +1,6 @@
 import { UsageError } from './cli-error';
 
-/** The entities of design.md §4, as the CLI, the HTTP paths and the core name them. */
+/** The entities (docs/architecture.md, "Entity names"), as the CLI, the HTTP paths and the core name them. */
 export const ENTITIES = ['products', 'customers', 'invoices', 'bills', 'stock', 'pricelists'] as const;
 export type Entity = (typeof ENTITIES)[number];
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * Zoho's webhook signature, written from the text of design.md §4 alone (deliberately not our
+ * Zoho's webhook signature, written from the text of docs/webhooks-and-queue.md ("Signature") alone (deliberately not our
  * zoho-client's helper, so that the two can disagree): lowercase hex HMAC-SHA256 keyed with the
  * secret, over the query parameters sorted by key, each written as key then value with no
  * separator, followed by the raw body for a JSON body. For a form-encoded body the URL-decoded

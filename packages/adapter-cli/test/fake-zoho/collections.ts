@@ -14,7 +14,7 @@ export interface Collection {
   records: Map<string, ZohoRecord>;
   /** What a list row lacks compared with the detail GET. */
   listOmits: string[];
-  /** `filter_by` with Status.*: active-only unless Status.All (Books items per zoho-facts.md). */
+  /** `filter_by` with Status.*: active-only unless Status.All (Books items per docs/zoho-behaviour.md). */
   activeByDefault: boolean;
   /** `sort_column=last_modified_time` allowed (contacts, items; not invoices). */
   sortableByModified: boolean;

@@ -4,7 +4,7 @@ import { CONSUMER, WHOLESALE, type ZohoRecord } from './dataset';
 import { parseZohoTime } from './zoho-time';
 
 /**
- * design.md §3b written out once, from the Zoho records the fake serves: what each contract row
+ * docs/data-contract.md written out once, from the Zoho records the fake serves: what each contract row
  * must hold. Money and quantities are compared as canonical decimal text (no float anywhere).
  */
 

@@ -6,7 +6,7 @@ import { ORGANIZATION_ID, type ZohoRecord } from './dataset';
 import { parseZohoTime, zohoTime } from './zoho-time';
 
 /**
- * A small Zoho Books v3 + Inventory v1 stand-in written from zoho-facts.md alone (not from our own
+ * A small Zoho Books v3 + Inventory v1 stand-in written from docs/zoho-behaviour.md alone (not from our own
  * sandbox, so that it does not share its assumptions): OAuth refresh with HTTP-200 error bodies and
  * the 10-tokens-per-10-minutes limit, `organization_id` on every call, `Zoho-oauthtoken` header,
  * page/per_page/has_more_page, reduced list rows, detail GETs, itemdetails, 404 code 1002 for
@@ -21,7 +21,7 @@ export interface FakeZohoOptions {
   apiDomain?: string;
 }
 
-/** Behaviours zoho-facts.md leaves open (**?**): a client must work either way. */
+/** Behaviours docs/zoho-behaviour.md leaves open (marked guessed): a client must work either way. */
 export interface FakeZohoSettings {
   /** itemdetails asked for an id that does not exist: leave it out, or fail the whole batch with 404 code 1002. */
   itemDetailsMissing: 'omit' | '404';
@@ -47,7 +47,7 @@ export interface FakeZoho {
   url: string;
   organizationId: string;
   credentials: { clientId: string; clientSecret: string; refreshToken: string };
-  /** Environment (design.md §4) pointing TDS at this server. */
+  /** Environment (docs/architecture.md, "Configuration") pointing TDS at this server. */
   env: Record<string, string>;
   collections: Record<string, Collection>;
   settings: FakeZohoSettings;

@@ -35,6 +35,7 @@ import { createPostgresRateLimiter } from '../zoho-access/postgres-rate-limiter'
 import { readTokenStatus } from '../zoho-access/postgres-token-store';
 import { createSyncRunRegistry } from './sync-runs';
 import { createSyncRunner } from './sync-runner';
+import { createCoreChanges } from '../changes/core-changes';
 import type { TdsCore } from './types';
 import { WebhookRejectedError, type WebhookIngestResult } from './types';
 import { zohoFromConfig } from './zoho-from-config';
@@ -117,6 +118,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     rateLimit: { requestsPerMinute: config.TDS_RATE_LIMIT_PER_MINUTE },
     heartbeatIntervalMs: options.workers?.heartbeatMs,
   };
+  const changeFeed = createCoreChanges({ db, pool, logger, config });
   const health = createHealthService({
     ...healthDeps,
     sinks,
@@ -124,7 +126,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     metrics,
     snapshotMaxAgeMs: config.TDS_HEALTH_CACHE_MS,
     // Read with the health snapshot, so a flood of health requests costs no query of its own.
-    extendHealth: async (reading) => ({ ...reading, database_binding: bindingView(await binding.read(), config.ZOHO_ORGANIZATION_ID) }),
+    extendHealth: async (reading) => ({ ...reading, database_binding: bindingView(await binding.read(), config.ZOHO_ORGANIZATION_ID), ...(await changeFeed.healthFields()) }),
   });
   const healer = createHealer({
     db,
@@ -264,6 +266,8 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
 
     ...verifyApi,
 
+    changes: changeFeed.changes,
+
     healer: {
       runOnce: async () => {
         await binding.check('run the healer');
@@ -280,6 +284,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
         started.workers = true;
       }
       if (withHealer && !started.healer) {
+        changeFeed.startWebhook();
         healer.start(options.schedule?.healerEveryMs ?? 60_000);
         health.monitor.start(options.schedule?.healthCheckEveryMs ?? 30_000);
         started.healer = true;
@@ -307,6 +312,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
       await Promise.all([scheduler?.stop(), verifySchedule?.stop()]);
       if (started.healer) await Promise.all([health.monitor.stop(), healer.stop()]);
       if (started.workers) await workerPool.stop();
+      await changeFeed.stop();
       await syncRuns.settle();
       if (!options.database) await database.close();
     },

@@ -3,13 +3,14 @@ import type { Logger } from 'pino';
 import type { ZohoClient } from '@tsh/zoho-client';
 import type { Database } from '../db/schema';
 import type { TdsVerifyApi } from '../verify/core-api';
+import type { TdsChangesApi } from '../changes/core-api';
 
 /**
  * The one object every adapter talks to. Adapters parse input, call one of these, format the
  * answer; anything two adapters would both need lives behind this interface.
  * Result shapes are plain JSON-able objects (Dates allowed) so adapters can print or send them.
  */
-export interface TdsCore extends TdsVerifyApi {
+export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
   readonly db: Kysely<Database>;
   readonly logger: Logger;
   readonly organizationId: string;
