@@ -20,3 +20,4 @@ export * from './binding';
 export { runVerify, createVerifyApi, readLastVerifyRun, readVerifiedReliability, listVerifyRuns, sampleOf, verifyEntitiesOf, VerifyInputError } from './verify';
 export { planScheduledVerify, estimateSampledRequests, createBudgetedRateLimiter, VerifyBudgetSpentError, runScheduledVerify } from './verify';
 export type { TdsVerifyApi, VerifyOptions, VerifyProgress, VerifyReport, EntityVerifyReport, DriftedRecord, ColumnDifference, VerifyEntity, VerifiedReliability, VerifyRunSummary, ScheduledVerifyOutcome, ScheduledVerifyPlan, BudgetReading } from './verify';
+export * from './changes';

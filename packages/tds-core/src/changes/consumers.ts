@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { ChangeFeedInputError } from './errors';
 import { cursorOf } from './read-changes';
+import { sequenceChanges } from './sequence-changes';
 import type { ChangeConsumerStatus, Cursor } from './types';
 
 export function consumerNameOf(name: unknown): string {
@@ -45,6 +46,7 @@ WHERE name = ${name}`.execute(db);
  */
 export async function resetConsumer(db: Kysely<Database>, name: string, to?: Cursor): Promise<string> {
   const target = to === undefined ? null : cursorOf(to);
+  if (target === null) await sequenceChanges(db);
   const { rows } = await sql<{ cursor: string }>`
 INSERT INTO tds_change_consumers AS c (name, cursor)
 SELECT ${name}, greatest(coalesce(${target}::bigint, (SELECT coalesce(max(id), 0) FROM tds_changes)), s.purged_through)
@@ -55,6 +57,8 @@ RETURNING c.cursor::text AS cursor`.execute(db);
 }
 
 export async function listConsumers(db: Kysely<Database>): Promise<ChangeConsumerStatus[]> {
+  // Lag counts committed changes not numbered yet too.
+  await sequenceChanges(db);
   const { rows } = await sql<{
     name: string;
     cursor: string;

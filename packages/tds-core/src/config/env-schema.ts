@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hardeningEnv } from './hardening-env';
 import { verifyScheduleEnv } from './verify-schedule-env';
 import { securityEnv } from './security-env';
+import { changesEnv } from '../changes/changes-env';
 
 const DATA_CENTERS = ['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'sa', 'com.cn'] as const;
 
@@ -76,6 +77,7 @@ export const envSchema = z.object({
   ...hardeningEnv,
   ...verifyScheduleEnv,
   ...securityEnv,
+  ...changesEnv,
 });
 
 export type TdsEnv = z.output<typeof envSchema>;
