@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
-import { ConfigError, createPostgresTokenStore, createTokenCipher, loadConfig, readTokenStatus, startZohoSandbox, type ZohoSandbox } from '../src';
+import { buildHealthReport, ConfigError, createPostgresTokenStore, createTokenCipher, loadConfig, readTokenStatus, renderStatusReport, startZohoSandbox, type ZohoSandbox } from '../src';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 // Access tokens sealed at rest with TDS_ENCRYPTION_KEY, and the key rotation (docs/security.md).
@@ -125,6 +125,26 @@ describe('access tokens at rest', () => {
     expect(await keyed.auth.getAccessToken()).toBe(token);
     await keyed.auth.refresh();
     expect((await storedRow()).access_token_key_id).toBe(createTokenCipher(key)!.keyId);
+  });
+});
+
+describe('health says how tokens are kept', () => {
+  it('encrypted with the key id (never the key), or plain', async () => {
+    await forgetToken();
+    const key = hexKey();
+    const { keyId } = createTokenCipher(key)!;
+    await clientWith({ current: key }).auth.getAccessToken();
+    const sealed = await buildHealthReport({ db: testDb.db, organizationId: sandbox.organizationId, security: { encryptionKeyId: keyId, webhookAuth: 'hmac' } });
+    expect(sealed.health.zoho_api).toMatchObject({ tokens_at_rest: 'encrypted', tokens_at_rest_key_id: keyId, stored_token_key_id: keyId });
+    const text = renderStatusReport(sealed);
+    expect(text).toContain(`Tokens at rest: encrypted (key id ${keyId})`);
+    expect(text).not.toContain(key);
+
+    const plain = await buildHealthReport({ db: testDb.db, organizationId: sandbox.organizationId });
+    expect(renderStatusReport(plain)).toContain(`Tokens at rest: plain, but the stored token is encrypted (key id ${keyId}): set TDS_ENCRYPTION_KEY`);
+    await forgetToken();
+    await clientWith({}).auth.getAccessToken();
+    expect(renderStatusReport(await buildHealthReport({ db: testDb.db, organizationId: sandbox.organizationId }))).toContain('Tokens at rest: plain (set TDS_ENCRYPTION_KEY to encrypt them)');
   });
 });
 

@@ -13,7 +13,7 @@ import { createRequestCore, type ZohoRequest } from './request/request-core';
 import { createHttpSend, type FetchLike } from './request/transport';
 import { createBooksResources, type ZohoBooksResources } from './resources/books';
 import { createInventoryResources, type ZohoInventoryResources } from './resources/inventory';
-import { createRequestCounters, type ZohoClientStats } from './stats';
+import { createRequestCounters, type ZohoClientStats, type ZohoDailyBudget } from './stats';
 
 export interface ZohoClientOptions {
   organizationId: string;
@@ -76,6 +76,12 @@ export interface ZohoClient {
   stats(): ZohoClientStats;
 }
 
+/** The budget with the smaller share left (either, when only one API has answered yet). */
+function mostSpent(a: ZohoDailyBudget | null, b: ZohoDailyBudget | null): ZohoDailyBudget | null {
+  if (!a || !b) return a ?? b;
+  return a.remaining * b.limit <= b.remaining * a.limit ? a : b;
+}
+
 function positive(name: string, value: number | undefined, fallback: number, { allowZero = false } = {}): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
@@ -129,7 +135,8 @@ export function createZohoClient(options: ZohoClientOptions): ZohoClient {
       maxConcurrent: positive('maxConcurrent', options.maxConcurrent, 10),
       clock,
     });
-  const dailyBudget = createDailyBudget(clock, options.onDailyQuotaExhausted ?? 'wait');
+  const whenExhausted = options.onDailyQuotaExhausted ?? 'wait';
+  const dailyBudgets = { books: createDailyBudget(clock, whenExhausted), inventory: createDailyBudget(clock, whenExhausted) };
 
   const request = createRequestCore({
     organizationId: options.organizationId,
@@ -137,7 +144,7 @@ export function createZohoClient(options: ZohoClientOptions): ZohoClient {
     defaultApiUrl: urls.apiUrl,
     auth: tokens,
     limiter,
-    dailyBudget,
+    dailyBudgets,
     send,
     counters,
     secrets,
@@ -166,7 +173,8 @@ export function createZohoClient(options: ZohoClientOptions): ZohoClient {
       const auth = tokens.status();
       return {
         ...counters.snapshot(),
-        dailyBudget: dailyBudget.snapshot(),
+        dailyBudget: mostSpent(dailyBudgets.books.snapshot(), dailyBudgets.inventory.snapshot()),
+        dailyBudgets: { books: dailyBudgets.books.snapshot(), inventory: dailyBudgets.inventory.snapshot() },
         token: { expiresAt: auth.expiresAt, lastRefreshAt: auth.lastRefreshAt, refreshCount: auth.refreshCount },
       };
     },

@@ -8,7 +8,9 @@ export interface ZohoClientStats {
   requests: { total: number; byStatus: Record<string, number> };
   retries: number;
   rateLimited429: number;
+  /** The more spent of the two APIs' daily budgets (by share left); each is in dailyBudgets. */
   dailyBudget: ZohoDailyBudget | null;
+  dailyBudgets: { books: ZohoDailyBudget | null; inventory: ZohoDailyBudget | null };
   token: { expiresAt: Date | null; lastRefreshAt: Date | null; refreshCount: number };
 }
 

@@ -25,6 +25,7 @@ import { retryDeadLetter } from '../queue/retry-dead-letter';
 import { createScheduler, type Scheduler } from '../scheduler/create-scheduler';
 import { createVerifySchedule, type VerifySchedule } from '../scheduler/verify-schedule';
 import type { TransformConfig } from '../transform/config';
+import { createTokenCipher } from '../zoho-access/token-cipher';
 import { createWebhookIngestor, type WebhookIngestor } from '../webhooks/ingest-webhook';
 import { createWorkerPool } from '../workers/create-worker-pool';
 import { verifyScheduleOf } from '../config/verify-schedule-env';
@@ -117,6 +118,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     thresholds: options.health?.thresholds,
     rateLimit: { requestsPerMinute: config.TDS_RATE_LIMIT_PER_MINUTE },
     heartbeatIntervalMs: options.workers?.heartbeatMs,
+    security: { encryptionKeyId: createTokenCipher(config.TDS_ENCRYPTION_KEY, config.TDS_ENCRYPTION_KEY_PREVIOUS)?.keyId ?? null, webhookAuth: config.TDS_WEBHOOK_AUTH },
   };
   const changeFeed = createCoreChanges({ db, pool, logger, config });
   const health = createHealthService({

@@ -18,6 +18,16 @@ import { deadCredentialReason } from './zoho-credential';
 const DAY_MS = 24 * 3600 * 1000;
 const round = (n: number | null, digits = 2) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
+/** The configured side of the security lines: what this process does, whatever is stored. */
+function securityOf(deps: Pick<HealthDeps, 'security'>) {
+  const keyId = deps.security?.encryptionKeyId ?? null;
+  return {
+    tokens_at_rest: keyId ? ('encrypted' as const) : ('plain' as const),
+    tokens_at_rest_key_id: keyId,
+    webhook_auth: deps.security?.webhookAuth ?? ('hmac' as const),
+  };
+}
+
 /** Reads everything health shows, in parallel; throws when the database cannot answer. */
 async function measure(deps: HealthDeps): Promise<HealthSections> {
   const { db, organizationId } = deps;
@@ -84,6 +94,11 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
       in_flight: rate.inFlight,
       daily_quota: rate.daily ? { limit: rate.daily.limit, remaining: rate.daily.remaining, reset_at: rate.daily.resetAt.toISOString() } : null,
       daily_quota_remaining: rate.daily?.remaining ?? null,
+      daily_quota_by_api: Object.fromEntries(
+        Object.entries(rate.dailyByApi).map(([api, q]) => [api, { limit: q.limit, remaining: q.remaining, reset_at: q.resetAt.toISOString() }]),
+      ),
+      ...securityOf(deps),
+      stored_token_key_id: token.storedKeyId,
       paused_until: isoOrNull(rate.pausedUntil),
       rate_limited_count: rate.rateLimitedCount,
       last_429_at: isoOrNull(rate.last429At),
@@ -149,6 +164,9 @@ export function databaseLost(deps: Omit<HealthDeps, 'db'>, error: unknown): Syst
       in_flight: 0,
       daily_quota: null,
       daily_quota_remaining: null,
+      daily_quota_by_api: {},
+      ...securityOf(deps),
+      stored_token_key_id: null,
       paused_until: null,
       rate_limited_count: 0,
       last_429_at: null,

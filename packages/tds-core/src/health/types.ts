@@ -19,6 +19,8 @@ export interface HealthDeps {
   entities?: readonly string[];
   /** Secret values (client secret, refresh token, webhook secret, admin token) scrubbed from every text shown. */
   secrets?: ReadonlyArray<string | null | undefined>;
+  /** How secrets are kept and webhooks authenticated here (docs/security.md); default: plain, hmac. */
+  security?: { encryptionKeyId: string | null; webhookAuth: 'hmac' | 'token' };
 }
 
 export type HealthThresholdOverrides = { [K in keyof HealthThresholds]?: Partial<HealthThresholds[K]> };
@@ -86,6 +88,16 @@ export interface ZohoApiSection {
   in_flight: number;
   daily_quota: { limit: number; remaining: number; reset_at: string } | null;
   daily_quota_remaining: number | null;
+  /** Each API's own daily quota (books, inventory): one organization has different limits on each. */
+  daily_quota_by_api: Record<string, { limit: number; remaining: number; reset_at: string }>;
+  /** How this process stores access tokens: sealed with TDS_ENCRYPTION_KEY, or in plain text. */
+  tokens_at_rest: 'encrypted' | 'plain';
+  /** Id (not the key) of the key new tokens are sealed with. */
+  tokens_at_rest_key_id: string | null;
+  /** Id of the key that sealed the stored token; null when it is plain (or there is none). */
+  stored_token_key_id: string | null;
+  /** How webhook deliveries are authenticated: Zoho's HMAC signature, or the shared TDS_WEBHOOK_TOKEN. */
+  webhook_auth: 'hmac' | 'token';
   paused_until: string | null;
   rate_limited_count: number;
   last_429_at: string | null;

@@ -1,4 +1,4 @@
 export * from './postgres-rate-limiter';
 export * from './postgres-token-store';
-export { readRateLimitStatus, type RateLimitStatus } from './rate-limit-sql';
+export { readRateLimitStatus, recordDailyQuota, type DailyQuotaStatus, type RateLimitStatus } from './rate-limit-sql';
 export * from './token-cipher';

@@ -29,17 +29,49 @@ export async function pauseRateLimit(db: Kysely<any>, organizationId: string, ms
       updated_at = clock_timestamp()`.execute(db);
 }
 
+/**
+ * Records one API's daily quota from a response's X-Rate-Limit-* headers. Responses of one day
+ * arrive out of order across workers and processes, so within one quota day the row keeps the
+ * lowest remaining count ever reported (the quota only goes down until its reset); a reset time
+ * more than an hour later than the stored one is a new day and starts over.
+ */
 export async function recordDailyQuota(
   db: Kysely<any>,
   organizationId: string,
-  quota: { limit: number; remaining: number; resetSeconds: number },
+  quota: { limit: number; remaining: number; resetSeconds: number; api?: string },
 ): Promise<void> {
+  if (quota.api === undefined) {
+    await sql`
+      INSERT INTO tds_rate_limit_state (organization_id, daily_limit, daily_remaining, daily_reset_at)
+      VALUES (${organizationId}, ${quota.limit}, ${quota.remaining}, clock_timestamp() + make_interval(secs => ${quota.resetSeconds}))
+      ON CONFLICT (organization_id) DO UPDATE SET
+        daily_limit = EXCLUDED.daily_limit, daily_remaining = EXCLUDED.daily_remaining,
+        daily_reset_at = EXCLUDED.daily_reset_at, updated_at = clock_timestamp()`.execute(db);
+    return;
+  }
   await sql`
-    INSERT INTO tds_rate_limit_state (organization_id, daily_limit, daily_remaining, daily_reset_at)
-    VALUES (${organizationId}, ${quota.limit}, ${quota.remaining}, clock_timestamp() + make_interval(secs => ${quota.resetSeconds}))
-    ON CONFLICT (organization_id) DO UPDATE SET
-      daily_limit = EXCLUDED.daily_limit, daily_remaining = EXCLUDED.daily_remaining,
-      daily_reset_at = EXCLUDED.daily_reset_at, updated_at = clock_timestamp()`.execute(db);
+    INSERT INTO tds_rate_limit_daily AS d (organization_id, api, daily_limit, daily_remaining, daily_reset_at)
+    VALUES (${organizationId}, ${quota.api}, ${quota.limit}, ${quota.remaining}, clock_timestamp() + make_interval(secs => ${quota.resetSeconds}))
+    ON CONFLICT (organization_id, api) DO UPDATE SET
+      daily_remaining = CASE WHEN EXCLUDED.daily_reset_at > d.daily_reset_at + interval '1 hour'
+        THEN EXCLUDED.daily_remaining ELSE LEAST(d.daily_remaining, EXCLUDED.daily_remaining) END,
+      daily_limit = EXCLUDED.daily_limit,
+      daily_reset_at = CASE WHEN EXCLUDED.daily_reset_at > d.daily_reset_at + interval '1 hour'
+        THEN EXCLUDED.daily_reset_at ELSE d.daily_reset_at END,
+      updated_at = clock_timestamp()`.execute(db);
+}
+
+export interface DailyQuotaStatus {
+  limit: number;
+  remaining: number;
+  resetAt: Date;
+}
+
+/** The quota with the smaller share left. */
+function mostSpent(quotas: DailyQuotaStatus[]): DailyQuotaStatus | null {
+  let worst: DailyQuotaStatus | null = null;
+  for (const q of quotas) if (!worst || q.remaining * worst.limit < worst.remaining * q.limit) worst = q;
+  return worst;
 }
 
 export interface RateLimitStatus {
@@ -50,10 +82,17 @@ export interface RateLimitStatus {
   last429At: Date | null;
   rateLimitedCount: number;
   grantedCount: number;
-  daily: { limit: number; remaining: number; resetAt: Date } | null;
+  /** The API with the smaller share of its daily quota left (what alerts and plans should heed). */
+  daily: DailyQuotaStatus | null;
+  /** Each API's own daily quota (books, inventory), as its responses last reported it. */
+  dailyByApi: Record<string, DailyQuotaStatus>;
 }
 
 export async function readRateLimitStatus(db: Kysely<any>, organizationId: string, windowMs: number): Promise<RateLimitStatus> {
+  const perApi = await sql<{ api: string; daily_limit: number; daily_remaining: number; daily_reset_at: Date }>`
+    SELECT api, daily_limit, daily_remaining, daily_reset_at FROM tds_rate_limit_daily WHERE organization_id = ${organizationId} ORDER BY api`.execute(db);
+  const dailyByApi: Record<string, DailyQuotaStatus> = {};
+  for (const r of perApi.rows) dailyByApi[r.api] = { limit: r.daily_limit, remaining: r.daily_remaining, resetAt: r.daily_reset_at };
   const { rows } = await sql<{
     used: number;
     in_flight: number;
@@ -72,7 +111,17 @@ export async function readRateLimitStatus(db: Kysely<any>, organizationId: strin
     FROM tds_rate_limit_state s WHERE s.organization_id = ${organizationId}`.execute(db);
   const row = rows[0];
   if (!row) {
-    return { organizationId, usedInWindow: 0, inFlight: 0, pausedUntil: null, last429At: null, rateLimitedCount: 0, grantedCount: 0, daily: null };
+    return {
+      organizationId,
+      usedInWindow: 0,
+      inFlight: 0,
+      pausedUntil: null,
+      last429At: null,
+      rateLimitedCount: 0,
+      grantedCount: 0,
+      daily: mostSpent(Object.values(dailyByApi)),
+      dailyByApi,
+    };
   }
   return {
     organizationId,
@@ -82,9 +131,12 @@ export async function readRateLimitStatus(db: Kysely<any>, organizationId: strin
     last429At: row.last_429_at,
     rateLimitedCount: Number(row.rate_limited_count),
     grantedCount: Number(row.granted_count),
+    // Rows written before quotas were kept per API count until an API reports its own.
     daily:
-      row.daily_limit !== null && row.daily_remaining !== null && row.daily_reset_at !== null
+      mostSpent(Object.values(dailyByApi)) ??
+      (row.daily_limit !== null && row.daily_remaining !== null && row.daily_reset_at !== null
         ? { limit: row.daily_limit, remaining: row.daily_remaining, resetAt: row.daily_reset_at }
-        : null,
+        : null),
+    dailyByApi,
   };
 }

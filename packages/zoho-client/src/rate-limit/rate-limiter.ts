@@ -1,9 +1,16 @@
+import type { ZohoApiName } from '../data-centers';
+
 /** The daily quota as Zoho reports it in `X-Rate-Limit-*` response headers. */
 export interface ZohoQuota {
   limit: number;
   remaining: number;
   /** Seconds until the daily quota resets. */
   resetSeconds: number;
+  /**
+   * The API whose response carried the headers: one organization has a different daily quota on
+   * Books and on Inventory (e.g. 1,000 and 7,500 the same day), so each is tracked on its own.
+   */
+  api?: ZohoApiName;
 }
 
 /**
@@ -19,7 +26,8 @@ export interface ZohoQuota {
  * - `pause(ms)` is called after a 429: no new `fn` may start (in any process sharing the limiter)
  *   until `ms` from now. A second pause extends, never shortens, the current one.
  * - `updateQuota(quota)` is optional: it is told the daily quota read from each response, for
- *   implementations that share or persist it. The client itself waits when the daily quota is spent.
+ *   implementations that share or persist it, with the API it came from. The client itself waits
+ *   when that API's daily quota is spent (the other API goes on).
  */
 export interface RateLimiter {
   schedule<T>(fn: () => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;

@@ -43,7 +43,8 @@ export interface RequestCoreOptions {
   defaultApiUrl: string;
   auth: TokenManager;
   limiter: RateLimiter;
-  dailyBudget: DailyBudget;
+  /** One per API: Books and Inventory each report (and enforce) their own daily quota. */
+  dailyBudgets: Record<ZohoApiName, DailyBudget>;
   send: HttpSend;
   counters: RequestCounters;
   secrets: SecretRegistry;
@@ -165,8 +166,8 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
       o.counters.recordResponse(response.status);
       const quota = readQuotaHeaders(response.headers);
       if (quota) {
-        o.dailyBudget.update(quota);
-        void Promise.resolve(o.limiter.updateQuota?.(quota)).catch(() => undefined);
+        o.dailyBudgets[api].update(quota);
+        void Promise.resolve(o.limiter.updateQuota?.({ ...quota, api })).catch(() => undefined);
       }
       try {
         const envelope = interpretResponse(response, endpoint, o.secrets.redact, o.clock.now());
@@ -195,9 +196,9 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
       const used: { token?: string } = {};
       try {
         if (signal?.aborted) throw aborted();
-        await o.dailyBudget.waitForBudget((waitMs) => {
+        await o.dailyBudgets[api].waitForBudget((waitMs) => {
           callHook(o.hooks?.onRateLimitWait, { reason: 'daily-quota', waitMs });
-          log(o.logger, 'warn', 'zoho daily quota spent; waiting for the reset', { waitMs });
+          log(o.logger, 'warn', 'zoho daily quota spent; waiting for the reset', { api, waitMs });
         }, signal);
         return await attempt(method, api, path, endpoint, options, retriesDone + 1, used);
       } catch (caught) {

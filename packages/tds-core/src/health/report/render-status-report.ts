@@ -1,6 +1,6 @@
 import { countOf, formatCount, formatDuration, formatPercent, formatRate } from '../format';
 import { markFor, reportTime, RULE, SEVERITY_MARK, STATUS_MARK } from './markers';
-import type { VerifiedReliabilitySection } from '../types';
+import type { VerifiedReliabilitySection, ZohoApiSection } from '../types';
 import type { HealthReport } from './types';
 
 /** "99.95 % (19,990 of 20,000 records equal Zoho, 3 verify runs, last 12 min ago)", or why it is not measured. */
@@ -8,6 +8,19 @@ function verifiedLine(v: VerifiedReliabilitySection, checkedAt: string): string 
   const last = v.last_run_at ? `, last ${formatDuration((Date.parse(checkedAt) - Date.parse(v.last_run_at)) / 1000)} ago` : '';
   if (v.status !== 'measured') return `not measured (no verify checked a record in the last ${v.window_hours} h${last})`;
   return `${formatPercent(v.percent)} (${formatCount(v.matching)} of ${countOf(v.checked, 'record')} equal Zoho, ${countOf(v.runs, 'verify run')}${last})`;
+}
+
+/** "books 12 of 1,000 left, inventory 7,400 of 7,500 left": each API has its own daily quota. */
+function dailyQuotaLine(z: ZohoApiSection): string {
+  const perApi = Object.entries(z.daily_quota_by_api ?? {});
+  if (perApi.length > 0) return perApi.map(([api, q]) => `${api} ${formatCount(q.remaining)} of ${formatCount(q.limit)} left`).join(', ');
+  return z.daily_quota ? `${formatCount(z.daily_quota.remaining)} of ${formatCount(z.daily_quota.limit)} left` : 'not reported yet';
+}
+
+function tokensAtRestLine(z: ZohoApiSection): string {
+  if (z.tokens_at_rest === 'plain') return z.stored_token_key_id ? `plain, but the stored token is encrypted (key id ${z.stored_token_key_id}): set TDS_ENCRYPTION_KEY` : 'plain (set TDS_ENCRYPTION_KEY to encrypt them)';
+  const stored = z.stored_token_key_id === null || z.stored_token_key_id === z.tokens_at_rest_key_id ? '' : `; the stored token has key id ${z.stored_token_key_id} until the next refresh`;
+  return `encrypted (key id ${z.tokens_at_rest_key_id})${stored}`;
 }
 
 /**
@@ -56,7 +69,9 @@ export function renderStatusReport(report: HealthReport): string {
   add(`  ${tokenMark} Token: ${z.token_valid ? 'valid' : 'not valid'}, ${expires} (refreshed ${formatCount(z.token_refresh_count)} times)`);
   add(`  ${markFor(f, 'zoho_credential_invalid')} Credential: ${z.credential_error ? `refused by Zoho (${z.credential_error.reason})` : 'accepted'}`);
   add(`  ${markFor(f, 'zoho_rate_limited')} Rate limit: ${formatCount(z.rate_limit_remaining)} of ${formatCount(z.rate_limit_per_minute)} requests left this window (${z.in_flight} in flight)${z.paused_until ? `, paused until ${z.paused_until}` : ''}`);
-  add(`  ${markFor(f, 'zoho_daily_quota')} Daily quota: ${z.daily_quota ? `${formatCount(z.daily_quota.remaining)} of ${formatCount(z.daily_quota.limit)} left` : 'not reported yet'}`);
+  add(`  ${markFor(f, 'zoho_daily_quota')} Daily quota: ${dailyQuotaLine(z)}`);
+  add(`  🔒 Tokens at rest: ${tokensAtRestLine(z)}`);
+  add(`  🔒 Webhook authentication: ${z.webhook_auth === 'token' ? 'shared token (TDS_WEBHOOK_TOKEN)' : 'HMAC signature (ZOHO_WEBHOOK_SECRET)'}`);
   add('');
 
   const d = h.sync_delay;
