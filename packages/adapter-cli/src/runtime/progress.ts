@@ -9,10 +9,13 @@ export interface ProgressReporter {
   stop(): void;
 }
 
+/** A phase after which the entity does no more work. */
+const isFinal = (p: SyncProgress) => p.phase === 'done' || p.phase === 'failed' || p.phase === 'cancelled';
+
 const rate = (p: SyncProgress) => (p.ratePerMinute === null ? '?' : String(Math.round(p.ratePerMinute)));
 
 export function describeProgress(p: SyncProgress): string {
-  const eta = p.phase === 'done' || p.phase === 'failed' ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
+  const eta = isFinal(p) ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
   return `${p.entity}: ${p.phase}, ${p.pages} pages, ${p.records} records, ${p.requestsUsed} requests, ${rate(p)}/min${eta}`;
 }
 
@@ -56,7 +59,7 @@ export function createBarProgress(io: CliIo): ProgressReporter {
         entry = { bar: multibar.create(BAR_TOTAL, 0, {}), startedAt: Date.now() };
         bars.set(p.entity, entry);
       }
-      const finished = p.phase === 'done' || p.phase === 'failed';
+      const finished = isFinal(p);
       const elapsed = (Date.now() - entry.startedAt) / 1000;
       const fraction = finished ? 1 : p.etaSeconds === null ? 0 : elapsed / Math.max(0.001, elapsed + p.etaSeconds);
       entry.bar.update(Math.round(Math.min(1, fraction) * BAR_TOTAL), {

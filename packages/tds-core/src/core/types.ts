@@ -74,7 +74,7 @@ export interface SyncOptions {
 
 export interface SyncProgress {
   entity: string;
-  phase: 'fetching' | 'applying' | 'reconciling' | 'done' | 'failed';
+  phase: 'fetching' | 'applying' | 'reconciling' | 'done' | 'failed' | 'cancelled';
   pages: number;
   records: number;
   requestsUsed: number;

@@ -7,7 +7,9 @@ import { createProgressReporter } from './progress';
 import { reconcileDeletions, reconciledTables } from './reconcile';
 import { withEntityRunLock } from './run-lock';
 import { finishRunRecord, saveRunCounts, startRunRecord } from './run-record';
+import { quotaStopOf, type QuotaStop } from './quota-stop';
 import { SeenIds } from './seen-ids';
+import { bindSignal } from './signal-bound-zoho';
 import { syncCustomers } from './sources/customers';
 import { syncBills, syncInvoices } from './sources/documents';
 import { syncPriceLists } from './sources/price-lists';
@@ -97,6 +99,7 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
 
     let status: SyncStatus = 'succeeded';
     let error: unknown = null;
+    let quota: QuotaStop | null = null;
     const seen = reconciles(entity, mode) ? await SeenIds.create(db, run.id) : null;
     try {
       const syncRun = new SyncRun({
@@ -104,7 +107,7 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
         mode,
         since,
         db: lock.db,
-        zoho,
+        zoho: bindSignal(zoho, options.signal),
         ctx,
         logger,
         organizationId,
@@ -125,9 +128,16 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
         await reconcileDeletions(syncRun);
       }
     } catch (caught) {
-      status = caught instanceof SyncCancelledError ? 'cancelled' : 'failed';
-      error = caught;
-      logger.error({ entity, mode, runId: run.id, err: caught instanceof Error ? caught.message : String(caught) }, `sync ${status}`);
+      // Whatever a cancelled run was doing when the signal came (a request cut, a wait ended) is the cancel itself.
+      const cancelled = caught instanceof SyncCancelledError || options.signal?.aborted === true;
+      quota = cancelled ? null : quotaStopOf(caught, entity, zoho);
+      status = cancelled ? 'cancelled' : 'failed';
+      error = cancelled ? new SyncCancelledError() : caught;
+      const fields = { entity, mode, runId: run.id, err: error instanceof Error ? error.message : String(error) };
+      // A stop someone asked for, or a quota that ran out, is expected: the checkpoint is kept and the next run resumes.
+      if (cancelled) logger.info(fields, 'sync cancelled');
+      else if (quota) logger.warn({ ...fields, quota }, 'sync stopped: zoho daily quota spent');
+      else logger.error(fields, 'sync failed');
     } finally {
       await seen?.drop().catch(() => undefined);
     }
@@ -135,7 +145,7 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
     counts.requestsUsed = zoho.stats().requests.total - requestsAtStart;
     const finishedAt = await finishRunRecord(db, run.id, status, counts, error);
     await recordRunOutcome(db, entity, organizationId, mode, status, error);
-    report(status === 'succeeded' ? 'done' : 'failed', counts);
+    report(status === 'succeeded' ? 'done' : status, counts);
     logger.info({ entity, mode, runId: run.id, status, counts }, 'sync finished');
     return {
       runId: run.id,
@@ -147,6 +157,7 @@ export async function syncEntity(deps: SyncDeps, entity: EntityType, options: Sy
       startedAt: run.startedAt,
       finishedAt,
       cursor: await readCursor(db, entity, organizationId),
+      ...(quota ? { quota } : {}),
     };
   });
 }

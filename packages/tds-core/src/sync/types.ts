@@ -5,6 +5,7 @@ import type { LoggerLike } from '../db/logger-like';
 import type { Database } from '../db/schema';
 import type { EntityType } from '../transform/entities';
 import type { TransformConfig } from '../transform/config';
+import type { QuotaStop } from './quota-stop';
 
 export interface SyncDeps {
   db: Kysely<Database>;
@@ -46,7 +47,7 @@ export interface SyncCounts {
   requestsUsed: number;
 }
 
-export type SyncPhase = 'fetching' | 'applying' | 'reconciling' | 'done' | 'failed';
+export type SyncPhase = 'fetching' | 'applying' | 'reconciling' | 'done' | 'failed' | 'cancelled';
 
 /** A superset of the core's SyncProgress, sent after each page and at each phase change. */
 export interface SyncProgressEvent {
@@ -79,6 +80,8 @@ export interface SyncRunResult {
   finishedAt: Date;
   /** The entity's cursor after the run (Zoho time up to which every change is applied). */
   cursor: Date | null;
+  /** Set when the run stopped because Zoho's daily quota is spent (its checkpoint is kept). */
+  quota?: QuotaStop;
 }
 
 /** Another process (or call) is already syncing this entity for this organization. */

@@ -16,7 +16,7 @@ import { SandboxOAuth, type SandboxCredentials } from './oauth';
 import { SandboxRateLimiter } from './rate-limit';
 import { htmlErrorResponse, jsonResponse, SandboxHttpError, type SandboxResponse, zohoErrorResponse } from './respond';
 import { isOrganizationsPath, routeApi, routeName, type SandboxApi } from './routes';
-import { SandboxStats, type SandboxStatsSnapshot } from './stats';
+import { SandboxStats, type SandboxRequestLogEntry, type SandboxStatsSnapshot } from './stats';
 
 export interface ZohoSandbox {
   /** Base URL of the server (accounts and API hosts are both served here). */
@@ -35,6 +35,8 @@ export interface ZohoSandbox {
   settings: SandboxSettings;
   oauth: SandboxOAuth;
   stats(): SandboxStatsSnapshot;
+  /** The API requests received (oldest first, the last 20 000), with their arrival time. */
+  requestLog(): SandboxRequestLogEntry[];
   resetStats(): void;
   /** Sends one signed webhook for a record (a deleted record's last state for `event: 'delete'`). */
   sendWebhook(request: SandboxWebhookRequest): Promise<SandboxWebhookResult>;
@@ -85,6 +87,8 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     dailyLimit: options.dailyLimit ?? 10_000,
     maxConcurrent: options.maxConcurrent ?? 10,
     now,
+    quotaWindowSeconds: options.quotaWindowSeconds,
+    startedAt: now(),
   });
   const cache = new ListCache();
   const organizationId = store.organization.organization_id;
@@ -209,6 +213,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     };
     res.on('close', leave);
     stats.apiRequestArrived(now(), limiter.inFlight);
+    stats.logRequest({ at: now(), method: req.method ?? 'GET', path: url.pathname });
     const api: SandboxApi = match[1] === 'books/v3' ? 'books' : 'inventory';
     const segments = (match[2] ?? '').split('/').filter(Boolean).map(decodeURIComponent);
     let headers: Record<string, string> = {};
@@ -320,6 +325,7 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
     settings,
     oauth,
     stats: () => stats.snapshot(limiter.inFlight),
+    requestLog: () => stats.requestLog(),
     resetStats: () => stats.reset(),
     sendWebhook,
     flushWebhooks: async () => {

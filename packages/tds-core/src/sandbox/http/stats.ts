@@ -29,9 +29,20 @@ const bump = (map: Record<string, number>, key: string, by = 1) => {
   map[key] = (map[key] ?? 0) + by;
 };
 
+/** One API request as it arrived (the request log tests read to see when requests stopped). */
+export interface SandboxRequestLogEntry {
+  /** Epoch ms on the sandbox's clock. */
+  at: number;
+  method: string;
+  path: string;
+}
+
+const REQUEST_LOG_SIZE = 20_000;
+
 export class SandboxStats {
   private data!: SandboxStatsSnapshot;
   private window!: SlidingWindow;
+  private log: SandboxRequestLogEntry[] = [];
 
   constructor(private readonly windowMs: number) {
     this.reset();
@@ -56,6 +67,17 @@ export class SandboxStats {
       webhooks: { sent: 0, failed: 0, byStatus: {} },
     };
     this.window = new SlidingWindow(this.windowMs);
+    this.log = [];
+  }
+
+  /** Keeps the last REQUEST_LOG_SIZE API requests. */
+  logRequest(entry: SandboxRequestLogEntry): void {
+    this.log.push(entry);
+    if (this.log.length > REQUEST_LOG_SIZE * 2) this.log = this.log.slice(-REQUEST_LOG_SIZE);
+  }
+
+  requestLog(): SandboxRequestLogEntry[] {
+    return this.log.slice(-REQUEST_LOG_SIZE);
   }
 
   apiRequestArrived(now: number, inFlight: number): void {
