@@ -44,6 +44,11 @@ export interface ZohoSandboxOptions extends SandboxCatalogueOptions {
   rateWindowMs?: number;
   /** Daily request quota, reported in X-Rate-Limit-* headers (default 10 000). */
   dailyLimit?: number;
+  /**
+   * Tests: the daily quota resets every this many seconds from the sandbox's start instead of at
+   * the organization's local midnight (X-Rate-Limit-Reset counts down to the window's end).
+   */
+  quotaWindowSeconds?: number;
   /** Requests in flight before 429 (default 10). */
   maxConcurrent?: number;
   /** Access-token lifetime (default 3600 s). */

@@ -6,6 +6,9 @@ export interface SandboxRateLimitOptions {
   dailyLimit: number;
   maxConcurrent: number;
   now: () => number;
+  /** Length of a quota "day" in seconds, counted from `startedAt` (tests); absent: local midnight. */
+  quotaWindowSeconds?: number;
+  startedAt?: number;
 }
 
 export type SandboxAdmission = { ok: true } | { ok: false; reason: 'concurrency' | 'minute' | 'daily' };
@@ -56,9 +59,22 @@ export class SandboxRateLimiter {
     this.inFlight = Math.max(0, this.inFlight - 1);
   }
 
+  /** Which quota period `now` falls in: a local day, or a numbered test window. */
+  private quotaPeriod(now: number): number {
+    const seconds = this.options.quotaWindowSeconds;
+    if (seconds === undefined) return localDayNumber(now);
+    return Math.floor((now - (this.options.startedAt ?? 0)) / (seconds * 1000));
+  }
+
+  private msUntilQuotaReset(now: number): number {
+    const seconds = this.options.quotaWindowSeconds;
+    if (seconds === undefined) return msUntilNextLocalMidnight(now);
+    return (this.quotaPeriod(now) + 1) * seconds * 1000 + (this.options.startedAt ?? 0) - now;
+  }
+
   admit(): SandboxAdmission {
     const now = this.options.now();
-    const day = localDayNumber(now);
+    const day = this.quotaPeriod(now);
     if (day !== this.day) {
       this.day = day;
       this.usedToday = 0;
@@ -73,11 +89,11 @@ export class SandboxRateLimiter {
 
   headers(): Record<string, string> {
     const now = this.options.now();
-    const used = localDayNumber(now) === this.day ? this.usedToday : 0;
+    const used = this.quotaPeriod(now) === this.day ? this.usedToday : 0;
     return {
       'X-Rate-Limit-Limit': String(this.options.dailyLimit),
       'X-Rate-Limit-Remaining': String(Math.max(0, this.options.dailyLimit - used)),
-      'X-Rate-Limit-Reset': String(Math.ceil(msUntilNextLocalMidnight(now) / 1000)),
+      'X-Rate-Limit-Reset': String(Math.ceil(this.msUntilQuotaReset(now) / 1000)),
     };
   }
 }
