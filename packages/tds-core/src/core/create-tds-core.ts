@@ -139,6 +139,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     options: {
       ...options.healer,
       retention: { ...retentionOf(config), ...options.healer?.retention },
+      changesRetentionDays: options.healer?.changesRetentionDays ?? config.TDS_CHANGES_RETENTION_DAYS,
       health: { secrets, thresholds: options.health?.thresholds, ...options.healer?.health },
     },
   });

@@ -17,6 +17,7 @@ import type { HealContext, HealStep } from './steps/context';
 import { deadLetterExhaustedStep } from './steps/dead-letter-exhausted';
 import { requeueFailedStep } from './steps/requeue-failed';
 import { restartStalledPoolStep } from './steps/restart-stalled-pool';
+import { purgeChangeFeedStep } from './steps/purge-change-feed';
 import type { CreateHealerArgs, DeadLetterReplayFilter, DeadLetterReplayResult, HealActionResult, HealRunResult } from './types';
 
 export interface Healer {
@@ -101,6 +102,7 @@ export function createHealer(args: CreateHealerArgs): Healer {
     const startedAt = new Date();
     const actions: HealActionResult[] = [];
     for (const [action, step] of STEPS) actions.push(await runStep(action, step));
+    actions.push(await runStep('purge_change_feed', purgeChangeFeedStep(args.options?.changesRetentionDays ?? 7)));
     // Retention is housekeeping, not a heal action: reported with the run and in the log, kept
     // out of the heal log and its success rate. Last, so this run's actions are logged first.
     let purged: HealRunResult['purged'];

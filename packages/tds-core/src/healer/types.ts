@@ -27,6 +27,8 @@ export interface HealerOptions {
   batchLimit?: number;
   /** Heal log rows older than this are dropped (default 30 days); the same as retention.healLogDays. */
   healLogRetentionDays?: number;
+  /** Change feed rows older than this are dropped (TDS_CHANGES_RETENTION_DAYS, default 7; docs/change-feed.md). */
+  changesRetentionDays?: number;
   /** What is kept how long, and how the purge is paced (docs/hardening.md). */
   retention?: Partial<RetentionDays & BatchedPurge>;
   /** What health and diagnostics need beyond the database (heartbeat, thresholds, secrets to scrub, …). */
