@@ -106,6 +106,9 @@ export function fakeClient(overrides: Partial<ApiClient> = {}): ApiClient & { ca
     startSync: async () => ({ runId: 'run-1' }),
     alerts: async () => ({ open: [], resolved: [] }),
     healLog: async () => [],
+    verifyRuns: async () => ({ runs: [], reliability: { ratio: null, checked: 0, matching: 0, drifted: 0, missing: 0, extra: 0, runs: 0, windowHours: 24, lastRunAt: null } }),
+    startVerify: async () => ({ started: true }),
+    verifyRunning: async () => false,
     liveSnapshots: (_on, signal) => never(signal),
     followRun: (_id, _on, signal) => never(signal),
   };

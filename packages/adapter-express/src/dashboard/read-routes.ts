@@ -1,4 +1,4 @@
-import { listAlerts, listHealActions, readEntityStats, readThroughputHistory, type TdsCore } from '@tsh/tds-core';
+import { listAlerts, listHealActions, listVerifyRuns, readEntityStats, readThroughputHistory, type TdsCore } from '@tsh/tds-core';
 import express, { type Router } from 'express';
 import { requireAdminToken } from '../admin-auth';
 import { ADMIN_PREFIX } from '../admin-routes';
@@ -18,7 +18,7 @@ function wholeNumber(value: unknown, name: string, min: number, max: number, fal
 
 /**
  * The dashboard's reads, admin-authenticated: GET /api/tds/entities, /api/tds/alerts,
- * /api/tds/heal-log and /api/tds/throughput. Each parses its query and calls one core read.
+ * /api/tds/heal-log, /api/tds/throughput and /api/tds/verify/runs. Each parses its query and calls one core read.
  */
 export function dashboardReadRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): Router {
   const secrets = [options.webhookSecret, options.adminToken];
@@ -48,6 +48,13 @@ export function dashboardReadRoutes(core: TdsCore, options: ResolvedTdsExpressOp
   router.get(`${ADMIN_PREFIX}/throughput`, auth, async (req, res) => {
     const minutes = wholeNumber(req.query.minutes, 'minutes', 1, 1440, 60);
     res.json({ minutes: await readThroughputHistory(core.db, { minutes }) });
+  });
+
+  // The Verify view: the latest recorded verify runs (drift by entity and column) and the 24 h verified reliability.
+  router.get(`${ADMIN_PREFIX}/verify/runs`, auth, async (req, res) => {
+    const limit = wholeNumber(req.query.limit, 'limit', 1, 200, 20);
+    const [runs, reliability] = await Promise.all([listVerifyRuns(core.db, limit), core.verifiedReliability(24)]);
+    res.json(withoutSecrets({ runs, reliability }, secrets));
   });
 
   return router;

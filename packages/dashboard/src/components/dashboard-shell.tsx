@@ -1,4 +1,4 @@
-import { Activity, Bell, Database, Inbox, LogOut } from 'lucide-react';
+import { Activity, Bell, Database, Inbox, LogOut, ShieldCheck } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { StatusBadge } from '@/components/status-badge';
 import { Alert } from '@/components/ui/alert';
@@ -12,8 +12,9 @@ import { AlertsView } from '@/views/alerts-view';
 import { DeadLettersView } from '@/views/dead-letters-view';
 import { EntitiesView } from '@/views/entities-view';
 import { OverviewView } from '@/views/overview-view';
+import { VerifyView } from '@/views/verify-view';
 
-const VIEWS = ['overview', 'entities', 'dead-letters', 'alerts'] as const;
+const VIEWS = ['overview', 'entities', 'dead-letters', 'alerts', 'verify'] as const;
 type View = (typeof VIEWS)[number];
 
 const viewFromHash = (): View => {
@@ -21,7 +22,7 @@ const viewFromHash = (): View => {
   return (VIEWS as readonly string[]).includes(hash) ? (hash as View) : 'overview';
 };
 
-/** The signed-in dashboard: live header, four views as tabs (the tab is kept in the URL hash, the token never). */
+/** The signed-in dashboard: live header, five views as tabs (the tab is kept in the URL hash, the token never). */
 export function DashboardShell({ client, onSignOut }: { client: ApiClient; onSignOut: () => void }) {
   const { snapshot, state, error } = useLiveSnapshot(client);
   const [view, setView] = useState<View>(viewFromHash);
@@ -73,6 +74,9 @@ export function DashboardShell({ client, onSignOut }: { client: ApiClient; onSig
             <Bell /> Alerts &amp; healing
             {snapshot && snapshot.health.alerts.length > 0 && <span className="rounded bg-warning px-1 text-xs text-black">{snapshot.health.alerts.length}</span>}
           </TabsTrigger>
+          <TabsTrigger value="verify">
+            <ShieldCheck /> Verify
+          </TabsTrigger>
         </TabsList>
         <TabsContent value="overview">
           {snapshot ? <OverviewView snapshot={snapshot} /> : <p className="p-6 text-sm text-muted-foreground">Waiting for the first live snapshot…</p>}
@@ -85,6 +89,9 @@ export function DashboardShell({ client, onSignOut }: { client: ApiClient; onSig
         </TabsContent>
         <TabsContent value="alerts">
           <AlertsView client={client} liveVersion={alertsVersion} />
+        </TabsContent>
+        <TabsContent value="verify">
+          <VerifyView client={client} />
         </TabsContent>
       </Tabs>
     </div>

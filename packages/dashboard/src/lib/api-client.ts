@@ -1,6 +1,6 @@
 import { ApiError, apiErrorOf } from './api-error';
 import { readEventStream } from './event-stream';
-import type { DeadLetter, DeadLetterFilter, EntityStats, HealAction, LiveSnapshot, QueueStatus, StoredAlert, SyncMode, SyncRun } from './types';
+import type { DeadLetter, DeadLetterFilter, EntityStats, HealAction, LiveSnapshot, QueueStatus, StoredAlert, SyncMode, SyncRun, VerifiedReliability, VerifyRequest, VerifyRun } from './types';
 
 /** Everything the dashboard asks of TDS; every call carries the admin token in the Authorization header. */
 export interface ApiClient {
@@ -12,6 +12,12 @@ export interface ApiClient {
   startSync(entity: string, mode: SyncMode): Promise<{ runId: string }>;
   alerts(): Promise<{ open: StoredAlert[]; resolved: StoredAlert[] }>;
   healLog(): Promise<HealAction[]>;
+  /** The latest verify runs and the 24 h verified reliability. */
+  verifyRuns(): Promise<{ runs: VerifyRun[]; reliability: VerifiedReliability }>;
+  /** Starts a verify (read-only, or with repair); 409 while one runs. */
+  startVerify(request: VerifyRequest): Promise<{ started: boolean }>;
+  /** Whether the verify this server started is still running. */
+  verifyRunning(): Promise<boolean>;
   /** Live snapshots until the server ends the stream or `signal` aborts. */
   liveSnapshots(onSnapshot: (snapshot: LiveSnapshot) => void, signal: AbortSignal): Promise<void>;
   /** A sync run's state on each change, until it finishes. */
@@ -72,6 +78,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     startSync: (entity, mode) => call('POST', `/api/tds/sync/${encodeURIComponent(entity)}`, { mode }),
     alerts: () => call('GET', '/api/tds/alerts'),
     healLog: async () => (await call<{ actions: HealAction[] }>('GET', '/api/tds/heal-log?limit=100')).actions,
+    verifyRuns: () => call('GET', '/api/tds/verify/runs?limit=20'),
+    startVerify: (request) => call('POST', '/api/tds/verify', { entities: request.entities, repair: request.repair }),
+    async verifyRunning() {
+      try {
+        return (await call<{ running: boolean }>('GET', '/api/tds/verify')).running;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return false;
+        throw error;
+      }
+    },
     liveSnapshots: (onSnapshot, signal) =>
       stream('/api/tds/events', (name, data) => name === 'snapshot' && onSnapshot(data as LiveSnapshot), signal),
     followRun: (runId, onRun, signal) =>

@@ -153,3 +153,50 @@ export interface HealAction {
 }
 
 export const ENTITIES = ['products', 'customers', 'invoices', 'bills', 'stock', 'pricelists'] as const;
+
+/** One recorded `tds verify` run (GET /api/tds/verify/runs). */
+export interface VerifyRun {
+  id: string;
+  trigger: string;
+  sample: number | null;
+  repair: boolean;
+  ok: boolean;
+  checked: number;
+  matching: number;
+  drifted: number;
+  missing: number;
+  extra: number;
+  repaired: number;
+  requests: number;
+  started_at: string;
+  finished_at: string;
+  notes: string[];
+  entities: Array<{
+    entity: string;
+    checked: number;
+    matching: number;
+    complete: boolean;
+    drifted: Array<{ zoho_id: string; columns: Array<{ column: string; stored: unknown; zoho: unknown }> }>;
+    missing: string[];
+    extra: string[];
+    unrepaired: string[];
+  }>;
+}
+
+/** matching / checked over the verify runs of the last 24 h (ratio null: not measured). */
+export interface VerifiedReliability {
+  ratio: number | null;
+  checked: number;
+  matching: number;
+  drifted: number;
+  missing: number;
+  extra: number;
+  runs: number;
+  windowHours: number;
+  lastRunAt: string | null;
+}
+
+export interface VerifyRequest {
+  entities: string[] | 'all';
+  repair: boolean;
+}
