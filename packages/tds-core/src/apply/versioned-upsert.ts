@@ -25,8 +25,10 @@ const asText = (alias: string, columns: readonly string[]): RawBuilder<unknown> 
  *   older Zoho version can never overwrite a newer one (equal: nothing happens); without one (price
  *   books carry none), when any value differs. A repair queued by `tds verify` (repair-scope.ts)
  *   rewrites a row of the same version too;
- * - a soft-deleted row: restored only by a record Zoho returned to a request made after the row was
- *   deleted (`deleted_at < askedAt`, record-origin.ts), at the stored version or a newer one. A record
+ * - a soft-deleted row: restored only by a record Zoho returned to a request made after the row's
+ *   deletion was last confirmed (`deleted_at`, or `last_synced_at` that a later confirmation of an
+ *   already deleted row moves: soft-delete.ts) - `askedAt`, record-origin.ts - at the stored version
+ *   or a newer one. A record
  *   fetched before the deletion, or a delivered copy, proves nothing whatever its version: Zoho may
  *   have deleted the record after answering. The condition is inside the statement, which sees the
  *   committed deletion (ON CONFLICT locks the row), so no interleaving of fetch, deletion and apply
@@ -54,8 +56,8 @@ export async function upsertVersioned(tx: ApplyTx, spec: VersionedUpsert): Promi
         : sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time`;
   const restoreGuard =
     version === null
-      ? sql`t.deleted_at < ${askedAt}::timestamptz`
-      : sql`t.deleted_at < ${askedAt}::timestamptz AND (t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time)`;
+      ? sql`greatest(t.deleted_at, t.last_synced_at) < ${askedAt}::timestamptz`
+      : sql`greatest(t.deleted_at, t.last_synced_at) < ${askedAt}::timestamptz AND (t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time)`;
   const guard = sql`(t.deleted_at IS NULL AND (${liveGuard})) OR (t.deleted_at IS NOT NULL AND ${restoreGuard})`;
 
   const { rows } = await sql<{ id: string; inserted: boolean; was_deleted: boolean | null }>`
@@ -77,7 +79,7 @@ RETURNING t.id::text AS id, (t.xmax = 0) AS inserted, (SELECT o.deleted_at IS NO
   }
   const { rows: stored } = await sql<{ same: boolean | null; unproven_deletion: boolean }>`
 SELECT zoho_last_modified_time = ${version}::timestamptz AS same,
-       (deleted_at IS NOT NULL AND (deleted_at < ${askedAt}::timestamptz) IS NOT TRUE) AS unproven_deletion
+       (deleted_at IS NOT NULL AND (greatest(deleted_at, last_synced_at) < ${askedAt}::timestamptz) IS NOT TRUE) AS unproven_deletion
 FROM ${sql.table(table)} WHERE ${ref(key)} = ${row[key]}`.execute(tx);
   if (origin !== undefined && stored[0]?.unproven_deletion) throw new DeletedRowNeedsCheckError(table, String(row[key]));
   if (version === null) return { outcome: 'unchanged', id: null };
