@@ -7,6 +7,7 @@ import type { ResolvedTdsExpressOptions } from './options';
 import { HttpProblem, sendProblem } from './problem';
 import { withoutSecrets } from './redact-secrets';
 import { verifyRoutes } from './verify-routes';
+import { changesRoutes } from './changes-routes';
 
 export const ADMIN_PREFIX = '/api/tds';
 
@@ -71,6 +72,7 @@ export function adminRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): 
   });
 
   router.use(verifyRoutes(core, ADMIN_PREFIX));
+  router.use(changesRoutes(core, ADMIN_PREFIX));
 
   router.use(ADMIN_PREFIX, (req, res) => sendProblem(res, 404, 'not_found', `No admin route for ${req.method} ${req.originalUrl.split('?')[0]}`));
   return router;
