@@ -1,4 +1,4 @@
-import { isEntityType, type TdsCore } from '@tsh/tds-core';
+import { isEntityType, WEBHOOK_TOKEN_HEADER, type TdsCore } from '@tsh/tds-core';
 import express, { type RequestHandler, type Router } from 'express';
 import type { ResolvedTdsExpressOptions } from './options';
 import { sendProblem } from './problem';
@@ -22,6 +22,7 @@ export function webhookRoutes(core: TdsCore, options: ResolvedTdsExpressOptions)
   const ingest: RequestHandler = async (req, res) => {
     refuseEncodedBody(req);
     const signature = req.headers['x-zoho-webhook-signature'];
+    const token = req.headers[WEBHOOK_TOKEN_HEADER];
     const result = await core.webhooks.ingestStream({
       entity: req.params.entity as string,
       method: req.method,
@@ -31,6 +32,7 @@ export function webhookRoutes(core: TdsCore, options: ResolvedTdsExpressOptions)
       maxBodyBytes: options.maxBodyBytes,
       contentType: req.headers['content-type'],
       signature: Array.isArray(signature) ? signature[0] : signature,
+      token: Array.isArray(token) ? token[0] : token,
     });
     res.status(result.status === 'accepted' ? 202 : 200).json(result);
   };

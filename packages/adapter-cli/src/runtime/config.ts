@@ -27,7 +27,7 @@ export function resolveConfig(env: Env, needs: ConfigRequirements = {}, flags: F
 
 /** The configured secret values, to scrub from any text the CLI prints. */
 export function secretValues(env: Env): string[] {
-  const secrets = [env.ZOHO_CLIENT_SECRET, env.ZOHO_REFRESH_TOKEN, env.ZOHO_WEBHOOK_SECRET, env.TDS_ADMIN_TOKEN];
+  const secrets = [env.ZOHO_CLIENT_SECRET, env.ZOHO_REFRESH_TOKEN, env.ZOHO_WEBHOOK_SECRET, env.TDS_ADMIN_TOKEN, env.TDS_WEBHOOK_TOKEN, env.TDS_ENCRYPTION_KEY, env.TDS_ENCRYPTION_KEY_PREVIOUS];
   const url = env.DATABASE_URL;
   if (url) {
     try {

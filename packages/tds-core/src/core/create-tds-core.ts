@@ -89,7 +89,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
   }
 
   const organizationId = config.ZOHO_ORGANIZATION_ID ?? 'unconfigured';
-  const secrets = [config.ZOHO_CLIENT_SECRET, config.ZOHO_REFRESH_TOKEN, config.ZOHO_WEBHOOK_SECRET, config.TDS_ADMIN_TOKEN];
+  const secrets = [config.ZOHO_CLIENT_SECRET, config.ZOHO_REFRESH_TOKEN, config.ZOHO_WEBHOOK_SECRET, config.TDS_ADMIN_TOKEN, config.TDS_WEBHOOK_TOKEN, config.TDS_ENCRYPTION_KEY, config.TDS_ENCRYPTION_KEY_PREVIOUS];
   const metrics = createHealthMetrics();
   let zohoClient: ZohoClient | undefined;
   // Built on first use, so commands that never call Zoho (queue status, dlq list) need no Zoho credentials.
@@ -147,12 +147,14 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
   const syncRuns = createSyncRunRegistry(syncRunner.run, logger);
   let ingestor: WebhookIngestor | undefined;
   const withWebhookIngestor = (run: (webhooks: WebhookIngestor) => Promise<WebhookIngestResult>): Promise<WebhookIngestResult> => {
-    if (!config.ZOHO_WEBHOOK_SECRET) {
-      return Promise.reject(new WebhookRejectedError(401, 'no_webhook_secret', 'webhooks are refused: ZOHO_WEBHOOK_SECRET is not configured'));
+    const tokenMode = config.TDS_WEBHOOK_AUTH === 'token';
+    if (tokenMode ? !config.TDS_WEBHOOK_TOKEN : !config.ZOHO_WEBHOOK_SECRET) {
+      const variable = tokenMode ? 'TDS_WEBHOOK_TOKEN' : 'ZOHO_WEBHOOK_SECRET';
+      return Promise.reject(new WebhookRejectedError(401, 'no_webhook_secret', `webhooks are refused: ${variable} is not configured`));
     }
-    const secret = config.ZOHO_WEBHOOK_SECRET;
+    const secret = config.ZOHO_WEBHOOK_SECRET ?? '';
     return binding.claim('webhook intake').then(() => {
-      ingestor ??= createWebhookIngestor({ db, secret, logger, maxFetchedBodyBytes: config.TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES, batch: webhookBatchOptionsOf(config) });
+      ingestor ??= createWebhookIngestor({ db, secret, auth: config.TDS_WEBHOOK_AUTH, token: config.TDS_WEBHOOK_TOKEN, logger, maxFetchedBodyBytes: config.TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES, batch: webhookBatchOptionsOf(config) });
       return run(ingestor);
     });
   };

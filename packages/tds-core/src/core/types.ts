@@ -95,6 +95,8 @@ export interface WebhookDelivery {
   rawBody: Buffer;
   contentType: string | undefined;
   signature: string | undefined;
+  /** The X-TDS-Webhook-Token header, for TDS_WEBHOOK_AUTH=token (docs/security.md). */
+  token?: string;
 }
 
 /**

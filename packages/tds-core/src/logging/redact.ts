@@ -14,6 +14,10 @@ export const SECRET_KEYS = [
   'Authorization',
   'password',
   'x-zoho-webhook-signature',
+  'x-tds-webhook-token',
+  'tds_token',
+  'webhookToken',
+  'encryptionKey',
 ] as const;
 
 /** pino `redact.paths` covering the secret keys at the top level, one level down and in request headers. */
@@ -22,6 +26,7 @@ export const PINO_REDACT_PATHS = [
   ...SECRET_KEYS.map((k) => `*.${k}`),
   'req.headers.authorization',
   'req.headers["x-zoho-webhook-signature"]',
+  'req.headers["x-tds-webhook-token"]',
   'req.headers.cookie',
 ];
 

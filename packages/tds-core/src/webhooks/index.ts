@@ -11,3 +11,4 @@ export * from './store-webhooks';
 export * from './webhook-batcher';
 export * from './webhook-operation';
 export * from './webhook-busy-error';
+export * from './webhook-auth';

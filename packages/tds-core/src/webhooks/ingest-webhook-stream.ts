@@ -5,16 +5,17 @@ import { webhookBodyKind } from './content-type';
 import { webhookJsonText } from './decode-body';
 import { extractWebhookRecord } from './extract-record';
 import { DEFAULT_WEBHOOK_MAX_FETCHED_BODY_BYTES, fetchedWebhookRecords } from './fetched-records';
-import { DEFAULT_WEBHOOK_MAX_BODY_BYTES, plainQuery, verifyWebhook, webhookToStore, type WebhookIngestDeps } from './ingest-webhook';
+import { authenticateWebhook, DEFAULT_WEBHOOK_MAX_BODY_BYTES, plainQuery, verifyWebhook, webhookToStore, type WebhookIngestDeps } from './ingest-webhook';
 import { JsonScanError } from './json-record-scan';
 import { webhookPayloadHash } from './payload-hash';
 import { createStreamedJsonBody, scannerFor } from './streamed-json-body';
 import type { WebhookToStore } from './store-webhooks';
+import { withoutWebhookToken } from './webhook-auth';
 import { webhookOperation } from './webhook-operation';
 
 const METHODS = new Set(['POST', 'PUT', 'DELETE']);
 
-export type WebhookStreamDeps = Pick<WebhookIngestDeps, 'secret' | 'maxBodyBytes' | 'maxFetchedBodyBytes'>;
+export type WebhookStreamDeps = Pick<WebhookIngestDeps, 'secret' | 'maxBodyBytes' | 'maxFetchedBodyBytes' | 'auth' | 'token'>;
 
 const tooLarge = (limit: number, detail = '') => new WebhookRejectedError(413, 'payload_too_large', `Webhook body is larger than ${limit} bytes${detail}`);
 
@@ -50,7 +51,7 @@ export async function verifyWebhookStream(deps: WebhookStreamDeps, delivery: Web
   const limit = fetchedKeys.length > 0 ? Math.max(keptLimit, deps.maxFetchedBodyBytes ?? DEFAULT_WEBHOOK_MAX_FETCHED_BODY_BYTES) : keptLimit;
   const kind = webhookBodyKind(delivery.contentType);
   const operation = webhookOperation({ method, query: delivery.query });
-  const streamed = fetchedKeys.length > 0 && kind === 'json' ? createStreamedJsonBody(deps.secret, delivery, entity, operation) : null;
+  const streamed = fetchedKeys.length > 0 && kind === 'json' ? createStreamedJsonBody(deps.secret ?? '', delivery, entity, operation) : null;
 
   let size = 0;
   let kept: Uint8Array[] | null = [];
@@ -72,18 +73,15 @@ export async function verifyWebhookStream(deps: WebhookStreamDeps, delivery: Web
   if (kind === null) {
     throw new WebhookRejectedError(415, 'unsupported_media_type', 'Webhook content type must be UTF-8 application/json or application/x-www-form-urlencoded');
   }
-  if (delivery.signature === undefined || delivery.signature === '') {
-    throw new WebhookRejectedError(401, 'missing_signature', 'Webhook has no X-Zoho-Webhook-Signature header');
-  }
   const rawForm = kind === 'form' ? Buffer.concat(kept!) : null;
   kept = null;
-  const signed =
+  authenticateWebhook(deps, delivery, () =>
     streamed !== null
-      ? streamed.signatureMatches(delivery.signature)
-      : verifyZohoWebhookSignature({ secret: deps.secret, signature: delivery.signature, query: delivery.query, rawBody: rawForm!, contentType: delivery.contentType });
-  if (!signed) throw new WebhookRejectedError(401, 'invalid_signature', 'Webhook signature does not match');
+      ? streamed.signatureMatches(delivery.signature!)
+      : verifyZohoWebhookSignature({ secret: deps.secret, signature: delivery.signature, query: delivery.query, rawBody: rawForm!, contentType: delivery.contentType }),
+  );
 
-  const query = plainQuery(delivery.query);
+  const query = plainQuery(withoutWebhookToken(delivery.query));
   const { scanned, payloadHash } = streamed !== null ? streamed.finish() : scanForm(entity, rawForm!, operation);
   const found = extractWebhookRecord(entity, scanned);
   if (!fetchedKeys.includes(found.key)) {

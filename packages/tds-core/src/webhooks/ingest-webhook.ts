@@ -13,14 +13,19 @@ import { verifyWebhookStream } from './ingest-webhook-stream';
 import { webhookPayloadHash } from './payload-hash';
 import { storeWebhooks, type WebhookToStore } from './store-webhooks';
 import { createWebhookBatcher, type WebhookBatcherOptions } from './webhook-batcher';
+import { checkWebhookToken, withoutWebhookToken, type WebhookAuthMode } from './webhook-auth';
 import { webhookOperation } from './webhook-operation';
 
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface WebhookIngestDeps {
   db: Kysely<Database>;
-  /** ZOHO_WEBHOOK_SECRET. Without one every delivery is refused (401). */
+  /** ZOHO_WEBHOOK_SECRET. Without one (in hmac mode) every delivery is refused (401). */
   secret: string;
+  /** hmac (default) or token: how a delivery is authenticated (webhook-auth.ts, docs/security.md). */
+  auth?: WebhookAuthMode;
+  /** TDS_WEBHOOK_TOKEN, for `auth: 'token'`. */
+  token?: string;
   /** Default 1 MB. */
   maxBodyBytes?: number;
   /** TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: the limit for records fetched from Zoho anyway (fetched-records.ts). Default 64 MB. */
@@ -43,10 +48,29 @@ export function plainQuery(query: WebhookDelivery['query']): Record<string, stri
 }
 
 /**
+ * The 401 step: in token mode the shared token, otherwise the HMAC signature (`signatureMatches`
+ * is only asked when a signature is there).
+ */
+export function authenticateWebhook(
+  deps: Pick<WebhookIngestDeps, 'auth' | 'token'>,
+  delivery: Pick<WebhookDelivery, 'query' | 'token' | 'signature'>,
+  signatureMatches: () => boolean,
+): void {
+  if (deps.auth === 'token') {
+    checkWebhookToken(deps.token ?? '', delivery);
+    return;
+  }
+  if (delivery.signature === undefined || delivery.signature === '') {
+    throw new WebhookRejectedError(401, 'missing_signature', 'Webhook has no X-Zoho-Webhook-Signature header');
+  }
+  if (!signatureMatches()) throw new WebhookRejectedError(401, 'invalid_signature', 'Webhook signature does not match');
+}
+
+/**
  * Every check of a delivery, in the order 404, 405, 413, 415, 401, 400, 422; returns what to
  * store, or throws WebhookRejectedError. Reads nothing from and writes nothing to the database.
  */
-export function verifyWebhook(deps: Pick<WebhookIngestDeps, 'secret' | 'maxBodyBytes'>, delivery: WebhookDelivery): WebhookToStore {
+export function verifyWebhook(deps: Pick<WebhookIngestDeps, 'secret' | 'maxBodyBytes' | 'auth' | 'token'>, delivery: WebhookDelivery): WebhookToStore {
   const entity = delivery.entity;
   if (!isEntityType(entity)) throw new WebhookRejectedError(404, 'unknown_entity', `No webhook route for entity ${JSON.stringify(String(entity).slice(0, 64))}`);
   const method = String(delivery.method).toUpperCase();
@@ -59,19 +83,17 @@ export function verifyWebhook(deps: Pick<WebhookIngestDeps, 'secret' | 'maxBodyB
   if (kind === null) {
     throw new WebhookRejectedError(415, 'unsupported_media_type', 'Webhook content type must be UTF-8 application/json or application/x-www-form-urlencoded');
   }
-  if (delivery.signature === undefined || delivery.signature === '') {
-    throw new WebhookRejectedError(401, 'missing_signature', 'Webhook has no X-Zoho-Webhook-Signature header');
-  }
-  const signed = verifyZohoWebhookSignature({
-    secret: deps.secret,
-    signature: delivery.signature,
-    query: delivery.query,
-    rawBody: delivery.rawBody,
-    contentType: delivery.contentType,
-  });
-  if (!signed) throw new WebhookRejectedError(401, 'invalid_signature', 'Webhook signature does not match');
+  authenticateWebhook(deps, delivery, () =>
+    verifyZohoWebhookSignature({
+      secret: deps.secret,
+      signature: delivery.signature,
+      query: delivery.query,
+      rawBody: delivery.rawBody,
+      contentType: delivery.contentType,
+    }),
+  );
 
-  const query = plainQuery(delivery.query);
+  const query = plainQuery(withoutWebhookToken(delivery.query));
   const { body, jsonText } = decodeWebhookBody(delivery.rawBody, kind);
   const found = extractWebhookRecord(entity, body);
   const operation = webhookOperation({ method, query });
@@ -162,10 +184,14 @@ export interface WebhookIngestor {
 /**
  * The `webhooks` member of TdsCore: `ingestWebhook` bound to its dependencies, with deliveries
  * that arrive together written in shared transactions (see createWebhookBatcher). Fails closed
- * without a secret.
+ * without a secret (or, in token mode, a token).
  */
 export function createWebhookIngestor(deps: WebhookIngestDeps & { batch?: WebhookBatcherOptions }): WebhookIngestor {
-  if (typeof deps.secret !== 'string' || deps.secret.trim() === '') {
+  if (deps.auth === 'token') {
+    if (typeof deps.token !== 'string' || deps.token.length < 32) {
+      throw new WebhookConfigError('A webhook token of at least 32 characters (TDS_WEBHOOK_TOKEN) is required with TDS_WEBHOOK_AUTH=token');
+    }
+  } else if (typeof deps.secret !== 'string' || deps.secret.trim() === '') {
     throw new WebhookConfigError('A webhook secret (ZOHO_WEBHOOK_SECRET) is required: unsigned webhooks are never accepted');
   }
   if (deps.maxBodyBytes !== undefined && (!Number.isInteger(deps.maxBodyBytes) || deps.maxBodyBytes < 1)) {
