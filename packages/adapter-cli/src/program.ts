@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerChanges } from './commands/changes';
 import { registerDemo } from './commands/demo';
 import { registerDlqList } from './commands/dlq-list';
 import { registerDlqResolve } from './commands/dlq-resolve';
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerWorker(program, ctx);
   registerSync(program, ctx);
   registerVerify(program, ctx);
+  registerChanges(program, ctx);
 
   const queue = program.command('queue').description('the sync queue');
   registerQueueStatus(queue, ctx);
