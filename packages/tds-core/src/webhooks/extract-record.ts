@@ -38,8 +38,23 @@ function lastModifiedTime(record: Record<string, unknown>, key: WebhookEntityKey
 }
 
 /**
- * Finds the record wrapped in one of the singular keys the route takes (`{"item": {…}}` on
- * /products; item, inventory_adjustment or transfer_order on /stock). Throws 422 otherwise.
+ * The key of a bare record (Zoho's webhook body is configurable: a custom `${JSONString}` body
+ * carries the record itself), recognised by the id field of one of the route's keys. Adjustments
+ * and transfer orders before items: their lines may name an item, an item never names them.
+ */
+function bareRecordKey(body: Record<string, unknown>, accepted: readonly WebhookEntityKey[]): WebhookEntityKey | undefined {
+  const ordered = [...accepted].sort((a, b) => Number(a === 'item') - Number(b === 'item'));
+  return ordered.find((key) => {
+    const id = body[webhookEntities[key].idField];
+    return typeof id === 'string' || typeof id === 'number';
+  });
+}
+
+/**
+ * Finds the record of a delivery: wrapped in one of the singular keys the route takes
+ * (`{"item": {…}}` on /products; item, inventory_adjustment or transfer_order on /stock), or bare,
+ * when the body itself has the id field of one of them (`{"item_id": "…", …}`), as JSON or inside
+ * a form's JSONString. Throws 422 otherwise.
  */
 export function extractWebhookRecord(entity: EntityType, body: unknown): WebhookRecord {
   if (!isObject(body)) throw unprocessable('not_an_object', 'Webhook body is not a JSON object');
@@ -47,9 +62,12 @@ export function extractWebhookRecord(entity: EntityType, body: unknown): Webhook
   const key = accepted.find((candidate) => isObject(body[candidate]));
   if (key === undefined) {
     const other = Object.keys(ZOHO_WEBHOOK_ENTITIES).find((candidate) => isObject(body[candidate]));
+    const bare = other === undefined ? bareRecordKey(body, accepted) : undefined;
+    if (bare !== undefined) return { key: bare, record: body, zohoId: recordId(body, bare), lastModifiedTime: lastModifiedTime(body, bare) };
     const expected = accepted.map((k) => `"${k}"`).join(', ');
+    const ids = accepted.map((k) => webhookEntities[k].idField).join(', ');
     throw other === undefined
-      ? unprocessable('missing_record', `Webhook body has no record under ${expected}`)
+      ? unprocessable('missing_record', `Webhook body has no record under ${expected}, nor is it a bare record with ${ids}`)
       : unprocessable('entity_mismatch', `Webhook body carries a "${other}" record; /${entity} takes ${expected}`);
   }
   const record = body[key] as Record<string, unknown>;
