@@ -27,7 +27,7 @@ import { compareCategories, compareCustomers, compareDeletedRows, compareDocumen
 
 /** Zoho requests per minute: the sandbox's limit and TDS_RATE_LIMIT_PER_MINUTE alike (Zoho's own 100). */
 const LIMIT = 100;
-const ADMIN_TOKEN = 'chaos-admin-token-5c1d8e';
+const ADMIN_TOKEN = 'chaos-admin-token-5c1d8e0b7a9f4e2d6c3b1a0f9e8d7c6b';
 /** Lifetime of an access token (Zoho's is an hour). */
 const TOKEN_LIFETIME_MS = 30_000;
 
