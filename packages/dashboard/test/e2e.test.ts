@@ -158,6 +158,43 @@ describe('the dashboard in a real browser against a real TDS server', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'alerts.png'), fullPage: true });
   });
 
+  it('Verify view: a price tampered in SQL shows as drift of products.unit_price, and the Repair button restores it', { timeout: 240_000 }, async () => {
+    for (const r of await core.sync.run('all', { mode: 'full' })) expect(r.status).toBe('succeeded');
+    const { rows } = await t.pool.query<{ id: string; unit_price: string }>(
+      `UPDATE products SET unit_price = unit_price + 1 WHERE zoho_item_id = (SELECT min(zoho_item_id) FROM products WHERE deleted_at IS NULL AND unit_price IS NOT NULL)
+       RETURNING zoho_item_id AS id, unit_price::text AS unit_price`,
+    );
+    const tampered = rows[0];
+
+    await page.getByRole('tab', { name: /Verify/ }).click();
+    expect(await text('verified-reliability')).toBe('not measured');
+    await page.getByTestId('verify-entity').selectOption('products');
+    await page.getByTestId('verify-start').click();
+    await page.getByTestId('verify-drift-by-column').waitFor({ timeout: 60_000 });
+    const byColumn = await page.getByTestId('verify-drift-by-column').locator('tbody tr').allTextContents();
+    expect(byColumn).toEqual(['productsunit_price1']);
+    expect(await page.getByTestId('verify-differences').textContent()).toContain(tampered.id);
+    expect(await text('verified-reliability')).not.toBe('not measured');
+    await page.screenshot({ path: join(ARTIFACTS, 'verify-drift.png'), fullPage: true });
+
+    await page.getByTestId('verify-repair').click();
+    await page.getByTestId('verify-busy').waitFor();
+    await page.getByTestId('verify-busy').waitFor({ state: 'detached', timeout: 120_000 });
+    const newest = page.getByTestId('verify-runs').locator('tbody tr').first();
+    expect(await newest.textContent()).toContain('http + repair');
+    expect(await text('verify-run-summary')).toContain('1 record(s) differed, 1 repaired');
+    const after = await t.pool.query<{ unit_price: string }>(`SELECT unit_price::text AS unit_price FROM products WHERE zoho_item_id = $1`, [tampered.id]);
+    expect(after.rows[0].unit_price).not.toBe(tampered.unit_price);
+    const { runs } = await api<{ runs: Array<{ repair: boolean; repaired: number; ok: boolean }> }>('/api/tds/verify/runs');
+    expect(runs[0]).toMatchObject({ repair: true, repaired: 1, ok: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'verify-repaired.png'), fullPage: true });
+
+    // A second verify finds nothing left to repair.
+    await page.getByTestId('verify-start').click();
+    await page.getByTestId('verify-busy').waitFor({ state: 'detached', timeout: 60_000 });
+    await page.getByTestId('verify-no-drift').waitFor();
+  });
+
   it('never put the token in a URL, and the page ran without errors', () => {
     expect(requestedUrls.length).toBeGreaterThan(0);
     for (const url of requestedUrls) expect(url).not.toContain(ADMIN);

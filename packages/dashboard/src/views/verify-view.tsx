@@ -246,8 +246,11 @@ export function VerifyView({ client, pollMs = 1000 }: { client: ApiClient; pollM
           <CardHeader>
             <CardTitle>Drift by entity and column</CardTitle>
             <CardDescription>
-              Run {run.id}, finished {formatAgo(run.finished_at)}: {formatCount(differing)} record(s) differ
-              {run.notes.length > 0 && ` (${run.notes.join('; ')})`}
+              <span data-testid="verify-run-summary">
+                Run {run.id}, finished {formatAgo(run.finished_at)}: {formatCount(differing)} record(s) differed
+                {run.repair && `, ${formatCount(run.repaired)} repaired`}
+                {run.notes.length > 0 && ` (${run.notes.join('; ')})`}
+              </span>
             </CardDescription>
           </CardHeader>
           <CardContent>
