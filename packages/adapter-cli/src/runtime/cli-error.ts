@@ -3,6 +3,8 @@ export const EXIT = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** A sync stopped because Zoho's daily quota is spent (without --wait); its checkpoint is kept. */
+  quotaSpent: 3,
   /** Stopped by Ctrl-C / SIGTERM before finishing (128 + SIGINT, as shells report it). */
   interrupted: 130,
 } as const;

@@ -46,10 +46,10 @@ export function startSession(ctx: CliContext, spec: SessionSpec): Session {
 }
 
 /** Runs `fn` with an open core, then closes it whatever happened (workers stopped, queue locks released, database closed). */
-export async function withCore<T>(ctx: CliContext, spec: SessionSpec & Pick<OpenCoreOptions, 'migrate' | 'schedule' | 'claimBindingAs'>, fn: (core: TdsCore, session: Session) => Promise<T>): Promise<T> {
+export async function withCore<T>(ctx: CliContext, spec: SessionSpec & Pick<OpenCoreOptions, 'migrate' | 'schedule' | 'claimBindingAs' | 'zoho'>, fn: (core: TdsCore, session: Session) => Promise<T>): Promise<T> {
   const session = startSession(ctx, spec);
   try {
-    const core = await openCore({ config: session.config, logger: session.logger, migrate: spec.migrate, schedule: spec.schedule, claimBindingAs: spec.claimBindingAs });
+    const core = await openCore({ config: session.config, logger: session.logger, migrate: spec.migrate, schedule: spec.schedule, claimBindingAs: spec.claimBindingAs, zoho: spec.zoho });
     try {
       return await fn(core, session);
     } finally {

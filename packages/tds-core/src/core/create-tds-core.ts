@@ -236,6 +236,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
 
     sync: {
       run: (entities, syncOptions = {}) => syncRunner.run(syncRunner.entitiesOf(entities), syncOptions),
+      estimateFull: (entities) => syncRunner.estimateFull(syncRunner.entitiesOf(entities)),
       start: async (entities, syncOptions = {}) => {
         const names = syncRunner.entitiesOf(entities);
         await binding.claim('sync');

@@ -1,4 +1,5 @@
 import { isEntityType, type EntityType } from '../transform/entities';
+import { estimateFullSync } from '../sync/request-estimate';
 import { syncAll, SYNC_ORDER } from '../sync/sync-all';
 import { SyncInputError, type SyncDeps } from '../sync/types';
 import type { SyncOptions } from './types';
@@ -14,6 +15,10 @@ export function createSyncRunner(deps: SyncDeps & { beforeRun?: () => Promise<un
       }
       if (entities.length === 0) throw new SyncInputError(`name at least one entity (${SYNC_ORDER.join(', ')}) or all`);
       return entities as EntityType[];
+    },
+    /** What a full sync of these entities will likely cost per Zoho API, against what is left today. */
+    estimateFull(entities: ReadonlyArray<string>) {
+      return estimateFullSync(deps.db, deps.zoho.organizationId, entities as EntityType[]);
     },
     async run(entities: ReadonlyArray<string>, options: SyncOptions): Promise<Array<Record<string, unknown>>> {
       // The organization binding check (docs/organization-binding.md) comes before any Zoho call or write.

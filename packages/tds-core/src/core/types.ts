@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ZohoClient } from '@tsh/zoho-client';
 import type { Database } from '../db/schema';
+import type { RequestEstimate } from '../sync/request-estimate';
 import type { TdsVerifyApi } from '../verify/core-api';
 import type { TdsChangesApi } from '../changes/core-api';
 
@@ -40,6 +41,8 @@ export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
     /** Starts in the background; progress via getRun. */
     start(entities: ReadonlyArray<string> | 'all', options?: SyncOptions): Promise<{ runId: string }>;
     getRun(runId: string): Promise<Record<string, unknown> | null>;
+    /** Requests a full sync of these entities will likely need per Zoho API, and what is left of each daily quota. */
+    estimateFull(entities: ReadonlyArray<string> | 'all'): Promise<RequestEstimate[]>;
   };
 
   token: {
