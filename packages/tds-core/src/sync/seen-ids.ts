@@ -33,6 +33,8 @@ ON CONFLICT DO NOTHING`.execute(this.db);
 SELECT t.${sql.ref(key)} AS id
 FROM ${sql.table(table)} t
 WHERE t.deleted_at IS NULL
+  -- A row without a Zoho id is the ERP's own (an adopted TSH table: docs/seed-schema.md), never Zoho's.
+  AND t.${sql.ref(key)} IS NOT NULL
   AND (${after}::text IS NULL OR t.${sql.ref(key)} > ${after}::text)
   AND NOT EXISTS (SELECT 1 FROM tds_sync_seen_ids s WHERE s.run_id = ${this.runId}::bigint AND s.zoho_id = t.${sql.ref(key)})
 ORDER BY t.${sql.ref(key)}

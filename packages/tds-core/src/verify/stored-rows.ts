@@ -34,9 +34,9 @@ FROM ${sql.table(table)} WHERE ${sql.ref(parentKey)} = ANY(${[...parentIds]}::te
   return grouped;
 }
 
-/** Zoho ids of the rows active here (not soft-deleted). */
+/** Zoho ids of the rows active here (not soft-deleted; rows without a Zoho id are the ERP's own: docs/seed-schema.md). */
 export async function readActiveIds(db: Kysely<Database>, table: string, key: string): Promise<string[]> {
-  const { rows } = await sql<{ id: string }>`SELECT ${sql.ref(key)} AS id FROM ${sql.table(table)} WHERE deleted_at IS NULL`.execute(db);
+  const { rows } = await sql<{ id: string }>`SELECT ${sql.ref(key)} AS id FROM ${sql.table(table)} WHERE deleted_at IS NULL AND ${sql.ref(key)} IS NOT NULL`.execute(db);
   return rows.map((r) => r.id);
 }
 

@@ -18,6 +18,7 @@ import { generateLocations } from './locations';
 import { generateMinorRecords } from './minor';
 import { generatePricebooks } from './pricebooks';
 import { HOSTILE_CONTACT_NAMES, HOSTILE_ITEM_NAMES } from './hostile';
+import { widenSomePrices } from './wide-prices';
 
 export interface SandboxCatalogueOptions {
   /** Same seed → same catalogue, same mutations, same faults. */
@@ -151,6 +152,9 @@ export function generateCatalogue(options: SandboxCatalogueOptions, now: number)
     transferorder: generateMinorRecords('transferorder', minorCount(options.transferOrders), minorContext, []),
     compositeitem: generateMinorRecords('compositeitem', minorCount(options.compositeItems), minorContext, []),
   };
+
+  // After documents and price books, so only these items' own prices change.
+  widenSomePrices(items, root.fork('wide-prices'));
 
   return {
     organization: {
