@@ -5,6 +5,7 @@ import type { Database } from '../db/schema';
 import { consumerNameOf, listConsumers, resetConsumer } from './consumers';
 import { readChanges } from './read-changes';
 import { subscribeChanges } from './subscribe';
+import { traceRecord, type RecordTrace } from './trace/trace-record';
 import type { ChangeConsumerStatus, ChangeHandler, ChangePage, Cursor, ReadChangesOptions, SubscribeOptions, Subscription } from './types';
 
 /** The change feed part of TdsCore (docs/change-feed.md). */
@@ -19,6 +20,8 @@ export interface TdsChangesApi {
     /** Moves a consumer's cursor (default: to the newest change, after a resync); returns the new cursor. */
     resetConsumer(consumer: string, to?: Cursor): Promise<string>;
   };
+  /** One record's timeline: webhook deliveries, queue items, versions applied, dead letters, verify results. */
+  trace(entity: string, zohoId: string): Promise<RecordTrace>;
 }
 
 export interface ChangesApiDeps {
@@ -42,6 +45,7 @@ export function createChangesApi(deps: ChangesApiDeps): TdsChangesApi & { stopSu
       consumers: () => listConsumers(deps.db),
       resetConsumer: (consumer, to) => resetConsumer(deps.db, consumerNameOf(consumer), to),
     },
+    trace: (entity, zohoId) => traceRecord(deps.db, entity, zohoId),
     /** Stops every subscription of this core (close()). */
     stopSubscriptions: async () => {
       await Promise.all([...open].map((s) => s.stop()));

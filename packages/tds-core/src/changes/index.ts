@@ -5,3 +5,4 @@ export { sequenceChanges } from './sequence-changes';
 export { subscribeChanges, type SubscribeDeps } from './subscribe';
 export { ensureConsumer, listConsumers, resetConsumer } from './consumers';
 export { createChangesApi, type TdsChangesApi, type ChangesApiDeps } from './core-api';
+export { traceRecord, traceEntities, type RecordTrace, type TraceEvent, type TraceEntity } from './trace/trace-record';

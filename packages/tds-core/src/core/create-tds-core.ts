@@ -273,6 +273,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     ...verifyApi,
 
     changes: changeFeed.changes,
+    trace: changeFeed.trace,
 
     healer: {
       runOnce: async () => {
