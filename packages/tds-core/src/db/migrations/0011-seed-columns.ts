@@ -100,16 +100,25 @@ async function productSyncStatus(db: Kysely<unknown>): Promise<void> {
       END
     $$`.execute(db);
 
+  // One of 128 advisory locks (two-key form, class 15) per product id: bounded, so a statement that
+  // inserts thousands of products never fills the lock table; sharing a lock only serialises more.
+  await sql`
+    CREATE OR REPLACE FUNCTION tds_lock_product_sync_status(p_zoho_item_id text) RETURNS void LANGUAGE sql AS $$
+      SELECT pg_advisory_xact_lock(15, (hashtext(p_zoho_item_id) & 127))
+    $$`.execute(db);
+
   // Called after a queue or dead-letter row of a product changed. Every writer of sync_status locks
   // the product row before it reads the queue (updates of products hold it already), so the last
   // writer always reads what the others committed and no interleaving leaves a stale word. A product
-  // row that does not exist yet cannot be locked: the advisory lock, also taken by the products
-  // INSERT trigger, covers that case (docs/seed-schema.md).
+  // row that does not exist (yet) cannot be locked: then the advisory lock, also taken by the
+  // products INSERT trigger, covers the race with its insertion (docs/seed-schema.md).
   await sql`
     CREATE OR REPLACE FUNCTION tds_refresh_product_sync_status(p_zoho_item_id text) RETURNS void LANGUAGE plpgsql AS $$
     BEGIN
-      PERFORM pg_advisory_xact_lock(hashtextextended('tds.product_sync_status/' || p_zoho_item_id, 0));
       PERFORM 1 FROM products WHERE zoho_item_id = p_zoho_item_id FOR UPDATE;
+      IF NOT FOUND THEN
+        PERFORM tds_lock_product_sync_status(p_zoho_item_id);
+      END IF;
       UPDATE products SET sync_status = s.word
       FROM (SELECT tds_product_sync_status(p.zoho_item_id, p.last_synced_at) AS word FROM products p WHERE p.zoho_item_id = p_zoho_item_id) s
       WHERE zoho_item_id = p_zoho_item_id AND sync_status IS DISTINCT FROM s.word;
@@ -149,7 +158,7 @@ async function productSyncStatus(db: Kysely<unknown>): Promise<void> {
     BEGIN
       NEW.zoho_books_item_id := coalesce(NEW.zoho_books_item_id, NEW.zoho_item_id);
       IF TG_OP = 'INSERT' THEN
-        PERFORM pg_advisory_xact_lock(hashtextextended('tds.product_sync_status/' || NEW.zoho_item_id, 0));
+        PERFORM tds_lock_product_sync_status(NEW.zoho_item_id);
       END IF;
       NEW.sync_status := tds_product_sync_status(NEW.zoho_item_id, NEW.last_synced_at);
       RETURN NEW;
