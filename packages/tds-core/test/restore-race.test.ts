@@ -87,7 +87,12 @@ interface Actor {
   runner: Runner;
   gate?: GatedRequest;
   done?: Promise<string>;
+  /** Zoho answered with the live item. */
+  answeredLive?: boolean;
 }
+
+/** The orderings the guard exists for: a live answer delivered after a check confirmed the deletion. */
+const raced = { afterDeletion: 0, afterWrongDeletion: 0 };
 
 type Step = { type: 'start' | 'answer' | 'deliver'; actor: Actor } | { type: 'zoho-delete'; itemId: string };
 
@@ -97,6 +102,8 @@ type Step = { type: 'start' | 'answer' | 'deliver'; actor: Actor } | { type: 'zo
  * sometimes a replayed DELETE check of a live item. Chains of steps are merged in a random order.
  */
 async function playRound(random: () => number, runners: Runner[], log: string[]): Promise<void> {
+  const wrongly = new Set<string>();
+  const confirmed = new Set<string>();
   const ctx = createApplyContext();
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const chains: Step[][] = [];
@@ -107,8 +114,11 @@ async function playRound(random: () => number, runners: Runner[], log: string[])
     itemIds.push(id);
     zoho.live.set(id, raw);
     await applyProduct(t.db, item(raw), ctx);
-    const wronglyDeleted = random() < 0.3;
-    if (wronglyDeleted) await deleteProduct(t.db, id, ctx);
+    const wronglyDeleted = random() < 0.4;
+    if (wronglyDeleted) {
+      await deleteProduct(t.db, id, ctx);
+      wrongly.add(id);
+    }
     const actor = (kind: RaceActorKind): Actor => ({ kind, itemId: id, runner: pick(runners) });
     const steps = (a: Actor): Step[] => [
       { type: 'start', actor: a },
@@ -116,10 +126,17 @@ async function playRound(random: () => number, runners: Runner[], log: string[])
       { type: 'deliver', actor: a },
     ];
     const fetchers = 1 + Math.floor(random() * 2);
-    for (let f = 0; f < fetchers; f++) chains.push(steps(actor(pick(['fetch', 'stock'] as const))));
+    const fetcherChains = Array.from({ length: fetchers }, () => steps(actor(pick(['fetch', 'stock'] as const))));
     const deletedInZoho = random() < 0.5;
-    if (deletedInZoho) chains.push([{ type: 'zoho-delete', itemId: id }, ...steps(actor('check'))]);
+    const checkChain: Step[] = [{ type: 'zoho-delete', itemId: id }, ...steps(actor('check'))];
+    if (deletedInZoho && random() < 0.4) {
+      // The ordering the guard exists for, in one chain (other chains still interleave with it):
+      // Zoho answers a fetcher live, deletes the item, a check confirms it, then the answer arrives.
+      const [start, answer, deliver] = fetcherChains.shift()!;
+      chains.push([start!, answer!, ...checkChain, deliver!]);
+    } else if (deletedInZoho) chains.push(checkChain);
     else if (random() < 0.3) chains.push(steps(actor('check')));
+    chains.push(...fetcherChains);
     log.push(`${id.slice(-4)}:${wronglyDeleted ? 'wrongly-deleted,' : ''}${deletedInZoho ? 'deleted-in-zoho,' : ''}${fetchers} fetchers`);
   }
   const started: Actor[] = [];
@@ -139,11 +156,14 @@ async function playRound(random: () => number, runners: Runner[], log: string[])
       started.push(actor);
       await actor.gate.arrived;
     } else if (step.type === 'answer') {
+      actor.answeredLive = zoho.live.has(actor.itemId);
       await actor.gate!.answer();
     } else {
       actor.gate!.deliver();
       const result = await actor.done!;
       expect(result, `${actor.kind} of ${actor.itemId}`).toBe('completed');
+      if (actor.kind === 'check' && !actor.answeredLive) confirmed.add(actor.itemId);
+      if (actor.kind !== 'check' && actor.answeredLive && confirmed.has(actor.itemId)) raced[wrongly.has(actor.itemId) ? 'afterWrongDeletion' : 'afterDeletion']++;
     }
   }
   for (const id of itemIds) {
@@ -154,26 +174,36 @@ async function playRound(random: () => number, runners: Runner[], log: string[])
   }
 }
 
-async function countRestoredAndDeleted(): Promise<{ restoredBeforeDelete: number; deleted: number }> {
+async function deletedRows(): Promise<number> {
   const { rows } = await sql<{ deleted: number }>`SELECT count(*) FILTER (WHERE deleted_at IS NOT NULL)::int AS deleted FROM products`.execute(t.db);
-  return { restoredBeforeDelete: 0, deleted: rows[0]!.deleted };
+  return rows[0]!.deleted;
+}
+
+/** The seeded rounds did produce the dangerous orderings, both after a plain and after a wrong deletion. */
+function expectRacesHappened(before: typeof raced): void {
+  expect(raced.afterDeletion - before.afterDeletion).toBeGreaterThan(0);
+  expect(raced.afterWrongDeletion - before.afterWrongDeletion).toBeGreaterThan(0);
 }
 
 describe('a fetch racing a confirmed deletion', () => {
   it('with several workers in one process, no seeded interleaving restores a row Zoho deleted, and wrongly deleted rows come back', async () => {
     const random = seeded(SEED);
+    const before = { ...raced };
     const workers = Array.from({ length: 3 }, () => raceActors(t.db, zoho.url));
     for (let round = 0; round < 60; round++) await playRound(random, workers, [`seed ${SEED} round ${round}`]);
-    expect((await countRestoredAndDeleted()).deleted).toBeGreaterThan(0);
-  }, 120_000);
+    expect(await deletedRows()).toBeGreaterThan(0);
+    expectRacesHappened(before);
+  }, 300_000);
 
   it('across two OS processes and this one, no seeded interleaving restores a row Zoho deleted', async () => {
     const processes = [startChild(), startChild()];
     await Promise.all(processes.map((p) => p.ready));
     const random = seeded(SEED + 1);
+    const before = { ...raced };
     const runners = [raceActors(t.db, zoho.url), ...processes.map((p) => p.run)];
     for (let round = 0; round < 40; round++) await playRound(random, runners, [`seed ${SEED + 1} round ${round}`]);
     for (const p of processes) p.stop();
-    expect((await countRestoredAndDeleted()).deleted).toBeGreaterThan(0);
-  }, 180_000);
+    expect(await deletedRows()).toBeGreaterThan(0);
+    expectRacesHappened(before);
+  }, 300_000);
 });
