@@ -1,10 +1,11 @@
 // `pnpm bench [row…] [--option=value…]`: TDS beside the systems users would pick instead, in one
 // table, written with the machine and the command to reproduce to docs/benchmarks.md when every
-// row ran. Rows: queue, apply, webhooks, budget, delay, memory (scripts in bench/src/rows/).
+// row ran. Rows: queue, apply, webhooks, budget, delay, memory, verify (scripts in bench/src/rows/).
 // Not part of `pnpm test`.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rowDocument } from './bench/json-output';
 import { describeMachine } from './bench/machine';
 import { renderDocument, renderMachine, renderMissed, renderTable } from './bench/render';
 import { isRowName, ROWS, type RowName } from './bench/rows';
@@ -12,7 +13,9 @@ import { runRow, type RowResult } from './bench/run-row';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const options = args.filter((a) => a.startsWith('--'));
+// --json: each row's result as one JSON document per line on stdout instead of the table.
+const json = args.includes('--json');
+const options = args.filter((a) => a.startsWith('--') && a !== '--json');
 const named = args.filter((a) => !a.startsWith('--'));
 const unknown = named.filter((name) => !isRowName(name));
 if (unknown.length > 0) {
@@ -42,9 +45,13 @@ for (const row of rows) {
 }
 
 const seconds = (Date.now() - startedAt.getTime()) / 1000;
-console.log(renderTable(results));
-console.log(`\n${renderMissed(results)}`);
-if (failed.length > 0) console.log(`\nfailed: ${failed.join(', ')}`);
+if (json) {
+  for (const result of results) console.log(JSON.stringify(rowDocument(result, machine, startedAt)));
+} else {
+  console.log(renderTable(results));
+  console.log(`\n${renderMissed(results)}`);
+}
+if (failed.length > 0) (json ? console.error : console.log)(`\nfailed: ${failed.join(', ')}`);
 if (rows.length === ROWS.length && failed.length < ROWS.length) {
   const path = join(root, 'docs', 'benchmarks.md');
   writeFileSync(path, renderDocument({ machine, results, failed, startedAt, seconds }));
