@@ -23,7 +23,7 @@ import { setupE2e, type E2eSetup } from './helpers/e2e';
 import { runCli } from './helpers/run-cli';
 import { makeWorkDir } from './helpers/work-dir';
 
-const ADMIN_TOKEN = 'acceptance-admin-token-c41e2d7b';
+const ADMIN_TOKEN = 'acceptance-admin-token-c41e2d7b-9f0a';
 const work = makeWorkDir();
 let e2e: E2eSetup;
 let env: Record<string, string>;
@@ -34,7 +34,8 @@ let recorder: DeliveryRecorder;
 beforeAll(async () => {
   await ensureCliBuilt();
   e2e = await setupE2e({ seed: 'acceptance-http', items: 30, customers: 5, vendors: 3, invoices: 5, bills: 4 });
-  env = { ...e2e.env, TDS_ADMIN_TOKEN: ADMIN_TOKEN };
+  // Wrong admin tokens are sent on purpose below, more than the default lockout allows (admin-lockout-http.test.ts).
+  env = { ...e2e.env, TDS_ADMIN_TOKEN: ADMIN_TOKEN, TDS_ADMIN_MAX_FAILURES: '1000' };
   secret = env.ZOHO_WEBHOOK_SECRET;
   const migrated = await runCli(['migrate'], { cwd: work.dir, env });
   if (migrated.code !== 0) throw new Error(`migrate failed: ${migrated.stderr}`);
