@@ -6,7 +6,11 @@ import { serveTds, TdsExpressConfigError } from '@tsh/tds-express';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { zoho: true, webhookSecret: true, adminToken: true });
-  const core = await createTdsCore({ config });
+  const core = await createTdsCore({
+    config,
+    // Without DATABASE_URL: an embedded PostgreSQL under TDS_DATA_DIR, asked for explicitly.
+    database: config.DATABASE_URL ? undefined : { embedded: true },
+  });
   let server;
   try {
     server = await serveTds(core, {

@@ -6,7 +6,11 @@ import { ConfigError, createTdsCore, loadConfig } from '@tsh/tds-core';
 async function main(): Promise<number> {
   const full = process.argv.includes('--full');
   const config = loadConfig(process.env, { zoho: true });
-  const core = await createTdsCore({ config });
+  const core = await createTdsCore({
+    config,
+    // Without DATABASE_URL: an embedded PostgreSQL under TDS_DATA_DIR, asked for explicitly.
+    database: config.DATABASE_URL ? undefined : { embedded: true },
+  });
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());

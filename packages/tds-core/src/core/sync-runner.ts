@@ -4,6 +4,17 @@ import { syncAll, SYNC_ORDER } from '../sync/sync-all';
 import { SyncInputError, type SyncDeps } from '../sync/types';
 import type { SyncOptions } from './types';
 
+/**
+ * Products take their consumer and wholesale prices from the stored price lists; synced before
+ * any price list is stored, every price would stay NULL. So the price lists come along then
+ * (syncAll runs them first).
+ */
+async function withPriceListsWhenNoneStored(db: SyncDeps['db'], entities: EntityType[]): Promise<EntityType[]> {
+  if (!entities.includes('products') || entities.includes('pricelists')) return entities;
+  const stored = await db.selectFrom('price_lists').select('id').limit(1).executeTakeFirst();
+  return stored ? entities : ['pricelists', ...entities];
+}
+
 /** The core's `sync` verbs over syncAll: entity names checked, results as plain JSON-able objects. */
 export function createSyncRunner(deps: SyncDeps & { beforeRun?: () => Promise<unknown> }) {
   return {
@@ -24,7 +35,7 @@ export function createSyncRunner(deps: SyncDeps & { beforeRun?: () => Promise<un
       // The organization binding check (docs/organization-binding.md) comes before any Zoho call or write.
       await deps.beforeRun?.();
       const results = await syncAll(deps, {
-        entities: entities as EntityType[],
+        entities: await withPriceListsWhenNoneStored(deps.db, entities as EntityType[]),
         mode: options.mode ?? 'incremental',
         since: options.since,
         signal: options.signal,

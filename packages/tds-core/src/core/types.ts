@@ -5,6 +5,7 @@ import type { Database } from '../db/schema';
 import type { RequestEstimate } from '../sync/request-estimate';
 import type { TdsVerifyApi } from '../verify/core-api';
 import type { TdsChangesApi } from '../changes/core-api';
+import type { EntityType } from '../transform/entities';
 
 /**
  * The one object every adapter talks to. Adapters parse input, call one of these, format the
@@ -36,13 +37,17 @@ export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
   };
 
   sync: {
-    /** Runs to completion (drains its own work) and returns one result per entity. */
-    run(entities: ReadonlyArray<string> | 'all', options?: SyncOptions): Promise<Array<Record<string, unknown>>>;
+    /**
+     * Runs to completion (drains its own work) and returns one result per entity. Products with
+     * no price list stored yet sync the price lists first (their prices come from them). An
+     * unknown entity rejects with SyncInputError.
+     */
+    run(entities: ReadonlyArray<EntityType> | 'all', options?: SyncOptions): Promise<Array<Record<string, unknown>>>;
     /** Starts in the background; progress via getRun. */
-    start(entities: ReadonlyArray<string> | 'all', options?: SyncOptions): Promise<{ runId: string }>;
+    start(entities: ReadonlyArray<EntityType> | 'all', options?: SyncOptions): Promise<{ runId: string }>;
     getRun(runId: string): Promise<Record<string, unknown> | null>;
     /** Requests a full sync of these entities will likely need per Zoho API, and what is left of each daily quota. */
-    estimateFull(entities: ReadonlyArray<string> | 'all'): Promise<RequestEstimate[]>;
+    estimateFull(entities: ReadonlyArray<EntityType> | 'all'): Promise<RequestEstimate[]>;
   };
 
   token: {

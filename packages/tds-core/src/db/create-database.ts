@@ -58,6 +58,12 @@ export interface CreateDatabaseOptions {
   /** Shown in pg_stat_activity. Default 'tds'. */
   applicationName?: string;
   timeouts?: DatabaseTimeouts;
+  /**
+   * The PostgreSQL schema that holds every TDS table and its migration bookkeeping (created when
+   * missing). Every pool connection gets it as its only search_path (docs/embedding.md). Default:
+   * the server's search_path (normally `public`).
+   */
+  schema?: string;
 }
 
 export interface TdsDatabase {
@@ -65,6 +71,8 @@ export interface TdsDatabase {
   pool: pg.Pool;
   /** Connection URL (it may hold the embedded password: never log it). */
   url: string;
+  /** The schema given to createDatabase, when one was. */
+  schema?: string;
   /** Set when this database is the embedded one. */
   embedded?: { dataDir: string; port: number; owned: boolean };
   /** Ends the pool, then stops the embedded server if this call started it. */
@@ -80,6 +88,13 @@ export class DatabaseConfigError extends Error {
 
 export const DEFAULT_EMBEDDED_DATA_DIR = './.tds/pg';
 
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function checkSchema(schema: string | undefined): void {
+  if (schema === undefined || SCHEMA_NAME.test(schema)) return;
+  throw new DatabaseConfigError('schema must be a lower-case PostgreSQL identifier: a letter or _, then letters, digits or _ (at most 63)');
+}
+
 /** Kysely over a pg Pool, on the given server or on an embedded PostgreSQL: one code path for both. */
 export async function createDatabase(options: CreateDatabaseOptions = {}): Promise<TdsDatabase> {
   const logger = options.logger ?? silentLogger;
@@ -91,6 +106,7 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
     throw new DatabaseConfigError('the database URL must start with postgres:// or postgresql://');
   }
   const timeouts = resolveTimeouts(options.timeouts);
+  checkSchema(options.schema);
 
   let server: EmbeddedPostgresHandle | undefined;
   let url = options.url;
@@ -117,6 +133,9 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
     // runs longer (migrations) lifts its own limit with SET and restores it after.
     statement_timeout: timeouts.statementMs,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    // In the startup packet too, so no connection ever runs a statement outside the schema - a
+    // SET after connect would leave a window in which a query could reach the host's tables.
+    ...(options.schema !== undefined ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const watchdog = createStallWatchdog({ url, stallAfterMs: timeouts.stallMs, probeTimeoutMs: timeouts.connectMs, logger });
   // An idle client whose backend dies (restart, pg_terminate_backend) emits 'error' on the pool;
@@ -132,11 +151,22 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
   });
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (options.schema !== undefined) {
+    try {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    } catch (error) {
+      watchdog.stop();
+      await db.destroy();
+      await server?.stop();
+      throw error;
+    }
+  }
   let closed = false;
   return {
     db,
     pool,
     url,
+    schema: options.schema,
     embedded: server && { dataDir: server.dataDir, port: server.port, owned: server.owned },
     async close() {
       if (closed) return;

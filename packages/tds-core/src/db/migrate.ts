@@ -58,6 +58,14 @@ export async function migrate(db: Kysely<any>, options: MigrateOptions = {}): Pr
   });
 }
 
+/** The schema TDS's tables are created in: the first existing one of the connection's search_path. */
+async function schemaOf(conn: Kysely<any>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null; path: string }>`SELECT current_schema() AS schema, current_setting('search_path') AS path`.execute(conn);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new MigrationError(`no schema of the search_path (${rows[0]?.path ?? ''}) exists: create it or pass an existing one`, [], undefined);
+  return schema;
+}
+
 // Adoption has to happen before migration 0002 first creates the entity tables (products among them).
 const ADOPTION_BEFORE = '0002-entities';
 
@@ -69,6 +77,9 @@ async function migrateLocked(conn: Kysely<any>, options: MigrateOptions): Promis
       provider: { getMigrations: async () => migrations },
       migrationTableName: MIGRATION_TABLE,
       migrationLockTableName: MIGRATION_LOCK_TABLE,
+      // Named explicitly: unnamed, Kysely finds its tables in any schema (another TDS's in
+      // public) and then misses them in ours. The schema is the connection's (docs/embedding.md).
+      migrationTableSchema: await schemaOf(conn),
     });
     const pending = (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
     const plan: AdoptionPlan = pending.includes(ADOPTION_BEFORE) ? await planAdoption(conn) : EMPTY_ADOPTION_PLAN;

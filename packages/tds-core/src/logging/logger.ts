@@ -3,10 +3,10 @@ import { PINO_REDACT_PATHS } from './redact';
 
 export type { Logger } from 'pino';
 
-/** The one logger factory of TDS: JSON lines, secrets redacted by key. */
+/** The one logger factory of TDS: JSON lines on stderr unless told otherwise (stdout is a command's output), secrets redacted by key. */
 export function createLogger(options: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
     { level: options.level ?? 'info', name: options.name ?? 'tds', redact: { paths: PINO_REDACT_PATHS, censor: '[REDACTED]' } },
-    options.destination,
+    options.destination ?? pino.destination(2),
   );
 }
