@@ -18,7 +18,7 @@ let sandboxB: ZohoSandbox;
 const envOf = (sandbox: ZohoSandbox, database: TestDatabase = db) => ({
   ...sandboxEnvironment(sandbox),
   DATABASE_URL: database.url,
-  TDS_ADMIN_TOKEN: 'admin-token-binding-cli',
+  TDS_ADMIN_TOKEN: 'admin-token-binding-cli-0123456789ab',
   TDS_RATE_LIMIT_PER_MINUTE: '5000',
 });
 const tds = (args: string[], env: Record<string, string>) => runCli(args, { cwd: work.dir, env });

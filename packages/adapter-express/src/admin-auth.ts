@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import type { AdminLockout } from './admin-lockout';
 import { sendProblem } from './problem';
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -10,9 +11,19 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** `Authorization: Bearer <token>`: 401 without one, 403 with a wrong one. */
-export function requireAdminToken(adminToken: string): RequestHandler {
+/**
+ * `Authorization: Bearer <token>`: 401 without one, 403 with a wrong one, and 429 with
+ * Retry-After while the client's address is locked out after repeated wrong tokens (admin-lockout.ts).
+ */
+export function requireAdminToken(adminToken: string, lockout?: AdminLockout): RequestHandler {
   return (req, res, next) => {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const waitMs = lockout?.blockedFor(address) ?? 0;
+    if (waitMs > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+      sendProblem(res, 429, 'too_many_attempts', 'Too many wrong admin tokens from this address; try again later');
+      return;
+    }
     const header = req.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
     if (!match) {
@@ -21,9 +32,11 @@ export function requireAdminToken(adminToken: string): RequestHandler {
       return;
     }
     if (!tokensEqual(match[1], adminToken)) {
+      lockout?.failed(address);
       sendProblem(res, 403, 'forbidden', 'The admin token is not valid');
       return;
     }
+    lockout?.succeeded(address);
     next();
   };
 }

@@ -17,7 +17,7 @@ const RUN_ID = /^[A-Za-z0-9_-]{1,128}$/;
 export function adminRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): Router {
   const secrets = [options.webhookSecret, options.adminToken];
   const router = express.Router();
-  router.use(ADMIN_PREFIX, requireAdminToken(options.adminToken), ...adminBody());
+  router.use(ADMIN_PREFIX, requireAdminToken(options.adminToken, options.adminLockout), ...adminBody());
 
   router.get(`${ADMIN_PREFIX}/queue`, async (_req, res) => {
     res.json(await core.queue.status());

@@ -25,7 +25,7 @@ function anonymousView(snapshot: Record<string, unknown>): Record<string, unknow
 export function healthRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): Router {
   const secrets = [options.webhookSecret, options.adminToken];
   const router = express.Router();
-  const admin = requireAdminToken(options.adminToken);
+  const admin = requireAdminToken(options.adminToken, options.adminLockout);
 
   const health =
     (detailed: boolean): RequestHandler =>

@@ -15,3 +15,4 @@ export * from './request-log';
 export * from './serve';
 export * from './webhook-query';
 export * from './webhook-routes';
+export * from './admin-lockout';

@@ -1,9 +1,14 @@
 import type { Logger } from 'pino';
+import { createAdminLockout, type AdminLockout, type AdminLockoutOptions } from './admin-lockout';
 import type { TdsDashboardOptions } from './dashboard/dashboard-options';
 
 export interface TdsExpressOptions {
-  /** ZOHO_WEBHOOK_SECRET. Required: without it nothing could be verified, so the app refuses to exist. */
-  webhookSecret: string;
+  /**
+   * @deprecated Not used to verify webhooks: the core verifies them with its own configuration
+   * (ZOHO_WEBHOOK_SECRET, or TDS_WEBHOOK_TOKEN with TDS_WEBHOOK_AUTH=token) and refuses every
+   * delivery without it. When given, it is only scrubbed from answers, like the admin token.
+   */
+  webhookSecret?: string;
   /** TDS_ADMIN_TOKEN: the bearer token of the admin routes. Required. */
   adminToken: string;
   /**
@@ -13,6 +18,8 @@ export interface TdsExpressOptions {
   maxBodyBytes?: number;
   /** Put GET /metrics behind the admin token. Default true; false opens it (a scraper on a private network, TDS_METRICS_PUBLIC=true). */
   metricsRequireAuth?: boolean;
+  /** Slow-down of repeated wrong admin tokens per client address (defaults: 5 a minute, then 429 for 30 s, doubling). */
+  adminLockout?: AdminLockoutOptions;
   /** Request log (pino-http, one line per request). Default: the core's logger. */
   logger?: Logger;
   /** Serve the dashboard (@tsh/tds-dashboard's build) at /tds. Default false. */
@@ -22,8 +29,11 @@ export interface TdsExpressOptions {
 }
 
 export interface ResolvedTdsExpressOptions {
+  /** Only scrubbed from answers (see TdsExpressOptions.webhookSecret); '' when not given. */
   webhookSecret: string;
   adminToken: string;
+  /** One per app: every admin route counts wrong tokens together. */
+  adminLockout: AdminLockout;
   maxBodyBytes: number;
   metricsRequireAuth: boolean;
   logger: Logger | undefined;
@@ -44,9 +54,6 @@ const present = (value: unknown): value is string => typeof value === 'string' &
 /** Checks the options at construction (fail closed); the messages name the setting, never its value. */
 export function resolveTdsExpressOptions(options: TdsExpressOptions | undefined): ResolvedTdsExpressOptions {
   const problems: string[] = [];
-  if (!present(options?.webhookSecret)) {
-    problems.push('webhookSecret (ZOHO_WEBHOOK_SECRET) is required: without it webhooks cannot be verified');
-  }
   if (!present(options?.adminToken)) {
     problems.push('adminToken (TDS_ADMIN_TOKEN) is required: without it the admin routes would be open');
   }
@@ -54,8 +61,9 @@ export function resolveTdsExpressOptions(options: TdsExpressOptions | undefined)
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) problems.push('maxBodyBytes must be a positive whole number');
   if (problems.length > 0) throw new TdsExpressConfigError(`TDS HTTP adapter refuses to start: ${problems.join('; ')}`);
   return {
-    webhookSecret: options!.webhookSecret,
+    webhookSecret: options!.webhookSecret ?? '',
     adminToken: options!.adminToken,
+    adminLockout: createAdminLockout(options!.adminLockout),
     maxBodyBytes,
     metricsRequireAuth: options!.metricsRequireAuth ?? true,
     logger: options!.logger,

@@ -25,7 +25,7 @@ beforeAll(async () => {
   await mkdir(join(distDir, 'assets'));
   await writeFile(join(distDir, 'index.html'), '<!doctype html><title>TDS Dashboard</title><script type="module" src="/tds/assets/app-abc123.js"></script>');
   await writeFile(join(distDir, 'assets', 'app-abc123.js'), 'console.log("dashboard")');
-  server = await serveTds(core, { webhookSecret: sandbox.webhookSecret, adminToken: ADMIN, port: 0, dashboard: { distDir }, eventsIntervalMs: 200 });
+  server = await serveTds(core, { webhookSecret: sandbox.webhookSecret, adminToken: ADMIN, port: 0, dashboard: { distDir }, eventsIntervalMs: 200, adminLockout: { maxFailures: 1_000 } });
 });
 afterAll(async () => {
   await server?.close({ closeCore: false });
@@ -157,7 +157,7 @@ describe('live events (Server-Sent Events)', () => {
   });
 
   it('a graceful close ends open event streams instead of waiting for them', async () => {
-    const own = await serveTds(core, { webhookSecret: sandbox.webhookSecret, adminToken: ADMIN, port: 0, eventsIntervalMs: 200 });
+    const own = await serveTds(core, { webhookSecret: sandbox.webhookSecret, adminToken: ADMIN, port: 0, eventsIntervalMs: 200, adminLockout: { maxFailures: 1_000 } });
     const stream = await openSse(`${own.url}/api/tds/events`, AUTH);
     await stream.next('snapshot');
     await own.close({ closeCore: false });

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
       expect((error as ConfigError).problems).toEqual([{ variable: 'TDS_ADMIN_TOKEN', message: expect.stringMatching(/printable ASCII without spaces/) }]);
       expect((error as Error).message).not.toContain(token);
     }
-    expect(loadConfig({ TDS_ADMIN_TOKEN: 'sandbox-admin_0123.~+/=' }, { adminToken: true }).TDS_ADMIN_TOKEN).toBe('sandbox-admin_0123.~+/=');
+    expect(loadConfig({ TDS_ADMIN_TOKEN: 'sandbox-admin_0123.~+/=-456789abcdef' }, { adminToken: true }).TDS_ADMIN_TOKEN).toBe('sandbox-admin_0123.~+/=-456789abcdef');
   });
 
   it('treats empty strings as unset', () => {

@@ -3,13 +3,16 @@ import type { Logger, TdsCore } from '@tsh/tds-core';
 import { serveTds } from '@tsh/tds-express';
 
 export interface HttpOptions {
-  webhookSecret: string;
+  /** Only scrubbed from answers: the core verifies webhooks with its own configuration. */
+  webhookSecret?: string;
   adminToken: string;
   port: number;
   host: string;
   logger?: Logger;
   /** TDS_METRICS_PUBLIC: GET /metrics without the admin token. */
   metricsPublic?: boolean;
+  /** TDS_ADMIN_MAX_FAILURES: wrong admin tokens a minute from one address before it gets 429s. */
+  adminMaxFailures?: number;
 }
 
 export interface RunningHttp {
@@ -21,8 +24,8 @@ export interface RunningHttp {
 
 /** The Express adapter's app (webhooks, health, metrics, admin API, dashboard at /tds) listening on host:port. */
 export async function startHttp(core: TdsCore, options: HttpOptions): Promise<RunningHttp> {
-  const { metricsPublic, ...rest } = options;
-  const running = await serveTds(core, { ...rest, metricsRequireAuth: !metricsPublic, dashboard: true });
+  const { metricsPublic, adminMaxFailures, ...rest } = options;
+  const running = await serveTds(core, { ...rest, metricsRequireAuth: !metricsPublic, adminLockout: { maxFailures: adminMaxFailures }, dashboard: true });
   return { url: running.url, server: running.server, close: () => running.close({ closeCore: false }) };
 }
 

@@ -21,7 +21,7 @@ const RUN_POLL_MS = 500;
 export function eventRoutes(core: TdsCore, options: ResolvedTdsExpressOptions, intervalMs: number): Router {
   const secrets = [options.webhookSecret, options.adminToken];
   const router = express.Router();
-  const auth = requireAdminToken(options.adminToken);
+  const auth = requireAdminToken(options.adminToken, options.adminLockout);
   const stream = { retryMs: intervalMs, checkEveryMs: Math.min(intervalMs, 1000) };
   const hub = createSnapshotHub(
     () => readLiveSnapshot(core, secrets),

@@ -23,7 +23,7 @@ function wholeNumber(value: unknown, name: string, min: number, max: number, fal
 export function dashboardReadRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): Router {
   const secrets = [options.webhookSecret, options.adminToken];
   const router = express.Router();
-  const auth = requireAdminToken(options.adminToken);
+  const auth = requireAdminToken(options.adminToken, options.adminLockout);
 
   router.get(`${ADMIN_PREFIX}/entities`, auth, async (_req, res) => {
     res.json(withoutSecrets({ entities: await readEntityStats(core.db, core.organizationId) }, secrets));

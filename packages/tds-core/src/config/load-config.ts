@@ -30,7 +30,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = (name: string) => typeof env[name] === 'string' && env[name]!.trim() !== '';
   if (needs.zoho) for (const name of ZOHO_REQUIRED) if (!present(name)) problems.push({ variable: name, message: 'is required' });
   // Which webhook credential is needed depends on the mode the operator chose (docs/security.md).
-  const tokenMode = parsed.success && parsed.data.TDS_WEBHOOK_AUTH === 'token';
+  const tokenMode = env.TDS_WEBHOOK_AUTH?.trim() === 'token';
   if (needs.webhookSecret && tokenMode && !present('TDS_WEBHOOK_TOKEN')) {
     problems.push({ variable: 'TDS_WEBHOOK_TOKEN', message: 'is required with TDS_WEBHOOK_AUTH=token (webhooks cannot be verified without it)' });
   } else if (needs.webhookSecret && !tokenMode && !present('ZOHO_WEBHOOK_SECRET')) {

@@ -47,6 +47,18 @@ export const securityEnv = {
   ),
   /** Interface `tds serve` listens on; 127.0.0.1 unless a container or proxy needs more. */
   HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  // Behind a reverse proxy every client shares the proxy's address: raise it there, or one guesser
+  // locks everyone out for a while.
+  /** Wrong admin tokens per minute from one address before it is answered 429 for a while. */
+  TDS_ADMIN_MAX_FAILURES: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int({ message: 'must be a whole number' })
+      .min(1, { message: 'must be at least 1' })
+      .max(100_000, { message: 'must be at most 100000' })
+      .default(5),
+  ),
   /** One Zoho HTTP attempt (token refresh or API call) is abandoned after this long. */
   ZOHO_TIMEOUT_MS: z.preprocess(
     emptyToUndefined,
