@@ -3,6 +3,7 @@ import { constants as fsConstants, existsSync, readFileSync } from 'node:fs';
 import { access, chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, parse as parsePath, resolve } from 'node:path';
 import pg from 'pg';
+import { holdEmbeddedServer, type LifetimeLock } from './embedded-lifetime-lock';
 import { findFreePort } from './free-port';
 import { silentLogger, type LoggerLike } from './logger-like';
 
@@ -23,6 +24,10 @@ export interface EmbeddedPostgresHandle {
   dataDir: string;
   /** false when another process already ran a server on this data dir and we attached to it. */
   owned: boolean;
+  /**
+   * Ends our use. The server is stopped only by its last user, whoever started it; while other
+   * TDS processes use it, it is left running for them (docs/hardening.md, "The embedded database").
+   */
   stop(): Promise<void>;
 }
 
@@ -143,6 +148,69 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The server's postmaster pid (from postmaster.pid), if it is alive. */
+async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  const text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number(text?.split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+async function waitUntilGone(dataDir: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await postmasterPid(dataDir)) !== undefined && Date.now() < deadline) await sleep(100);
+}
+
+/**
+ * The server we started stays up for the processes still using it: our exit must not take it
+ * along, so its process and pipes no longer keep our event loop alive (PostgreSQL ignores
+ * SIGPIPE, so its log writes to the closed pipe are simply lost).
+ */
+function letServerOutliveUs(server: object): void {
+  const child = (server as { process?: import('node:child_process').ChildProcess }).process;
+  child?.stdout?.destroy();
+  child?.stderr?.destroy();
+  child?.unref();
+}
+
+/**
+ * Uses a server another process runs on this data dir. If its last user is stopping it right
+ * now, waits for it to be gone and returns null, so that the caller starts a new one.
+ */
+async function attachToRunningServer(dataDir: string, logger: LoggerLike): Promise<EmbeddedPostgresHandle | null> {
+  const runningPort = await runningServerPort(dataDir);
+  if (runningPort === undefined) return null;
+  const url = urlFor(await readPassword(dataDir), runningPort);
+  if (!(await canConnect(url))) return null;
+  const hold = await holdEmbeddedServer(url).catch(() => null);
+  if (!hold) {
+    await waitUntilGone(dataDir, 60_000);
+    return null;
+  }
+  logger.info({ dataDir, port: runningPort }, `attached to the embedded PostgreSQL already running on 127.0.0.1:${runningPort} (data in ${dataDir})`);
+  let stopped = false;
+  return {
+    url,
+    port: runningPort,
+    dataDir,
+    owned: false,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      // The process that started it has gone: whoever uses it last stops it (SIGINT: a fast shutdown).
+      if (await hold.leave().catch(() => false)) {
+        const pid = await postmasterPid(dataDir);
+        if (pid !== undefined) {
+          process.kill(pid, 'SIGINT');
+          await waitUntilGone(dataDir, 60_000);
+        }
+      }
+      await hold.release();
+    },
+  };
+}
+
 const urlFor = (password: string, port: number) =>
   `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 
@@ -167,14 +235,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   if (initialised) {
-    const runningPort = await runningServerPort(dataDir);
-    if (runningPort !== undefined) {
-      const url = urlFor(await readPassword(dataDir), runningPort);
-      if (await canConnect(url)) {
-        logger.info({ dataDir, port: runningPort }, `attached to the embedded PostgreSQL already running on 127.0.0.1:${runningPort} (data in ${dataDir})`);
-        return { url, port: runningPort, dataDir, owned: false, stop: async () => {} };
-      }
-    }
+    const attached = await attachToRunningServer(dataDir, logger);
+    if (attached) return attached;
   }
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -216,17 +278,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
     runningDirs.add(dataDir);
     logger.info({ dataDir, port }, `embedded PostgreSQL running on 127.0.0.1:${port}, data in ${dataDir}`);
+    const url = urlFor(password, port);
+    const hold = await holdEmbeddedServer(url);
     let stopped = false;
     return {
-      url: urlFor(password, port),
+      url,
       port,
       dataDir,
       owned: true,
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await server.stop();
         runningDirs.delete(dataDir);
+        if (!hold || (await hold.leave())) {
+          await server.stop();
+        } else {
+          letServerOutliveUs(server);
+          logger.info({ dataDir, port }, `embedded PostgreSQL left running on 127.0.0.1:${port}: other TDS processes still use it (the last one stops it)`);
+        }
+        await hold?.release();
       },
     };
   }
