@@ -1,6 +1,6 @@
 import { defineConfig, type Options } from 'tsup';
 
-const base: Options = { sourcemap: true, target: 'node20' };
+const base: Options = { target: 'node20' };
 
 // No `clean`: the builds run in parallel, and cleaning in one could delete another's output
 // (or the dist/cli.js a concurrently running test is spawning). Each build overwrites its own files.

@@ -1,7 +1,7 @@
 import { defineConfig, type Options } from 'tsup';
 
 // No `clean`: the two builds run in parallel, and cleaning in one could delete the other's output.
-const base: Options = { entry: ['src/index.ts'], sourcemap: true, target: 'node20' };
+const base: Options = { entry: ['src/index.ts'], target: 'node20' };
 
 export default defineConfig([
   { ...base, format: ['esm'], dts: true },

@@ -1,6 +1,6 @@
 import { defineConfig, type Options } from 'tsup';
 
-const base: Options = { entry: ['src/index.ts'], sourcemap: true, target: 'node20' };
+const base: Options = { entry: ['src/index.ts'], target: 'node20' };
 
 // No `clean`: the two builds run in parallel, and cleaning in one could delete the other's output
 // (or the files a concurrently running test is importing). Each build overwrites its own files.
