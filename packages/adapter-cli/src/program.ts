@@ -17,6 +17,7 @@ import { registerSync } from './commands/sync';
 import { registerVerify } from './commands/verify';
 import { registerTokenRefresh } from './commands/token-refresh';
 import { registerTokenStatus } from './commands/token-status';
+import { registerTrace } from './commands/trace';
 import { registerWorker } from './commands/worker';
 import type { CliContext } from './runtime/context';
 import { VERSION } from './runtime/version';
@@ -56,6 +57,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSync(program, ctx);
   registerVerify(program, ctx);
   registerChanges(program, ctx);
+  registerTrace(program, ctx);
 
   const queue = program.command('queue').description('the sync queue');
   registerQueueStatus(queue, ctx);

@@ -90,3 +90,19 @@ describe('tds changes', { timeout: SPAWN_TIMEOUT_MS }, () => {
     expect(jsonLines(result.stdout).map((c) => c.zoho_id)).toEqual([...first, ...second]);
   });
 });
+
+describe('tds trace', { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it("prints a record's timeline, as text or one JSON document; exit 2 on an unknown entity", async () => {
+    const [id] = await writeProducts(1);
+    await t.pool.query(`UPDATE products SET name = 'renamed' WHERE zoho_item_id = $1`, [id]);
+    const text = await tds(['trace', 'products', id]);
+    expectCode(text, 0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^products ${id} "renamed": version none`));
+    expect(lines.slice(1).map((l) => l.replace(/^\S+\s+/, '').replace(/ \[change \d+\]$/, ''))).toEqual([expect.stringMatching(/^applied: insert /), 'applied: update name']);
+    const json = await tds(['trace', 'products', id, '--json']);
+    expectCode(json, 0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ entity: 'products', zoho_id: id, timeline: [{ kind: 'change', op: 'insert' }, { kind: 'change', op: 'update', columns: ['name'] }] });
+    expectCode(await tds(['trace', 'widgets', id]), 2);
+  });
+});

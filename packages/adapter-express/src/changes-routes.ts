@@ -30,6 +30,7 @@ async function readOrProblem(core: TdsCore, options: ReadChangesOptions): Promis
  * GET {prefix}/changes → { changes, cursor }; GET {prefix}/changes/stream → server-sent events, one
  * `change` event per change with the change id as the event id, so a client that reconnects
  * (Last-Event-ID) continues where it stopped; an `expired` event when its cursor fell behind retention.
+ * GET {prefix}/trace/:entity/:id → one record's timeline.
  */
 export function changesRoutes(core: TdsCore, prefix: string, { pollMs = 500, keepAliveMs = 15_000 } = {}): Router {
   const router = express.Router();
@@ -61,6 +62,16 @@ export function changesRoutes(core: TdsCore, prefix: string, { pollMs = 500, kee
         core.logger.warn({ err: (error as Error).message }, 'change stream could not read; retrying');
         await new Promise((resolve) => setTimeout(resolve, pollMs * 4));
       }
+    }
+  });
+
+  // One record's timeline (docs/change-feed.md, "Trace one record").
+  router.get(`${prefix}/trace/:entity/:id`, async (req, res) => {
+    try {
+      res.json(await core.trace(req.params.entity, req.params.id));
+    } catch (error) {
+      if (error instanceof ChangeFeedInputError) throw new HttpProblem(400, 'invalid_trace', error.message);
+      throw error;
     }
   });
 

@@ -96,3 +96,19 @@ describe('GET /api/tds/changes/stream', () => {
     resumed.close();
   });
 });
+
+describe('GET /api/tds/trace/:entity/:id', () => {
+  it("answers a record's timeline with the versions applied, 400 on a bad entity, and needs the token", async () => {
+    const id = await writeProduct();
+    await t.pool.query(`UPDATE products SET name = 'renamed' WHERE zoho_item_id = $1`, [id]);
+    const trace = await get(`/api/tds/trace/products/${id}`);
+    expect(trace.status).toBe(200);
+    expect(trace.body).toMatchObject({ entity: 'products', zoho_id: id, stored: { name: 'renamed', deleted_at: null } });
+    expect(trace.body.timeline.map((e: { kind: string; op: string; columns: string[] }) => [e.kind, e.op, e.op === 'update' ? e.columns : null])).toEqual([
+      ['change', 'insert', null],
+      ['change', 'update', ['name']],
+    ]);
+    expect(await get('/api/tds/trace/widgets/1')).toMatchObject({ status: 400, body: { error: { code: 'invalid_trace' } } });
+    expect((await get(`/api/tds/trace/products/${id}`, {})).status).toBe(401);
+  });
+});
