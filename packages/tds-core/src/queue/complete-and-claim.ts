@@ -24,14 +24,15 @@ WITH done AS (
   RETURNING id
 ),
 ${claimCtes(options)}
-SELECT c.*, d.completed_ids
-FROM (SELECT coalesce(array_agg(id::text), '{}') AS completed_ids FROM done) d
-LEFT JOIN claimed c ON true
-ORDER BY c.priority DESC, c.run_after, c.id`,
+-- The completed ids travel once, in a row of their own (not repeated on every claimed row).
+SELECT c.*, NULL::text[] AS completed_ids FROM claimed c
+UNION ALL
+SELECT (NULL::tds_sync_queue).*, (SELECT coalesce(array_agg(id::text), '{}') FROM done)
+ORDER BY priority DESC NULLS LAST, run_after, id`,
   );
-  const completed = rows[0]?.completed_ids ?? [];
+  const completed = rows.find((row) => row.completed_ids !== null)?.completed_ids ?? [];
   const items = rows
-    .filter((row) => row.id !== null)
+    .filter((row) => row.completed_ids === null)
     .map(({ completed_ids: _, ...item }) => item as QueueItem);
   return { completed, items };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { attemptsFor, withRetryOn } from './retry-on';
+import { seedOperationOf } from './seed-operation';
 import { normalizeEnqueueInputs } from './validate';
 import type { EnqueueInput, EnqueueOutcome, EnqueueResult, QueueDb } from './types';
 
@@ -33,8 +34,9 @@ winners AS (
 ),
 upserted AS (
   INSERT INTO tds_sync_queue AS q
-    (entity_type, zoho_id, operation, payload, zoho_last_modified_time, source, priority, run_after, max_retries)
-  SELECT entity_type, zoho_id, operation, payload, zoho_last_modified_time, source, priority, coalesce(run_after, now()), max_retries
+    (entity_type, zoho_id, operation, payload, zoho_last_modified_time, source, priority, run_after, max_retries, seed_operation)
+  SELECT entity_type, zoho_id, operation, payload, zoho_last_modified_time, source, priority, coalesce(run_after, now()), max_retries,
+    ${seedOperationOf(sql.ref('winners.operation'), sql.ref('winners.entity_type'), sql.ref('winners.zoho_id'))}
   FROM winners
   ORDER BY entity_type, zoho_id
   ON CONFLICT (entity_type, zoho_id) WHERE status = 'pending' DO UPDATE SET
@@ -51,12 +53,13 @@ upserted AS (
 )
 SELECT
   i.ord::text AS ord,
-  coalesce(u.id, p.id)::text AS id,
+  -- The pending holder is looked up only for an event that was not written (coalesce stops at the
+  -- first non-null argument): a probe per ignored event, not per event.
+  coalesce(u.id, (SELECT p.id FROM tds_sync_queue p WHERE p.status = 'pending' AND p.entity_type = i.entity_type AND p.zoho_id = i.zoho_id))::text AS id,
   CASE WHEN w.ord IS NULL OR u.id IS NULL THEN 'ignored' WHEN u.inserted THEN 'inserted' ELSE 'replaced' END AS outcome
 FROM input i
 LEFT JOIN winners w ON w.ord = i.ord
 LEFT JOIN upserted u ON u.entity_type = i.entity_type AND u.zoho_id = i.zoho_id
-LEFT JOIN tds_sync_queue p ON p.status = 'pending' AND p.entity_type = i.entity_type AND p.zoho_id = i.zoho_id
 ORDER BY i.ord`;
 
 const FIND_HOLDER = (keys: { entity_type: string; zoho_id: string }[]) => sql<{ entity_type: string; zoho_id: string; id: string }>`

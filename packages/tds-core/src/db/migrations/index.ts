@@ -11,6 +11,7 @@ import * as organizationBinding from './0004-organization-binding';
 import * as seedColumns from './0011-seed-columns';
 import * as tokenKeyAndDailyQuotas from './0012-token-key-and-daily-quotas';
 import * as changeFeed from './0010-change-feed';
+import * as queueWritePath from './0013-queue-write-path';
 
 /** Every migration, in order, as code: they ship inside the built bundle. Never rename or edit a shipped one. */
 export const migrations: Record<string, Migration> = {
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010-change-feed': changeFeed,
   '0011-seed-columns': seedColumns,
   '0012-token-key-and-daily-quotas': tokenKeyAndDailyQuotas,
+  '0013-queue-write-path': queueWritePath,
 };
