@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { CONSUMER_PRICE_LIST, createSandboxStore, WHOLESALE_PRICE_LIST } from '../src/sandbox';
+import { WIDE_PRICE_ITEMS } from '../src/sandbox/generate/wide-prices';
 import { manualClock, SMALL_CATALOGUE } from './sandbox-helpers';
 
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
@@ -26,7 +27,10 @@ describe('sandbox store: generated truth, mutations, snapshot', () => {
     expect(items.filter((i) => i.name_ar !== null && arabic.test(i.name_ar)).length).toBeGreaterThan(300);
     expect(items.filter((i) => i.name_ar === null).length).toBeGreaterThan(0);
     const iqd = items.filter((i) => i.price_currency === 'IQD');
-    expect(iqd.every((i) => new D(i.rate).gte(1_500) && new D(i.rate).lte(2_500_000))).toBe(true);
+    // Shop prices, and WIDE_PRICE_ITEMS heavy items past 100,000,000 IQD (docs/seed-schema.md).
+    const wide = iqd.filter((i) => new D(i.rate).gt(2_500_000));
+    expect(wide.map((i) => new D(i.rate).gte(100_000_000))).toEqual(Array(WIDE_PRICE_ITEMS).fill(true));
+    expect(iqd.every((i) => new D(i.rate).gte(1_500) && (new D(i.rate).lte(2_500_000) || wide.includes(i)))).toBe(true);
     expect(items.some((i) => i.price_currency === 'USD')).toBe(true);
     expect(items.some((i) => i.ean === '' && i.upc === '' && i.isbn === '')).toBe(true);
     expect(items.some((i) => i.status === 'inactive')).toBe(true);
