@@ -150,7 +150,7 @@ describe('server-side limits, and the uses that lift them', () => {
     try {
       await holder.query('SELECT pg_advisory_lock(7467435392118271)'); // the migration lock (db/migrate.ts)
       const released = new Promise<void>((resolve) => setTimeout(() => void holder.query('SELECT pg_advisory_unlock(7467435392118271)').then(() => resolve()), 1200));
-      await expect(migrate(d.db)).resolves.toEqual({ applied: [] });
+      await expect(migrate(d.db)).resolves.toEqual({ applied: [], pending: [], adoption: null });
       await released;
     } finally {
       await holder.end();
