@@ -33,7 +33,7 @@ afterAll(async () => {
   await t?.close();
 });
 beforeEach(async () => {
-  await sql`TRUNCATE tds_sync_queue, tds_dead_letter_queue, tds_workers, tds_alerts, tds_heal_log, tds_sync_state, tds_sync_runs, zoho_oauth_tokens, tds_rate_limit_state RESTART IDENTITY`.execute(
+  await sql`TRUNCATE tds_sync_queue, tds_dead_letter_queue, tds_workers, tds_alerts, tds_heal_log, tds_sync_state, tds_sync_runs, zoho_oauth_tokens, tds_rate_limit_state RESTART IDENTITY CASCADE`.execute(
     t.db,
   );
 });
