@@ -48,34 +48,45 @@ export function createStreamedJsonBody(
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const hasher = createWebhookPayloadHasher(entity, operation);
   const scanner = scannerFor(entity);
-  let problem: WebhookRejectedError | null = null;
+  // A body that is not UTF-8 is refused as such even when its JSON broke earlier, as the one-shot
+  // path decodes the whole body before parsing it: decoding goes on to the end after a JSON problem.
+  let encodingProblem: WebhookRejectedError | null = null;
+  let jsonProblem: WebhookRejectedError | null = null;
 
   const read = (text: string) => {
-    hasher.update(text);
-    scanner.write(text);
+    if (jsonProblem !== null) return;
+    try {
+      hasher.update(text);
+      scanner.write(text);
+    } catch (error) {
+      jsonProblem = rejection(error, 'Webhook body');
+    }
+  };
+  const decode = (chunk?: Uint8Array) => {
+    if (encodingProblem !== null) return;
+    try {
+      read(chunk === undefined ? decoder.decode() : decoder.decode(chunk, { stream: true }));
+    } catch (error) {
+      encodingProblem = rejection(error, 'Webhook body');
+    }
   };
 
   return {
     write(chunk) {
       signature.update(chunk);
-      if (problem !== null) return;
-      try {
-        read(decoder.decode(chunk, { stream: true }));
-      } catch (error) {
-        problem = rejection(error, 'Webhook body');
-      }
+      decode(chunk);
     },
     signatureMatches: (header) => signature.matches(header),
     finish() {
-      if (problem === null) {
+      decode();
+      if (encodingProblem === null && jsonProblem === null) {
         try {
-          read(decoder.decode());
           return { scanned: scanner.end(), payloadHash: hasher.digest() };
         } catch (error) {
-          problem = rejection(error, 'Webhook body');
+          jsonProblem = rejection(error, 'Webhook body');
         }
       }
-      throw problem;
+      throw encodingProblem ?? jsonProblem;
     },
   };
 }
