@@ -6,6 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listConsumers, resetConsumer, type Change, type Subscription } from '../src/changes';
 import { changesEnv } from '../src/changes/changes-env';
+import { ChangesWebhookConfigError, createCoreChanges } from '../src/changes/core-changes';
 import { CHANGES_WEBHOOK_CONSUMER, startChangesWebhook } from '../src/changes/webhook/changes-webhook';
 import { signWebhook, webhookKeyOf } from '../src/changes/webhook/sign-webhook';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
@@ -124,6 +125,31 @@ describe('a receiver that is down for a while', () => {
     const cursors = delivered.map((c) => BigInt(c.id));
     expect(cursors.every((id, i) => i === 0 || id > cursors[i - 1])).toBe(true);
     await waitFor(async () => (await listConsumers(t.db)).find((c) => c.name === CHANGES_WEBHOOK_CONSUMER)?.lag === 0, { label: 'webhook consumer caught up' });
+  });
+});
+
+describe('as createTdsCore wires it', () => {
+  it('reports its delivery status for health, never with the URL, and refuses to start without a secret', async () => {
+    await resetConsumer(t.db, CHANGES_WEBHOOK_CONSUMER);
+    const hook = await receiver((n) => (n <= 2 ? 500 : 200));
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const unsigned = createCoreChanges({ db: t.db, pool: t.pool, logger, config: { TDS_CHANGES_WEBHOOK_URL: hook.url } });
+    expect(() => unsigned.startWebhook()).toThrow(ChangesWebhookConfigError);
+    expect(await createCoreChanges({ db: t.db, pool: t.pool, logger, config: {} }).healthFields()).toEqual({});
+
+    const wired = createCoreChanges({ db: t.db, pool: t.pool, logger, config: { TDS_CHANGES_WEBHOOK_URL: hook.url, TDS_CHANGES_WEBHOOK_SECRET: secret } });
+    wired.startWebhook();
+    try {
+      await writeProducts('health', 2);
+      await waitFor(async () => ((await wired.healthFields()).change_webhook as { failures: number }).failures >= 1, { label: 'a failed delivery in health' });
+      const failing = (await wired.healthFields()).change_webhook as Record<string, unknown>;
+      expect(failing.last_error).toBe('Error: the change webhook receiver answered HTTP 500');
+      expect(JSON.stringify(failing)).not.toContain('token=abc');
+      await waitFor(async () => ((await wired.healthFields()).change_webhook as { lag: number; failures: number }).lag === 0, { label: 'caught up' });
+      expect((await wired.healthFields()).change_webhook).toMatchObject({ failures: 0, last_error: null, lag: 0 });
+    } finally {
+      await wired.stop();
+    }
   });
 });
 
