@@ -8,7 +8,8 @@ import { sql, type RawBuilder } from 'kysely';
  * 'delete' for a deletion; otherwise 'update' when the record's row exists, 'create' when not.
  */
 export function seedOperationOf(operation: RawBuilder<unknown>, entityType: RawBuilder<unknown>, zohoId: RawBuilder<unknown>): RawBuilder<string> {
-  const exists = (table: string, column: string) => sql`EXISTS (SELECT 1 FROM ${sql.table(table)} x WHERE ${sql.ref(`x.${column}`)} = ${zohoId})`;
+  // OFFSET 0: an index probe per row, as the trigger made, never a hashed scan of the whole table.
+  const exists = (table: string, column: string) => sql`EXISTS (SELECT 1 FROM ${sql.table(table)} x WHERE ${sql.ref(`x.${column}`)} = ${zohoId} OFFSET 0)`;
   return sql<string>`CASE
   WHEN ${operation} = 'delete' THEN 'delete'
   WHEN CASE ${entityType}
