@@ -150,7 +150,7 @@ describe('the migration of a database synced before bindings existed', () => {
   it('binds it to the organization of its latest sync run', async () => {
     const old = await createTestDatabase({ migrate: false });
     try {
-      const upTo = Object.keys(migrations).sort().filter((name) => name < '0008-organization-binding').at(-1)!;
+      const upTo = Object.keys(migrations).sort().filter((name) => name < '0007-organization-binding').at(-1)!;
       const migrator = new Migrator({ db: old.db, provider: { getMigrations: async () => migrations }, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
       expect((await migrator.migrateTo(upTo)).error).toBeUndefined();
       await old.db
