@@ -1,22 +1,39 @@
 import type { TdsCore } from '@tsh/tds-core';
 import express, { type Router } from 'express';
 import { adminRoutes } from './admin-routes';
+import { forwardAsyncErrors } from './async-errors';
 import { DEFAULT_EVENTS_INTERVAL_MS, dashboardReadRoutes, dashboardStaticRoutes, eventRoutes } from './dashboard';
 import { problemErrorHandler } from './error-handler';
 import { healthRoutes } from './health-routes';
+import { createOpenStreams, trackOpenStreams } from './open-streams';
 import { resolveTdsExpressOptions, type TdsExpressOptions } from './options';
+import { refuseParsedBody } from './parsed-body-guard';
 import { sendProblem } from './problem';
 import { webhookRoutes } from './webhook-routes';
+
+/** The TDS routes, and how to end what would hold a host's `server.close()` open. */
+export interface TdsRouter extends Router {
+  /**
+   * Ends the router's open event streams (dashboard live view, change feed) now and refuses new
+   * ones, so that the host's `server.close()` is not held open by them. Call it before
+   * `server.close()`, then close the core (docs/embedding.md).
+   */
+  close(): void;
+}
 
 /**
  * Every TDS route on one Express Router: webhooks, health, metrics, the admin API (with the
  * dashboard's reads and live events) and, with `dashboard`, the dashboard at /tds. Throws
- * TdsExpressConfigError at construction without a webhook secret or an admin token. Mount it
- * at the root of an app (paths are absolute: /api/zoho/webhooks/…, /api/health, /metrics, /api/tds/…).
+ * TdsExpressConfigError at construction without a webhook secret or an admin token. Mount it at
+ * the root of an app or under any prefix (`app.use('/erp', router)`: /erp/api/health, /erp/tds/…),
+ * before any body parser of the host's (docs/embedding.md). Works on Express 4 and 5.
  */
-export function createTdsRouter(core: TdsCore, options: TdsExpressOptions): Router {
+export function createTdsRouter(core: TdsCore, options: TdsExpressOptions): TdsRouter {
   const resolved = resolveTdsExpressOptions(options);
   const router = express.Router();
+  const streams = createOpenStreams();
+  router.use(trackOpenStreams(streams));
+  router.use('/api/zoho/webhooks', refuseParsedBody);
   router.use(webhookRoutes(core, resolved));
   router.use(healthRoutes(core, resolved));
   // The dashboard's reads and live events go before the admin router, whose catch-all answers 404 under /api/tds.
@@ -26,5 +43,6 @@ export function createTdsRouter(core: TdsCore, options: TdsExpressOptions): Rout
   // Paths under the webhook prefix that are not a webhook route are ours to answer.
   router.use('/api/zoho/webhooks', (req, res) => sendProblem(res, 404, 'not_found', `No webhook route for ${req.method} ${req.originalUrl.split('?')[0]}`));
   router.use(problemErrorHandler());
-  return router;
+  forwardAsyncErrors(router);
+  return Object.assign(router, { close: () => streams.closeAll() });
 }

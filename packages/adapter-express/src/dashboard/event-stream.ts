@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Request, Response } from 'express';
+import { openStreamsOf } from '../open-streams';
 
 export interface EventStream {
   /** One Server-Sent Event; `data` is sent as one line of JSON. */
@@ -40,6 +41,10 @@ export function openEventStream(req: Request, res: Response, options: { retryMs:
   }, options.checkEveryMs);
   watch.unref();
   res.on('close', close);
+  // A mounted router's close() ends its streams at once, so the host's server.close() need not wait for a check.
+  const streams = openStreamsOf(res);
+  if (streams?.closing) close();
+  else if (streams) listeners.push(streams.add(close));
 
   return {
     send(event, data) {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type Response, type Router } from 'express';
 import { sendProblem } from '../problem';
@@ -22,6 +23,22 @@ function setAssetHeaders(res: Response, path: string): void {
   else res.setHeader('Cache-Control', 'no-cache');
 }
 
+const escapeAttribute = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The page as built refers to /tds/… and calls /api/tds/…: under a mount prefix both move. Its
+ * asset and icon URLs get the prefix, and the prefix is handed to the page's API client in a meta
+ * tag (the page's CSP allows no inline script).
+ */
+function pageUnder(page: string, prefix: string): string {
+  const at = escapeAttribute(prefix);
+  const meta = `<meta name="tds-api-base" content="${at}">`;
+  const moved = page.replace(/(\s(?:src|href)=")\/tds\//g, (_match, attribute: string) => `${attribute}${at}/tds/`);
+  if (/<head>/i.test(moved)) return moved.replace(/<head>/i, (head) => `${head}${meta}`);
+  return moved.replace(/^(<!doctype html>)?/i, (doctype) => `${doctype}${meta}`);
+}
+
 /**
  * GET /tds/…: the built dashboard (static files, index.html for any other page path). Without a
  * build it answers 503 with what to run; the build is looked for on each request, so building
@@ -34,13 +51,23 @@ export function dashboardStaticRoutes(options: TdsDashboardOptions = {}): Router
 
   router.get(DASHBOARD_PATH, (req, res, next) => {
     const [path, query] = req.originalUrl.split('?', 2);
-    if (path !== DASHBOARD_PATH) return next();
-    res.redirect(301, `${DASHBOARD_PATH}/${query === undefined ? '' : `?${query}`}`);
+    // req.baseUrl: where the host mounted the TDS router ('' at the root).
+    if (path !== `${req.baseUrl}${DASHBOARD_PATH}`) return next();
+    res.redirect(301, `${req.baseUrl}${DASHBOARD_PATH}/${query === undefined ? '' : `?${query}`}`);
   });
 
   router.use(DASHBOARD_PATH, (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const index = distDir ? join(distDir, 'index.html') : null;
+    if (!distDir) {
+      sendProblem(
+        res,
+        503,
+        'dashboard_not_installed',
+        'The TDS dashboard is an optional package that is not installed: npm install @tsh/tds-dashboard (the same version as @tsh/tds-express), then reload',
+      );
+      return;
+    }
     if (!files || !index || !existsSync(index)) {
       res.setHeader('Retry-After', '30');
       sendProblem(
@@ -55,9 +82,10 @@ export function dashboardStaticRoutes(options: TdsDashboardOptions = {}): Router
       // A missing asset is a 404, not the page: the browser asked for a file.
       if (/^\/assets\//.test(req.path) || /\.[a-z0-9]+$/i.test(req.path)) return next();
       res.set(PAGE_HEADERS);
-      // Relative to `root`: an absolute path is refused (404) when any folder on it starts with a
-      // dot, as node_modules/.pnpm does in a `pnpm deploy` install (the Docker image).
-      res.sendFile('index.html', { root: distDir! });
+      readFile(index, 'utf8').then(
+        (page) => res.type('html').send(pageUnder(page, req.baseUrl.slice(0, -DASHBOARD_PATH.length))),
+        (error: unknown) => next(error),
+      );
     });
   });
   return router;
