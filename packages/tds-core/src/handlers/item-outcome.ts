@@ -8,3 +8,9 @@ export const completed = (id: string): ItemOutcome => ({ id, status: 'completed'
 export function failed(id: string, error: unknown, retryable = isRetryableError(error)): ItemOutcome {
   return { id, status: 'failed', error: errorText(error), retryable };
 }
+
+/** The retryable error of an item a handler did not get to before its deadline signal fired (the signal's reason says why). */
+export function stoppedBefore(signal: AbortSignal, what: string): Error {
+  const reason = signal.reason instanceof Error ? signal.reason.message : 'handler stopped';
+  return Object.assign(new Error(`${reason}; ${what}`), { retryable: true });
+}

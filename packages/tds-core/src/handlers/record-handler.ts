@@ -12,7 +12,7 @@ import type { BatchHandler, ItemOutcome } from '../workers/types';
 import { softDeletedAmong } from './deleted-rows';
 import { entityFetchers } from './entity-fetchers';
 import type { FetchResult } from './fetch-result';
-import { completed, failed } from './item-outcome';
+import { completed, failed, stoppedBefore } from './item-outcome';
 import { needsDetail } from './needs-detail';
 import { carriedRecord } from './queue-item-record';
 import type { SyncHandlerDeps } from './types';
@@ -92,7 +92,9 @@ const ASK_ROUNDS = 2;
  * batches for items, detail GETs otherwise); a record Zoho no longer has is soft-deleted. Delete
  * events, and carried copies of soft-deleted records, are checks: Zoho is asked (in the same
  * batches) and a live answer is applied (restoring the row), a not-found answer soft-deletes
- * (docs/deletions.md). The database clock is read before Zoho is asked: a record whose row was
+ * (docs/deletions.md). Records that need no Zoho request are applied before Zoho is asked, so a slow
+ * or rate-limited Zoho cannot keep them past the handler's deadline. The database clock is read
+ * before Zoho is asked: a record whose row was
  * soft-deleted after that moment (a deletion confirmed while the fetch ran) is not restored by it,
  * and is asked for once more in a second round, whose answer decides. Each item gets its own
  * outcome, so one bad record never holds up the rest of the batch.
@@ -109,29 +111,34 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
     let pending = items.map((_, index) => index);
     let fetchedCount = 0;
     for (let round = 1; pending.length > 0; round++) {
-      const fetchIds = pending.flatMap((index) => {
-        const plan = plans[index];
-        return plan.kind === 'fetch' || plan.kind === 'check' ? [plan.id] : [];
-      });
-      fetchedCount += fetchIds.length;
-      const { askedAt, results: fetched } =
-        fetchIds.length > 0 ? await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, { signal })) : { askedAt: '', results: new Map<string, FetchResult<RecordByEntity[E]>>() };
       const again: number[] = [];
-      for (const index of pending) {
-        const item = items[index];
-        try {
-          if (signal.aborted) throw Object.assign(new Error('handler stopped before this item was applied'), { retryable: true });
-          // A verify repair re-applies even at the stored version: that row was found to differ from Zoho.
-          const run = () => runPlan(plans[index], fetched, askedAt);
-          results[index] = { applied: await (item.source === 'verify' ? applyingRepair(run) : run()) };
-        } catch (error) {
-          if (error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) {
-            plans[index] = asCheck(entity, plans[index]);
-            again.push(index);
-          } else {
-            results[index] = { error };
+      const runItems = async (indexes: readonly number[], fetched: Map<string, FetchResult<RecordByEntity[E]>>, askedAt: string) => {
+        for (const index of indexes) {
+          const item = items[index];
+          try {
+            if (signal.aborted) throw stoppedBefore(signal, 'this item was not applied');
+            // A verify repair re-applies even at the stored version: that row was found to differ from Zoho.
+            const run = () => runPlan(plans[index], fetched, askedAt);
+            results[index] = { applied: await (item.source === 'verify' ? applyingRepair(run) : run()) };
+          } catch (error) {
+            if (error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) {
+              plans[index] = asCheck(entity, plans[index]);
+              again.push(index);
+            } else {
+              results[index] = { error };
+            }
           }
         }
+      };
+      const asksZoho = (index: number) => plans[index].kind === 'fetch' || plans[index].kind === 'check';
+      // Carried copies first: a slow or rate-limited Zoho must not keep them past the handler's deadline.
+      await runItems(pending.filter((index) => !asksZoho(index)), new Map(), '');
+      const asking = pending.filter(asksZoho);
+      if (asking.length > 0) {
+        const fetchIds = asking.map((index) => (plans[index] as { id: string }).id);
+        fetchedCount += fetchIds.length;
+        const { askedAt, results: fetched } = await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, { signal }));
+        await runItems(asking, fetched, askedAt);
       }
       pending = again;
     }

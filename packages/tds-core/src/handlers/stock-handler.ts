@@ -12,7 +12,7 @@ import { stockAffectedItemIds } from '../transform/stock-events';
 import type { BatchHandler, ItemOutcome } from '../workers/types';
 import { fetchItemsByIds } from './fetch-items';
 import { fetchOne } from './fetch-result';
-import { completed, failed } from './item-outcome';
+import { completed, failed, stoppedBefore } from './item-outcome';
 import { carriedRecord } from './queue-item-record';
 import type { SyncHandlerDeps } from './types';
 
@@ -84,7 +84,7 @@ export function createStockHandler(deps: SyncHandlerDeps & { applyContext: Apply
       const again: string[] = [];
       for (const id of pending) {
         if (signal.aborted) {
-          errors.set(id, Object.assign(new Error('handler stopped before this item was refreshed'), { retryable: true }));
+          errors.set(id, stoppedBefore(signal, 'this item was not refreshed'));
           continue;
         }
         const result = fetched.get(id);

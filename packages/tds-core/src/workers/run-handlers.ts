@@ -16,6 +16,9 @@ function readOutcome(value: unknown): ItemOutcome | undefined {
   return failed(id, 'handler returned an invalid outcome for this item', true);
 }
 
+/** How long a handler may take to report after its deadline signal fired. */
+const ABORT_GRACE_MS = 2000;
+
 /** Turns whatever a handler did (returned, threw, hung) into exactly one outcome per item. */
 function settle(items: QueueItem[], result: { value?: unknown; error?: unknown; timedOut?: boolean }, timeoutMs: number): ItemOutcome[] {
   if (result.timedOut) {
@@ -47,10 +50,14 @@ export async function runHandlers(
     else groups.set(item.entity_type, [item]);
   }
   let timer: NodeJS.Timeout | undefined;
+  // At the deadline the signal fires and handlers stop (their Zoho calls are cancelled) and report
+  // what they did finish; only a handler still silent after a short grace is abandoned whole. Without
+  // the grace, records a handler had already applied were failed with the rest and burnt a retry each
+  // time a slow Zoho held the batch (the chaos run dead-lettered valid records that way).
   const deadline = new Promise<{ timedOut: true }>((resolve) => {
     timer = setTimeout(() => {
-      ctx.controller.abort(new Error(`handler time limit of ${ctx.timeoutMs} ms reached`));
-      resolve({ timedOut: true });
+      ctx.controller.abort(new Error(`handler did not finish within ${ctx.timeoutMs} ms`));
+      timer = setTimeout(() => resolve({ timedOut: true }), ABORT_GRACE_MS);
     }, ctx.timeoutMs);
   });
   try {
