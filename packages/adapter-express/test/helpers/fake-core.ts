@@ -2,10 +2,14 @@ import {
   createApplyContext,
   createVerifyApi,
   createWebhookIngestor,
+  listConsumers,
   listDeadLetters,
   queueStats,
+  readChanges,
+  resetConsumer,
   resolveDeadLetter,
   retryDeadLetter,
+  traceRecord,
   type HealthSnapshot,
   type SyncOptions,
   type TdsCore,
@@ -67,6 +71,7 @@ export function createFakeCore(db: TdsCore['db'], logger: Logger, webhookSecret:
         return { runId };
       },
       getRun: async (runId) => controls.runs.get(runId) ?? null,
+      estimateFull: async () => [],
     },
     token: { status: async () => ({ valid: true }), refresh: async () => ({ refreshed: true }) },
     health: {
@@ -81,6 +86,16 @@ export function createFakeCore(db: TdsCore['db'], logger: Logger, webhookSecret:
       report: async (format) =>
         format === 'json' ? { title: 'TDS status report', queue: await queueStats(db) } : `TDS status report\nqueue pending: ${(await queueStats(db)).pending}\n`,
     },
+    // The change feed's read side is real (the routes only read); subscribing needs a pool the fake has none of.
+    changes: {
+      read: (options = {}) => readChanges(db, options),
+      subscribe: () => {
+        throw new Error('the fake core does not subscribe to changes');
+      },
+      consumers: () => listConsumers(db),
+      resetConsumer: (consumer, to) => resetConsumer(db, consumer, to),
+    },
+    trace: (entity, zohoId) => traceRecord(db, entity, zohoId),
     healer: { runOnce: async () => ({ actions: [] }) },
     start: async () => {},
     close: async () => {
