@@ -4,10 +4,10 @@ import { scrubbedSnippet } from '../health/sanitize';
 import type { HealthFinding } from '../health/types';
 import { deadCredentialReason } from '../health/zoho-credential';
 import { errorText } from '../queue/error-text';
-import { diagnose } from './diagnose';
+import { diagnose } from '../health/diagnose';
 import { replayDeadLetters } from './replay-dead-letters';
 import { resolveHealerSettings } from './settings';
-import { healSuccessRate, type HealSuccessRate } from './sql/heal-success-rate';
+import { healSuccessRate, type HealSuccessRate } from '../health/sql/heal-success-rate';
 import { purgeExpired } from './sql/purge-expired';
 import { recordCredentialError } from './sql/record-credential-error';
 import { recordHealAction } from './sql/record-heal-action';
@@ -17,7 +17,7 @@ import type { HealContext, HealStep } from './steps/context';
 import { deadLetterExhaustedStep } from './steps/dead-letter-exhausted';
 import { requeueFailedStep } from './steps/requeue-failed';
 import { restartStalledPoolStep } from './steps/restart-stalled-pool';
-import { purgeChangeFeedStep } from './steps/purge-change-feed';
+import { purgeChangeFeed } from './purge-change-feed';
 import type { CreateHealerArgs, DeadLetterReplayFilter, DeadLetterReplayResult, HealActionResult, HealRunResult } from './types';
 
 export interface Healer {
@@ -102,7 +102,6 @@ export function createHealer(args: CreateHealerArgs): Healer {
     const startedAt = new Date();
     const actions: HealActionResult[] = [];
     for (const [action, step] of STEPS) actions.push(await runStep(action, step));
-    actions.push(await runStep('purge_change_feed', purgeChangeFeedStep(args.options?.changesRetentionDays ?? 7)));
     // Retention is housekeeping, not a heal action: reported with the run and in the log, kept
     // out of the heal log and its success rate. Last, so this run's actions are logged first.
     let purged: HealRunResult['purged'];
@@ -114,7 +113,8 @@ export function createHealer(args: CreateHealerArgs): Healer {
       purged = { error: scrubbedSnippet(errorText(error), secrets) ?? 'unknown error' };
       logger.warn({ err: purged.error }, 'retention purge failed; the next run tries again');
     }
-    return { started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), actions, purged };
+    const purgedChanges = await purgeChangeFeed(args.db, args.options?.changesRetentionDays ?? 7, logger, (text) => scrubbedSnippet(text, secrets) ?? 'unknown error');
+    return { started_at: startedAt.toISOString(), finished_at: new Date().toISOString(), actions, purged, purged_changes: purgedChanges };
   }
 
   const task = createRepeatingTask('healer', runAll);

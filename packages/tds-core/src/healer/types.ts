@@ -5,6 +5,7 @@ import type { AlertSink } from '../health/alerts/types';
 import type { HealthDeps } from '../health/types';
 import type { PurgedCounts, RetentionDays } from './sql/purge-expired';
 import type { BatchedPurge } from './sql/purge-in-batches';
+import type { PurgedChanges } from '../changes/purge-changes';
 
 /** The part of a worker pool the healer uses; the pool of src/workers fits, and so does a test double. */
 export interface HealerWorkerPool {
@@ -60,6 +61,8 @@ export type HealRunResult = {
   actions: HealActionResult[];
   /** Rows past their retention dropped by this run (or why the purge failed). */
   purged: PurgedCounts | { error: string };
+  /** Change feed rows past TDS_CHANGES_RETENTION_DAYS dropped by this run (docs/change-feed.md). */
+  purged_changes?: PurgedChanges | { error: string };
 };
 
 export interface DeadLetterReplayFilter {
