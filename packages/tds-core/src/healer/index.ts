@@ -1,10 +1,10 @@
 export * from './create-healer';
-export * from './diagnose';
+export * from '../health/diagnose';
 export * from './replay-dead-letters';
 export * from './settings';
 export * from './types';
-export { healSuccessRate, type HealSuccessRate } from './sql/heal-success-rate';
-export { listHealActions, type HealLogEntry } from './sql/list-heal-actions';
+export { healSuccessRate, type HealSuccessRate } from '../health/sql/heal-success-rate';
+export { listHealActions, type HealLogEntry } from '../health/sql/list-heal-actions';
 export { recordHealAction, type HealActionInput } from './sql/record-heal-action';
 export { requeueFailed } from './sql/requeue-failed';
 export { deadLetterExhausted } from './sql/dead-letter-exhausted';

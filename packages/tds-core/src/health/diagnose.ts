@@ -1,7 +1,7 @@
-import { countOf, formatDuration, severityRank } from '../health/format';
-import { getHealth } from '../health/get-health';
-import { scrubbedSnippet } from '../health/sanitize';
-import type { HealthDeps, HealthFinding, SystemHealth } from '../health/types';
+import { countOf, formatDuration, severityRank } from './format';
+import { getHealth } from './get-health';
+import { scrubbedSnippet } from './sanitize';
+import type { HealthDeps, HealthFinding, SystemHealth } from './types';
 import { readDiagnostics } from './sql/read-diagnostics';
 
 export interface DiagnoseOptions extends HealthDeps {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { healSuccessRate } from '../healer/sql/heal-success-rate';
+import { healSuccessRate } from './sql/heal-success-rate';
 import { queueStats } from '../queue/queue-stats';
 import { entityTypes } from '../transform/entities';
 import { readTokenStatus } from '../zoho-access/postgres-token-store';

@@ -1,6 +1,6 @@
-import { diagnose, type DiagnoseOptions } from '../../healer/diagnose';
-import { healSuccessRate } from '../../healer/sql/heal-success-rate';
-import { listHealActions, type HealLogEntry } from '../../healer/sql/list-heal-actions';
+import { diagnose, type DiagnoseOptions } from '../diagnose';
+import { healSuccessRate } from '../sql/heal-success-rate';
+import { listHealActions, type HealLogEntry } from '../sql/list-heal-actions';
 import { listAlerts } from '../alerts/list-alerts';
 import { getHealth } from '../get-health';
 import { scrubbedSnippet } from '../sanitize';

@@ -1,4 +1,4 @@
-import type { HealSuccessRate } from '../../healer/sql/heal-success-rate';
+import type { HealSuccessRate } from '../sql/heal-success-rate';
 import type { HealthFinding, SystemHealth } from '../types';
 
 export interface ReportHealAction {
