@@ -10,7 +10,7 @@ import { createPQueueRateLimiter } from './rate-limit/p-queue-rate-limiter';
 import type { RateLimiter } from './rate-limit/rate-limiter';
 import { createSecretRegistry } from './redact';
 import { createRequestCore, type ZohoRequest } from './request/request-core';
-import { createHttpSend, type FetchLike } from './request/transport';
+import { createHttpSend, type FetchLike } from './transport/transport';
 import { createBooksResources, type ZohoBooksResources } from './resources/books';
 import { createInventoryResources, type ZohoInventoryResources } from './resources/inventory';
 import { createRequestCounters, type ZohoClientStats, type ZohoDailyBudget } from './stats';

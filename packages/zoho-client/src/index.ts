@@ -12,6 +12,6 @@ export type { ZohoCallOptions } from './abortable';
 export type { ZohoHooks, ZohoLogger, ZohoRateLimitWaitEvent, ZohoRequestEvent, ZohoResponseEvent, ZohoRetryEvent, ZohoTokenRefreshEvent } from './hooks';
 export type { ZohoClientStats, ZohoDailyBudget } from './stats';
 export type { ZohoEnvelope } from './request/interpret-response';
-export type { FetchLike } from './request/transport';
+export type { FetchLike } from './transport/transport';
 export type { ZohoQueryValue, ZohoRequest, ZohoRequestOptions } from './request/request-core';
 export { createZohoClient, type ZohoAuth, type ZohoClient, type ZohoClientOptions } from './client';

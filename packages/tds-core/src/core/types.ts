@@ -6,6 +6,7 @@ import type { RequestEstimate } from '../sync/request-estimate';
 import type { TdsVerifyApi } from '../verify/core-api';
 import type { TdsChangesApi } from '../changes/core-api';
 import type { EntityType } from '../transform/entities';
+import type { WebhookDelivery, WebhookIngestResult, WebhookStreamDelivery } from '../webhooks/types';
 
 /**
  * The one object every adapter talks to. Adapters parse input, call one of these, format the
@@ -95,44 +96,7 @@ export interface HealthSnapshot {
   [key: string]: unknown;
 }
 
-export interface WebhookDelivery {
-  /** The path segment after /api/zoho/webhooks/: products, customers, invoices, bills, stock, pricelists. */
-  entity: string;
-  method: string;
-  query: Record<string, string | string[] | undefined>;
-  rawBody: Buffer;
-  contentType: string | undefined;
-  signature: string | undefined;
-  /** The X-TDS-Webhook-Token header, for TDS_WEBHOOK_AUTH=token (docs/security.md). */
-  token?: string;
-}
-
-/**
- * A delivery whose body is read by the core as it arrives (see docs/webhook-intake.md). The core
- * reads `body` to its end even when it refuses the delivery, so a host can answer on the same
- * connection; a stream error (the client went away) is passed on as thrown.
- */
-export interface WebhookStreamDelivery extends Omit<WebhookDelivery, 'rawBody'> {
-  body: AsyncIterable<Uint8Array>;
-  /** The host's own limit for bodies kept whole, when smaller than the core's. */
-  maxBodyBytes?: number;
-}
-
-export interface WebhookIngestResult {
-  /** stale: older than the version already stored; logged in the inbox, not queued (docs/deletions.md). */
-  status: 'accepted' | 'duplicate' | 'stale';
-  eventId: string;
-  queueItemId: string | null;
-}
-
-/** A delivery refused before anything was stored; `status` is the HTTP answer (400/401/404/413/415/422). */
-export class WebhookRejectedError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'WebhookRejectedError';
-    this.status = status;
-    this.code = code;
-  }
-}
+// The webhook intake's own types live in webhooks/ (so webhooks never imports core); re-exported here
+// because TdsCore's methods speak them.
+export type { WebhookDelivery, WebhookStreamDelivery, WebhookIngestResult } from '../webhooks/types';
+export { WebhookRejectedError } from '../webhooks/webhook-rejected-error';

@@ -1,4 +1,4 @@
-import { WebhookRejectedError } from '../core/types';
+import { WebhookRejectedError } from './webhook-rejected-error';
 import type { WebhookBodyKind } from './content-type';
 import { strictFormField } from './form-field';
 

@@ -1,5 +1,5 @@
 import { normalizeZohoTimestamp, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client';
-import { WebhookRejectedError } from '../core/types';
+import { WebhookRejectedError } from './webhook-rejected-error';
 import { webhookEntities, webhookKeysByEntityType, type EntityType, type WebhookEntityKey } from '../transform/entities';
 
 /** The record a delivery carries, checked against its route. */

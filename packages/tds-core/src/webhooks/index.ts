@@ -12,3 +12,5 @@ export * from './webhook-batcher';
 export * from './webhook-operation';
 export * from './webhook-busy-error';
 export * from './webhook-auth';
+export * from './webhook-rejected-error';
+export type * from './types';

@@ -1,5 +1,6 @@
 import { verifyZohoWebhookSignature } from '@tsh/zoho-client';
-import { WebhookRejectedError, type WebhookStreamDelivery } from '../core/types';
+import type { WebhookStreamDelivery } from './types';
+import { WebhookRejectedError } from './webhook-rejected-error';
 import { isEntityType, type EntityType } from '../transform/entities';
 import { webhookBodyKind } from './content-type';
 import { webhookJsonText } from './decode-body';

@@ -1,6 +1,7 @@
 import { verifyZohoWebhookSignature } from '@tsh/zoho-client';
 import type { Kysely } from 'kysely';
-import { WebhookRejectedError, type WebhookDelivery, type WebhookIngestResult, type WebhookStreamDelivery } from '../core/types';
+import type { WebhookDelivery, WebhookIngestResult, WebhookStreamDelivery } from './types';
+import { WebhookRejectedError } from './webhook-rejected-error';
 import { silentLogger, type LoggerLike } from '../db/logger-like';
 import type { Database, QueueOperation } from '../db/schema';
 import { QueueInputError } from '../queue/types';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { WebhookIngestResult } from '../core/types';
+import type { WebhookIngestResult } from './types';
 import type { Database, QueueOperation } from '../db/schema';
 import { enqueueMany } from '../queue/enqueue';
 import { withRetryOn } from '../queue/retry-on';

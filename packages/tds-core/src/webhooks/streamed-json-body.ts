@@ -1,5 +1,6 @@
 import { createZohoWebhookSignatureStream, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client';
-import { WebhookRejectedError, type WebhookDelivery } from '../core/types';
+import type { WebhookDelivery } from './types';
+import { WebhookRejectedError } from './webhook-rejected-error';
 import type { QueueOperation } from '../db/schema';
 import { webhookEntities, webhookKeysByEntityType, type EntityType } from '../transform/entities';
 import { createJsonRecordScanner, JsonScanError } from './json-record-scan';

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { WebhookRejectedError, type WebhookDelivery } from '../core/types';
+import type { WebhookDelivery } from './types';
+import { WebhookRejectedError } from './webhook-rejected-error';
 
 /**
  * The two ways a delivery can prove it came from the operator's Zoho (docs/security.md):

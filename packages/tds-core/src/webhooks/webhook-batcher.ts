@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { WebhookIngestResult } from '../core/types';
+import type { WebhookIngestResult } from './types';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { Database } from '../db/schema';
 import { storeWebhooks, type WebhookToStore } from './store-webhooks';

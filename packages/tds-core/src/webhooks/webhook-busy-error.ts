@@ -1,4 +1,4 @@
-import { WebhookRejectedError } from '../core/types';
+import { WebhookRejectedError } from './webhook-rejected-error';
 
 /**
  * A delivery refused with 503 because TDS cannot store it now: `intake_busy` when too much

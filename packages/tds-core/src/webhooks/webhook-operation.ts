@@ -1,5 +1,5 @@
 import type { QueueOperation } from '../db/schema';
-import type { WebhookDelivery } from '../core/types';
+import type { WebhookDelivery } from './types';
 
 const DELETED_EVENTS = new Set(['deleted', 'delete']);
 

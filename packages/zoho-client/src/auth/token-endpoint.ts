@@ -1,6 +1,6 @@
 import { ZohoAuthError } from '../errors';
-import type { HttpSend } from '../request/transport';
-import { TransportError } from '../request/transport';
+import type { HttpSend } from '../transport/transport';
+import { TransportError } from '../transport/transport';
 import type { StoredToken } from './token-store';
 
 export interface ZohoCredentials {

@@ -2,7 +2,7 @@ import type { ZohoClock } from '../clock';
 import { ZohoAuthError } from '../errors';
 import { callHook, log, type ZohoHooks, type ZohoLogger } from '../hooks';
 import type { SecretRegistry } from '../redact';
-import type { HttpSend } from '../request/transport';
+import type { HttpSend } from '../transport/transport';
 import { requestAccessToken, type ZohoCredentials } from './token-endpoint';
 import type { StoredToken, TokenStore } from './token-store';
 

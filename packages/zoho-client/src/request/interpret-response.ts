@@ -1,5 +1,5 @@
 import { ZohoApiError } from '../errors';
-import type { HttpResponse } from './transport';
+import type { HttpResponse } from '../transport/transport';
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 

@@ -12,7 +12,7 @@ import { fullJitterDelay, rateLimitPauseMs } from '../retry/backoff';
 import { decideRetry } from '../retry/retry-policy';
 import type { RequestCounters } from '../stats';
 import { interpretResponse, type ZohoEnvelope } from './interpret-response';
-import { TransportError, type HttpSend } from './transport';
+import { TransportError, type HttpSend } from '../transport/transport';
 import { createUnauthorizedPolicy } from './unauthorized';
 import { assertReadOnly } from './write-guard';
 
