@@ -39,7 +39,7 @@ describe('a batch whose Zoho request outlives the handler deadline', () => {
     const copies = [rawItem({ name: 'Copy one' }), rawItem({ name: 'Copy two' })];
     const items = [
       queueItem({ zoho_id: checked, operation: 'delete' }),
-      ...copies.map((copy) => queueItem({ zoho_id: String(copy.item_id), payload: { item: copy } })),
+      ...copies.map((copy) => queueItem({ zoho_id: String(copy.item_id), payload: { item: copy } as QueueItem['payload'] })),
     ];
     const handlers = createSyncHandlers({ db: t.db, zoho: gatedZohoClient(zoho.url) });
     const outcomes = await runHandlers(items, handlers, { workerId: 'deadline', controller: new AbortController(), timeoutMs: 500 });
