@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   QueueInputError,
   claim,
-  claimStatement,
+  explainClaim,
   clearStuckLocks,
   complete,
   completeAndClaim,
@@ -21,7 +21,6 @@ import {
   renewLeases,
   resolveDeadLetter,
   retryDeadLetter,
-  useClaimPlan,
   type EnqueueInput,
 } from '../src/queue';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
@@ -436,7 +435,7 @@ describe('indexes', () => {
     await t.db
       .transaction()
       .execute(async (trx) => {
-        const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${claimStatement({ workerId: 'w', batchSize: 10, leaseSeconds: 30 })}`.execute(trx);
+        const { rows } = await explainClaim(trx, { workerId: 'w', batchSize: 10, leaseSeconds: 30 });
         plan = rows[0]['QUERY PLAN'];
         if (process.env.TDS_PRINT_PLAN) console.log(JSON.stringify(plan, null, 1));
         throw rollback;
@@ -476,8 +475,7 @@ describe('indexes', () => {
     await t.db
       .transaction()
       .execute(async (trx) => {
-        await useClaimPlan(trx);
-        const { rows } = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) ${claimStatement({ workerId: 'w', batchSize: 10, leaseSeconds: 30 })}`.execute(trx);
+        const { rows } = await explainClaim(trx, { workerId: 'w', batchSize: 10, leaseSeconds: 30 });
         plan = rows[0]['QUERY PLAN'];
         throw rollback;
       })

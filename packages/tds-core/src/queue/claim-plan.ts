@@ -1,9 +1,10 @@
-import { sql, type QueryResult, type RawBuilder, type Kysely, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
-import type { QueueDb } from './types';
 
 /**
- * Makes the claiming statements of this transaction run with the plan they were written for: an
+ * The planner settings of the claim: tds_queue_step (migration 0014) carries them as its own SET
+ * clauses; useClaimPlan applies them to a transaction (explainClaim uses it).
+ * They make the claiming statements run with the plan they were written for: an
  * ordered walk of the claim index that stops after batchSize rows. The planner only picks that walk
  * when it knows the backlog is large; a queue table not analysed since a burst of enqueues (a fresh
  * database, or one whose statistics say "all completed": autovacuum analyses a minute later at
@@ -19,24 +20,4 @@ const CLAIM_PLAN = 'SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = o
 
 export async function useClaimPlan(trx: Transaction<Database>): Promise<void> {
   await sql.raw(CLAIM_PLAN).execute(trx);
-}
-
-/**
- * Runs a claiming statement (claim, completeAndClaim) in a transaction of its own under useClaimPlan,
- * opened together with the settings in one round trip (a parameterless query may hold several
- * statements). Inside a caller's transaction it runs as it is, to leave the caller's settings alone.
- */
-export async function executeClaim<T>(db: QueueDb, statement: RawBuilder<T>): Promise<QueryResult<T>> {
-  if (db.isTransaction) return statement.execute(db);
-  return (db as Kysely<Database>).connection().execute(async (connection) => {
-    try {
-      await sql.raw(`BEGIN; ${CLAIM_PLAN}`).execute(connection);
-      const result = await statement.execute(connection);
-      await sql.raw('COMMIT').execute(connection);
-      return result;
-    } catch (error) {
-      await sql.raw('ROLLBACK').execute(connection).catch(() => {});
-      throw error;
-    }
-  });
 }

@@ -1,6 +1,8 @@
-import { sql, type RawBuilder } from 'kysely';
-import { executeClaim } from './claim-plan';
-import { requirePositive, requireText } from './validate';
+import { randomBytes } from 'node:crypto';
+import { sql, type QueryResult, type Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+import { useClaimPlan } from './claim-plan';
+import { normalizeIds, requirePositive, requireText } from './validate';
 import type { QueueDb, QueueItem } from './types';
 
 export interface ClaimOptions {
@@ -10,69 +12,47 @@ export interface ClaimOptions {
 }
 
 /**
- * The claiming CTEs (expired, ready, picked, claimed), shared by claim and completeAndClaim.
- * Takes up to batchSize items: first items whose holder's lease ran out (a crashed or hung
- * worker; the lost attempt counts as a retry), then due pending items by priority and age. A
- * pending item is skipped while another item of the same record is being processed, so one
- * record never has two holders. Items whose lease ran out on their last allowed attempt are left
- * to reapExpiredLeases, which dead-letters them.
+ * One queue step, tds_queue_step() (migration 0014-queue-step, which documents the claim): completes
+ * `completedIds` that `workerId` still holds and claims up to batchSize items, in one statement and
+ * one round trip. Claimed items come back in claiming order.
  */
-export function claimCtes(options: ClaimOptions): RawBuilder<unknown> {
+export async function queueStep(db: QueueDb, completedIds: readonly (string | number)[], options: ClaimOptions): Promise<{ completed: string[]; items: QueueItem[] }> {
   const workerId = requireText(options.workerId, 'workerId', 200);
   const batchSize = requirePositive(options.batchSize, 'batchSize', { integer: true, max: 10_000 });
   const leaseSeconds = requirePositive(options.leaseSeconds, 'leaseSeconds', { max: 86_400 });
-  return sql`
-expired AS (
-  SELECT id
-  FROM tds_sync_queue
-  WHERE status = 'processing' AND locked_until < now() AND retry_count + 1 < max_retries AND locked_by <> ${workerId}
-  ORDER BY locked_until
-  LIMIT ${batchSize}
-  FOR UPDATE SKIP LOCKED
-),
-ready AS (
-  SELECT q.id
-  FROM tds_sync_queue q
-  WHERE q.status = 'pending' AND q.run_after <= now()
-    -- OFFSET 0 keeps this a per-candidate probe of tds_sync_queue_processing_key; as an anti-join the
-    -- planner would compare every candidate with every processing row.
-    AND NOT EXISTS (
-      SELECT 1 FROM tds_sync_queue p
-      WHERE p.status = 'processing' AND p.entity_type = q.entity_type AND p.zoho_id = q.zoho_id
-      OFFSET 0
-    )
-  ORDER BY q.priority DESC, q.run_after, q.id
-  LIMIT ${batchSize}
-  FOR UPDATE SKIP LOCKED
-),
-picked AS (
-  SELECT id, true AS reclaimed FROM expired
-  UNION ALL
-  SELECT id, false AS reclaimed FROM ready
-  LIMIT ${batchSize}
-),
-claimed AS (
-  UPDATE tds_sync_queue q SET
-    status = 'processing',
-    retry_count = q.retry_count + picked.reclaimed::int,
-    last_error = CASE WHEN picked.reclaimed THEN 'lease expired while held by ' || q.locked_by ELSE q.last_error END,
-    locked_by = ${workerId},
-    locked_at = now(),
-    locked_until = now() + ${leaseSeconds}::float8 * interval '1 second',
-    updated_at = now()
-  FROM picked
-  WHERE q.id = picked.id
-  RETURNING q.*
-)`;
+  const ids = normalizeIds(completedIds);
+  const { rows } = await sql<QueueItem>`
+SELECT * FROM tds_queue_step(${ids}::bigint[], ${workerId}, ${batchSize}::int, ${leaseSeconds}::float8)
+ORDER BY priority DESC NULLS LAST, run_after, id`.execute(db);
+  const completed: string[] = [];
+  const items: QueueItem[] = [];
+  for (const row of rows) {
+    if (row.status === 'completed') completed.push(String(row.id));
+    else items.push(row);
+  }
+  return { completed, items };
 }
 
-/** The claim statement itself (exported so its plan can be inspected). */
-export function claimStatement(options: ClaimOptions): RawBuilder<QueueItem> {
-  return sql<QueueItem>`WITH ${claimCtes(options)} SELECT * FROM claimed ORDER BY priority DESC, run_after, id`;
-}
-
-/** Claims up to batchSize items in one statement (see claimCtes), in claiming order. */
+/** Claims up to batchSize items in one statement (see queueStep), in claiming order. */
 export async function claim(db: QueueDb, options: ClaimOptions): Promise<QueueItem[]> {
-  const { rows } = await executeClaim(db, claimStatement(options));
-  return rows;
+  return (await queueStep(db, [], options)).items;
+}
+
+/**
+ * EXPLAIN (ANALYZE, FORMAT JSON) of the claim as the step function runs it: its body as stored in
+ * the database, prepared in this transaction under the function's planner settings. It claims for
+ * real, so run it in a transaction that is rolled back.
+ */
+export async function explainClaim(trx: Transaction<Database>, options: ClaimOptions): Promise<QueryResult<{ 'QUERY PLAN': unknown }>> {
+  const { rows } = await sql<{ body: string }>`SELECT prosrc AS body FROM pg_proc WHERE proname = 'tds_queue_step'`.execute(trx);
+  if (rows.length !== 1) throw new Error('tds_queue_step is missing: run the migrations');
+  await useClaimPlan(trx);
+  // EXPLAIN EXECUTE takes literals, not bind parameters. A prepared statement outlives the transaction: a name of its own, deallocated after use.
+  const name = sql.id(`tds_explained_step_${randomBytes(4).toString('hex')}`);
+  await sql`PREPARE ${name}(bigint[], text, integer, float8) AS ${sql.raw(rows[0].body)}`.execute(trx);
+  try {
+    return await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${name}('{}', ${sql.lit(requireText(options.workerId, 'workerId', 200))}, ${sql.lit(Math.trunc(options.batchSize))}, ${sql.lit(Number(options.leaseSeconds))})`.execute(trx);
+  } finally {
+    await sql`DEALLOCATE ${name}`.execute(trx).catch(() => {});
+  }
 }

@@ -12,6 +12,7 @@ import * as changeFeed from './0010-change-feed';
 import * as seedColumns from './0011-seed-columns';
 import * as tokenKeyAndDailyQuotas from './0012-token-key-and-daily-quotas';
 import * as queueWritePath from './0013-queue-write-path';
+import * as queueStep from './0014-queue-step';
 
 /**
  * Every migration as code (they ship inside the built bundle). Kysely applies them sorted by key and
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0011-seed-columns': seedColumns,
   '0012-token-key-and-daily-quotas': tokenKeyAndDailyQuotas,
   '0013-queue-write-path': queueWritePath,
+  '0014-queue-step': queueStep,
 };
