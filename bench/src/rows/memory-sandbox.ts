@@ -1,6 +1,6 @@
 // The sandbox of the memory row, in a process of its own so its catalogue is not in the measured
 // process. Prints its connection details as one JSON line; SIGTERM stops it.
-import { startZohoSandbox } from '@tsh/tds-core';
+import { startZohoSandbox } from '@tsh/zoho-sandbox';
 
 const sandbox = await startZohoSandbox({
   seed: 'bench-memory',

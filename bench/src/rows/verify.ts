@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createZohoClient } from '@tsh/zoho-client';
-import { createDatabase, migrate, startZohoSandbox, syncEntity } from '@tsh/tds-core';
+import { createDatabase, migrate, syncEntity } from '@tsh/tds-core';
+import { startZohoSandbox } from '@tsh/zoho-sandbox';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, reportRow } from '../lib/row-result';
 

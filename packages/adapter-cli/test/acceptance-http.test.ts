@@ -12,7 +12,7 @@
  * (docs/webhook-intake.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxItem } from '@tsh/tds-core';
+import type { SandboxItem } from '@tsh/zoho-sandbox';
 import { FORM, JSON_TYPE, deliver, httpAnswer, type Answer, type Delivery } from './acceptance-http/webhook-sender';
 import { encodeFormFields, zohoSignature } from './acceptance-http/zoho-signature';
 import { startDeliveryRecorder, type DeliveryRecorder, type ZohoDelivery } from './acceptance-http/zoho-deliveries';

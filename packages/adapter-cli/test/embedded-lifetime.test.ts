@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/tds-core';
+import { createDatabase } from '@tsh/tds-core';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { SPAWN_TIMEOUT_MS, ensureCliBuilt } from './helpers/built-cli';
 import { runCli, startCli } from './helpers/run-cli';
 import { makeWorkDir } from './helpers/work-dir';

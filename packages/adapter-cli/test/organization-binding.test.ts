@@ -1,4 +1,5 @@
-import { claimOrganizationBinding, readOrganizationBinding, sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/tds-core';
+import { claimOrganizationBinding, readOrganizationBinding } from '@tsh/tds-core';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFingerprint } from '../../tds-core/test/helpers/db-fingerprint';
 import { createTestDatabase, type TestDatabase } from '../../tds-core/test/helpers/test-db';

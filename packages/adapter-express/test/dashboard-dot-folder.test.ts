@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTdsCore, loadConfig, sandboxEnvironment, startZohoSandbox, type TdsCore, type ZohoSandbox } from '@tsh/tds-core';
+import { createTdsCore, loadConfig, type TdsCore } from '@tsh/tds-core';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveTds, type TdsServer } from '../src';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';

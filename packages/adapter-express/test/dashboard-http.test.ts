@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTdsCore, loadConfig, sandboxEnvironment, startZohoSandbox, type TdsCore, type ZohoSandbox } from '@tsh/tds-core';
+import { createTdsCore, loadConfig, type TdsCore } from '@tsh/tds-core';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dashboardDistDir, serveTds, type TdsServer } from '../src';
 import { openSse } from './helpers/sse';

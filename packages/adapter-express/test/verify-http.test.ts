@@ -1,4 +1,5 @@
-import { createTdsCore, loadConfig, sandboxEnvironment, startZohoSandbox, type TdsCore, type ZohoSandbox } from '@tsh/tds-core';
+import { createTdsCore, loadConfig, type TdsCore } from '@tsh/tds-core';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveTds, type TdsServer } from '../src';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';

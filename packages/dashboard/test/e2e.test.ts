@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveTds, type TdsServer } from '../../adapter-express/src';
-import { createTdsCore, loadConfig, sandboxEnvironment, startZohoSandbox, type TdsCore, type ZohoSandbox } from '../../tds-core/src';
+import { createTdsCore, loadConfig, type TdsCore } from '../../tds-core/src';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '../../zoho-sandbox/src';
 import { createTestDatabase, type TestDatabase } from '../../tds-core/test/helpers/test-db';
 import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, requireChromium } from './e2e-helpers';
 

@@ -14,7 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { createZohoClient } from '@tsh/zoho-client';
-import { startZohoSandbox } from '../src/sandbox';
+import { startZohoSandbox } from '@tsh/zoho-sandbox';
 import { syncEntity, type SyncProgressEvent } from '../src/sync';
 import { createTestDatabase } from '../test/helpers/test-db';
 

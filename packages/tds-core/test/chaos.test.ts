@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { deliberatelyInvalid, FORGED, forgedWebhooks, sendBad } from './chaos/bad-webhooks';
 import { extraStockRows } from './chaos/extra-rows';
 import { duplicatedRows, itemsHeldBy, openQueueItems, retrying, terminateOtherBackends, waitUntilSettled, type ItemsFate } from './chaos/queue-probes';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signZohoWebhook } from '@tsh/zoho-client';
-import { ConfigError, createTdsCore, loadConfig, sandboxEnvironment, startZohoSandbox, WebhookRejectedError, type TdsCore, type ZohoSandbox } from '../src';
+import { ConfigError, createTdsCore, loadConfig, WebhookRejectedError, type TdsCore } from '../src';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 let testDb: TestDatabase;

@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signZohoWebhook } from '@tsh/zoho-client';
-import {
-  createDatabase,
-  createTdsCore,
-  DatabaseRequiredError,
-  loadConfig,
-  migrate,
-  sandboxEnvironment,
-  startZohoSandbox,
-  SyncInputError,
-  type TdsCore,
-  type ZohoSandbox,
-} from '../src';
+import { createDatabase, createTdsCore, DatabaseRequiredError, loadConfig, migrate, SyncInputError, type TdsCore } from '../src';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { waitFor } from './helpers/wait-for';
 

@@ -3,7 +3,7 @@ import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSyncHandlers } from '../src/handlers';
 import { claim, complete, enqueueMany, failMany, listDeadLetters, queueStats, type EnqueueInput, type QueueItem } from '../src/queue';
-import { startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import type { EntityType } from '../src/transform';
 import { createWorkerPool, type BatchHandler, type ItemOutcome } from '../src/workers';
 import { rawContact, rawInvoice, rawItem, zohoId } from './apply-fixtures';

@@ -4,20 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signZohoWebhook } from '@tsh/zoho-client';
-import {
-  claimOrganizationBinding,
-  createTdsCore,
-  inspectDatabaseContents,
-  loadConfig,
-  migrations,
-  OrganizationBindingError,
-  readOrganizationBinding,
-  rebindOrganization,
-  sandboxEnvironment,
-  startZohoSandbox,
-  type TdsCore,
-  type ZohoSandbox,
-} from '../src';
+import { claimOrganizationBinding, createTdsCore, inspectDatabaseContents, loadConfig, migrations, OrganizationBindingError, readOrganizationBinding, rebindOrganization, type TdsCore } from '../src';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrate } from '../src/db';
 import { databaseFingerprint } from './helpers/db-fingerprint';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/db';
-import type { SandboxNumberStyle, SandboxStore } from '../src/sandbox';
+import type { SandboxNumberStyle, SandboxStore } from '@tsh/zoho-sandbox';
 
 // The sandbox's truth turned into the rows the data contract (docs/data-contract.md) promises, and a
 // column-by-column comparison with what the sync stored. Mismatches are returned as text so a

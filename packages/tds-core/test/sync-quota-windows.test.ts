@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTdsCore, loadConfig, sandboxEnvironment, startZohoSandbox, type TdsCore, type ZohoSandbox, type ZohoSandboxOptions } from '../src';
+import { createTdsCore, loadConfig, type TdsCore } from '../src';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox, type ZohoSandboxOptions } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { compareCustomers, compareDocuments, comparePriceLists, compareProducts, compareStockLevels } from './sync-fixtures';
 

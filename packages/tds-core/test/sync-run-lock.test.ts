@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { SyncAlreadyRunningError, syncEntity, type SyncDeps, type SyncMode, type SyncRunResult } from '../src/sync';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { waitFor } from './helpers/wait-for';

@@ -2,7 +2,7 @@ import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplyContext, type ApplyContext } from '../src/apply';
 import { listDeadLetters, resolveDeadLetter } from '../src/queue';
-import { LARGE_INVOICE_MINIMUM, startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { LARGE_INVOICE_MINIMUM, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { SyncAlreadyRunningError, insertSyncDeadLetter, syncAll, syncEntity, type SyncDeps, type SyncProgressEvent, type SyncRunResult } from '../src/sync';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { compareCustomers, compareDocuments, comparePriceLists, compareProducts, compareStockLevels } from './sync-fixtures';

@@ -2,21 +2,8 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RateLimiter } from '@tsh/zoho-client';
-import {
-  createBudgetedRateLimiter,
-  createLogger,
-  createTdsCore,
-  evaluateAlerts,
-  createVerifySchedule,
-  loadConfig,
-  planScheduledVerify,
-  sandboxEnvironment,
-  startZohoSandbox,
-  VerifyBudgetSpentError,
-  type BudgetReading,
-  type TdsCore,
-  type ZohoSandbox,
-} from '../src';
+import { createBudgetedRateLimiter, createLogger, createTdsCore, evaluateAlerts, createVerifySchedule, loadConfig, planScheduledVerify, VerifyBudgetSpentError, type BudgetReading, type TdsCore } from '../src';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { pauseRateLimit } from '../src/zoho-access/rate-limit-sql';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 

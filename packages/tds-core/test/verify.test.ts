@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApplyContext, type ApplyContext } from '../src/apply';
 import { createDatabase, type Database, type TdsDatabase } from '../src/db';
 import { createSyncHandlers } from '../src/handlers';
-import { startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { syncAll } from '../src/sync';
 import { runVerify, type VerifyDeps, type VerifyReport } from '../src/verify';
 import { createWorkerPool, type WorkerPool } from '../src/workers';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRateLimitStatus, sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '../src';
+import { readRateLimitStatus } from '../src';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 // Four processes share one PostgreSQL and one local fake Zoho with a scaled-down budget of

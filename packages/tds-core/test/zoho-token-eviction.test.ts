@@ -2,7 +2,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createZohoClient } from '@tsh/zoho-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresTokenStore, startZohoSandbox, type ZohoSandbox } from '../src';
+import { createPostgresTokenStore } from '../src';
+import { startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 // Two processes sharing the PostgreSQL token store against a Zoho sandbox that, like Zoho, keeps

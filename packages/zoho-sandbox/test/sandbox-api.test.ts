@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { startZohoSandbox, type ZohoSandbox } from '../src';
 import { accessToken, apiGet, manualClock, SMALL_CATALOGUE } from './sandbox-helpers';
 
 const ZOHO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0300$/;

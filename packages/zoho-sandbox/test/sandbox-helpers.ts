@@ -1,4 +1,4 @@
-import type { ZohoSandbox } from '../src/sandbox';
+import type { ZohoSandbox } from '../src';
 
 /** A hand-driven clock for the sandbox, so window and expiry tests never depend on wall time. */
 export function manualClock(start = Date.parse('2026-01-10T07:00:00Z')) {

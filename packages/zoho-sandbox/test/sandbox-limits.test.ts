@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { startZohoSandbox, type ZohoSandbox } from '../src';
 import { accessToken, apiGet, manualClock } from './sandbox-helpers';
 
 const TINY = { items: 30, customers: 5, vendors: 2, invoices: 5, bills: 3 } as const;

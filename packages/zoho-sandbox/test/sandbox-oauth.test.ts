@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '../src';
 import { apiGet, manualClock, postToken, refreshParams, SMALL_CATALOGUE } from './sandbox-helpers';
 
 const TOO_MANY = {

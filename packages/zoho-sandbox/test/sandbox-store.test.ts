@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { describe, expect, it } from 'vitest';
-import { CONSUMER_PRICE_LIST, createSandboxStore, WHOLESALE_PRICE_LIST } from '../src/sandbox';
-import { WIDE_PRICE_ITEMS } from '../src/sandbox/generate/wide-prices';
+import { CONSUMER_PRICE_LIST, createSandboxStore, WHOLESALE_PRICE_LIST } from '../src';
+import { WIDE_PRICE_ITEMS } from '../src/generate/wide-prices';
 import { manualClock, SMALL_CATALOGUE } from './sandbox-helpers';
 
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startZohoSandbox, type ZohoSandbox } from '../src/sandbox';
+import { startZohoSandbox, type ZohoSandbox } from '../src';
 
 interface Received {
   method: string;

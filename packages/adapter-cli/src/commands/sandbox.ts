@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
-import { sandboxEnvironment, startZohoSandbox, type SandboxChange } from '@tsh/tds-core';
+import { sandboxEnvironment, startZohoSandbox, type SandboxChange } from '@tsh/zoho-sandbox';
 import type { CliContext } from '../runtime/context';
 import { writeLine } from '../runtime/io';
 import { printJson } from '../runtime/output';

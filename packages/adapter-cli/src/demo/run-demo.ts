@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
-import { sandboxEnvironment, startZohoSandbox, type Logger, type TdsCore, type ZohoSandbox } from '@tsh/tds-core';
+import { type Logger, type TdsCore } from '@tsh/tds-core';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { resolveConfig } from '../runtime/config';
 import { formatDuration, formatTree } from '../runtime/format';
 import { startHttp, type RunningHttp } from '../runtime/http';

@@ -1,4 +1,4 @@
-import type { SandboxWebhookResult, ZohoSandbox } from '@tsh/tds-core';
+import type { SandboxWebhookResult, ZohoSandbox } from '@tsh/zoho-sandbox';
 import { sendChangeWebhooks, webhookRouteFor, webhookUrl, type SentWebhook } from '../runtime/sandbox-webhooks';
 
 export interface SignedBurst {

@@ -1,4 +1,4 @@
-import type { SandboxChange, SandboxWebhookResult, ZohoSandbox } from '@tsh/tds-core';
+import type { SandboxChange, SandboxWebhookResult, ZohoSandbox } from '@tsh/zoho-sandbox';
 import type { Entity } from './entities';
 
 /** The TDS webhook route a sandbox change is announced on (an item's stock change goes to /stock). */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SandboxWebhookRequest, ZohoSandbox } from '@tsh/tds-core';
+import type { SandboxWebhookRequest, ZohoSandbox } from '@tsh/zoho-sandbox';
 
 /** A webhook exactly as the Zoho stand-in sent it over the wire. */
 export interface ZohoDelivery {

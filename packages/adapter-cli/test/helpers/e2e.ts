@@ -1,4 +1,4 @@
-import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox, type ZohoSandboxOptions } from '@tsh/tds-core';
+import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox, type ZohoSandboxOptions } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from '../../../tds-core/test/helpers/test-db';
 import type { CliResult } from './run-cli';
 

@@ -1,4 +1,4 @@
-import { sandboxFormatZohoTime, sandboxWebhookSignature } from '../../src/sandbox';
+import { sandboxFormatZohoTime, sandboxWebhookSignature } from '@tsh/zoho-sandbox';
 import type { CapturedWebhook } from './webhook-relay';
 
 // Webhooks that must not change the data: forged ones (refused with 401, nothing stored) and

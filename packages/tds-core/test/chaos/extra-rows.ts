@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/db';
-import type { SandboxStore } from '../../src/sandbox';
+import type { SandboxStore } from '@tsh/zoho-sandbox';
 
 /**
  * Live stock_levels rows Zoho does not have, with the state of their product: what a failed

@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sandboxParseZohoTime, type SandboxEntity } from '../../src/sandbox';
+import { sandboxParseZohoTime, type SandboxEntity } from '@tsh/zoho-sandbox';
 
 // An unreliable network between the sandbox ("Zoho") and `tds serve`: every webhook the sandbox
 // sends is captured here exactly as signed, then delivered to TDS late, out of order and partly
