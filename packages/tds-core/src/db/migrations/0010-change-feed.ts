@@ -97,9 +97,17 @@ const MERGE = `
 // payload within one transaction are folded into one.
 const NOTIFY = `IF FOUND THEN PERFORM pg_notify('tds_changes', ''); END IF;`;
 
-function fn(name: string, body: string): string {
+/**
+ * A statement-level trigger fires even when its statement touched no row, and an upsert fires both
+ * its INSERT and its UPDATE trigger, one of them with an empty transition table: a product apply
+ * makes about eight calls, most with nothing to report. Returning before the INSERT … ON CONFLICT
+ * (whose executor start alone opens tds_changes and its indexes) keeps those calls cheap
+ * (docs/change-feed.md, "What it costs").
+ */
+function fn(name: string, transitionTable: 'new_rows' | 'old_rows', body: string): string {
   return `CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  IF NOT EXISTS (SELECT FROM ${transitionTable}) THEN RETURN NULL; END IF;
 ${body}
   ${NOTIFY}
   RETURN NULL;
@@ -111,10 +119,14 @@ const differs = (column: string) => `CASE WHEN o.${ident(column)} IS DISTINCT FR
 
 function parentFunctions(p: ParentTable): string[] {
   const columns = [...p.columns, 'deleted_at'].sort();
+  // One row comparison first (column by column, numeric by value), so the per-column array is built
+  // only for rows that changed: an unchanged re-apply touches only bookkeeping columns.
+  const watched = (alias: string) => columns.map((column) => (column === 'deleted_at' ? `${alias}.deleted_at IS NULL` : `${alias}.${ident(column)}`)).join(', ');
   const changedColumn = (column: string) =>
     column === 'deleted_at' ? `CASE WHEN (o.deleted_at IS NULL) <> (n.deleted_at IS NULL) THEN 'deleted_at' END` : differs(column);
   const insert = fn(
     `tds_changes_${p.table}_inserted`,
+    'new_rows',
     `  INSERT INTO tds_changes AS c (entity, zoho_id, op, columns, zoho_last_modified_time)
   SELECT ${quote(p.entity)}, n.${ident(p.key)}, CASE WHEN n.deleted_at IS NULL THEN 'insert' ELSE 'delete' END,
          ${textArray([...p.columns].sort())}, n.zoho_last_modified_time
@@ -123,6 +135,7 @@ function parentFunctions(p: ParentTable): string[] {
   );
   const update = fn(
     `tds_changes_${p.table}_updated`,
+    'new_rows',
     `  INSERT INTO tds_changes AS c (entity, zoho_id, op, columns, zoho_last_modified_time)
   SELECT ${quote(p.entity)}, d.zoho_id, d.op, d.columns, d.version FROM (
     SELECT n.${ident(p.key)} AS zoho_id,
@@ -130,12 +143,14 @@ function parentFunctions(p: ParentTable): string[] {
            array_remove(ARRAY[${columns.map(changedColumn).join(',\n             ')}]::text[], NULL) AS columns,
            n.zoho_last_modified_time AS version
     FROM old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE (${watched('o')}) IS DISTINCT FROM (${watched('n')})
   ) d
   WHERE cardinality(d.columns) > 0
   ${MERGE};`,
   );
   const remove = fn(
     `tds_changes_${p.table}_deleted`,
+    'old_rows',
     `  INSERT INTO tds_changes AS c (entity, zoho_id, op, columns, zoho_last_modified_time)
   SELECT ${quote(p.entity)}, o.${ident(p.key)}, 'delete', ARRAY['deleted_at']::text[], o.zoho_last_modified_time
   FROM old_rows o WHERE o.deleted_at IS NULL
@@ -151,15 +166,16 @@ function childFunctions(c: ChildTable): string[] {
   GROUP BY r.parent
   ${MERGE};`;
   const changed = [...c.columns.map((col) => `o.${ident(col)} IS DISTINCT FROM n.${ident(col)}`), '(o.deleted_at IS NULL) <> (n.deleted_at IS NULL)', `o.${ident(c.parentKey)} <> n.${ident(c.parentKey)}`].join(' OR ');
-  const insert = fn(`tds_changes_${c.table}_inserted`, report(`SELECT n.${ident(c.parentKey)} AS parent, n.zoho_last_modified_time AS version FROM new_rows n`));
+  const insert = fn(`tds_changes_${c.table}_inserted`, 'new_rows', report(`SELECT n.${ident(c.parentKey)} AS parent, n.zoho_last_modified_time AS version FROM new_rows n`));
   // A row that moved to another parent changes both.
   const update = fn(
     `tds_changes_${c.table}_updated`,
+    'new_rows',
     report(`SELECT x.parent, x.version FROM old_rows o JOIN new_rows n ON n.id = o.id
       CROSS JOIN LATERAL (VALUES (n.${ident(c.parentKey)}, n.zoho_last_modified_time), (o.${ident(c.parentKey)}, n.zoho_last_modified_time)) AS x(parent, version)
       WHERE ${changed}`),
   );
-  const remove = fn(`tds_changes_${c.table}_deleted`, report(`SELECT o.${ident(c.parentKey)} AS parent, o.zoho_last_modified_time AS version FROM old_rows o`));
+  const remove = fn(`tds_changes_${c.table}_deleted`, 'old_rows', report(`SELECT o.${ident(c.parentKey)} AS parent, o.zoho_last_modified_time AS version FROM old_rows o`));
   return [insert, update, remove];
 }
 
