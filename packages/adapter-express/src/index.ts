@@ -10,7 +10,6 @@ export * from './error-handler';
 export * from './health-routes';
 export * from './options';
 export * from './problem';
-export * from './redact-secrets';
 export * from './request-log';
 export * from './serve';
 export * from './webhook-query';

@@ -21,7 +21,7 @@ describe('errors never contain the token or the client secret', () => {
     const logs: string[] = [];
     const logger = { warn: (m: string, f?: object) => void logs.push(m + JSON.stringify(f)), info: (m: string, f?: object) => void logs.push(m + JSON.stringify(f)) };
     const error = await caught(makeClient({ logger }).books.items.list());
-    expect(exposed(error)).toContain('[redacted]');
+    expect(exposed(error)).toContain('[REDACTED]');
     expect(exposed(error)).not.toContain('tok-1');
     expect(logs.join('\n')).not.toContain('tok-1');
   });

@@ -1,5 +1,5 @@
 import { readThroughputHistory, type TdsCore } from '@tsh/tds-core';
-import { withoutSecrets } from '../redact-secrets';
+import { withoutSecrets } from '@tsh/zoho-client';
 
 /** What every live tick carries: health (status, alerts, Zoho token and budget), queue by status and entity, the last hour per minute. */
 export async function readLiveSnapshot(core: TdsCore, secrets: readonly string[]): Promise<Record<string, unknown>> {

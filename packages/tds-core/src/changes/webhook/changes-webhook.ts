@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema';
 import { subscribeChanges } from '../subscribe';
 import type { Change, Subscription } from '../types';
 import { signWebhook, webhookKeyOf } from './sign-webhook';
+import { scrubSecrets } from '@tsh/zoho-client';
 
 export const CHANGES_WEBHOOK_CONSUMER = 'tds-webhook';
 
@@ -40,7 +41,7 @@ export function startChangesWebhook(options: ChangesWebhookOptions): Subscriptio
   const logger = options.logger ?? silentLogger;
   const timeoutMs = options.timeoutMs ?? 10_000;
   // The URL may carry a token of its own: it is never logged or stored with an error.
-  const scrub = (text: string) => text.split(options.url).join('<TDS_CHANGES_WEBHOOK_URL>');
+  const scrub = (text: string) => scrubSecrets(text, [options.url]);
   return subscribeChanges(
     { db: options.db, pool: options.pool, logger, scrub },
     { consumer: CHANGES_WEBHOOK_CONSUMER, batchSize: options.batchSize, pollIntervalMs: options.pollIntervalMs, retry: options.retry },
