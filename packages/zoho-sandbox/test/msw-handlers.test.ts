@@ -64,7 +64,8 @@ describe('zohoSandboxHandlers with @tsh/zoho-client', () => {
     const store = createSandboxStore({ seed: 8, items: 450, now: clock.now });
     const sandbox = zohoSandboxHandlers(store, { seed: 8, requestsPerMinute: 2, clock: clock.now });
     server.use(...sandbox.handlers);
-    const client = clientFor(sandbox, { clock, maxRetries: 5, random: () => 0.5 });
+    // Backoff steps of 5, 10, 20, 40 s (jitter fixed at half) outlast the 60 s window within the retries.
+    const client = clientFor(sandbox, { clock, maxRetries: 6, retryBaseDelayMs: 10_000, random: () => 0.5 });
 
     let count = 0;
     for await (const _item of client.inventory.items.iterate({ perPage: 100 })) count += 1;

@@ -14,8 +14,9 @@ import { corruptRecord, createFaults, drawFault, type SandboxFaults } from './fa
 import { ListCache } from './list';
 import { SandboxOAuth, type SandboxCredentials } from './oauth';
 import { SandboxRateLimiter } from './rate-limit';
-import { htmlErrorResponse, jsonResponse, SandboxHttpError, type SandboxResponse, zohoErrorResponse } from './respond';
-import { isOrganizationsPath, routeApi, routeName, type SandboxApi } from './routes';
+import { admitApiRequest, faultResponse } from './admit-api';
+import { jsonResponse, SandboxHttpError, type SandboxResponse, zohoErrorResponse } from './respond';
+import { routeApi, routeName, type SandboxApi } from './routes';
 import { SandboxStats, type SandboxRequestLogEntry, type SandboxStatsSnapshot } from './stats';
 
 export interface ZohoSandbox {
@@ -163,38 +164,20 @@ export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promis
   }
 
   async function apiResponse(req: IncomingMessage, res: ServerResponse, api: SandboxApi, segments: string[], params: URLSearchParams): Promise<{ response?: SandboxResponse; headers: Record<string, string> }> {
-    const auth = /^Zoho-oauthtoken\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (!auth) return { response: zohoErrorResponse(401, 57, 'You are not authorized to perform this operation'), headers: {} };
-    if (oauth.check(auth[1]!) !== 'valid') return { response: zohoErrorResponse(401, 14, 'Invalid OAuth token'), headers: {} };
-    if (req.method !== 'GET') {
-      req.resume();
-      return { response: zohoErrorResponse(405, 37, 'The sandbox is read-only: only GET is allowed'), headers: {} };
+    const gate = admitApiRequest({ oauth, organizationId, limiter }, { method: req.method ?? 'GET', authorization: req.headers.authorization, segments, params });
+    if (!gate.ok) {
+      if (req.method !== 'GET') req.resume();
+      return { response: gate.response, headers: gate.headers };
     }
-    if (!isOrganizationsPath(segments)) {
-      const org = params.get('organization_id');
-      if (!org) return { response: zohoErrorResponse(400, 6041, 'organization_id is required: this user is associated with more than one organization'), headers: {} };
-      if (org !== organizationId) return { response: zohoErrorResponse(401, 6041, 'This user is not associated with the organization.'), headers: {} };
-    }
-    const admission = limiter.admit();
-    const headers = limiter.headers();
-    if (!admission.ok) {
-      const message =
-        admission.reason === 'daily'
-          ? 'You have crossed the maximum number of API calls allowed per day.'
-          : admission.reason === 'concurrency'
-            ? 'You have made too many concurrent requests. Please try again after some time.'
-            : 'You have made too many requests continuously. Please try again after some time.';
-      return { response: zohoErrorResponse(429, admission.reason === 'daily' ? 45 : 44, message), headers };
-    }
+    const headers = gate.headers;
     const fault = drawFault(faults, faultRandom);
     if (fault) stats.fault(fault);
     if (fault === 'reset') {
       req.socket.destroy();
       return { headers };
     }
-    if (fault === 'error') return { response: zohoErrorResponse(faultRandom.pick([500, 500, 503]), 1000, 'Internal Error'), headers };
-    if (fault === 'html-error') return { response: htmlErrorResponse(faultRandom.pick([502, 503, 504])), headers };
-    if (fault === 'rate-limit') return { response: zohoErrorResponse(429, 44, 'You have made too many requests continuously. Please try again after some time.'), headers };
+    const injected = fault ? faultResponse(fault, faultRandom) : undefined;
+    if (injected) return { response: injected, headers };
     if (fault === 'slow') await delay(faults.slowMs);
     const response = routeApi({ store, settings, cache, maybeCorrupt: maybeCorruptFor(fault === 'invalid') }, api, segments, params);
     await delay(options.latencyMs ?? 0);
