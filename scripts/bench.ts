@@ -6,7 +6,6 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rowDocument } from './bench/json-output';
-import { rowDocument } from './bench/json-output';
 import { describeMachine } from './bench/machine';
 import { renderDocument, renderMachine, renderMissed, renderTable } from './bench/render';
 import { isRowName, ROWS, type RowName } from './bench/rows';
