@@ -5,6 +5,7 @@ import type { Database } from '../db/schema';
 import { consumerNameOf, listConsumers, resetConsumer } from './consumers';
 import { readChanges } from './read-changes';
 import { subscribeChanges } from './subscribe';
+import { searchRecords, type RecordMatch } from './trace/search-records';
 import { traceRecord, type RecordTrace } from './trace/trace-record';
 import type { ChangeConsumerStatus, ChangeHandler, ChangePage, Cursor, ReadChangesOptions, SubscribeOptions, Subscription } from './types';
 
@@ -22,6 +23,8 @@ export interface TdsChangesApi {
   };
   /** One record's timeline: webhook deliveries, queue items, versions applied, dead letters, verify results. */
   trace(entity: string, zohoId: string): Promise<RecordTrace>;
+  /** Records to trace, by Zoho id, SKU, invoice/bill number or part of a name. Throws ChangeFeedInputError. */
+  traceSearch(query: string): Promise<RecordMatch[]>;
 }
 
 export interface ChangesApiDeps {
@@ -46,6 +49,7 @@ export function createChangesApi(deps: ChangesApiDeps): TdsChangesApi & { stopSu
       resetConsumer: (consumer, to) => resetConsumer(deps.db, consumerNameOf(consumer), to),
     },
     trace: (entity, zohoId) => traceRecord(deps.db, entity, zohoId),
+    traceSearch: (query) => searchRecords(deps.db, query),
     /** Stops every subscription of this core (close()). */
     stopSubscriptions: async () => {
       await Promise.all([...open].map((s) => s.stop()));

@@ -27,6 +27,7 @@ export function createCoreChanges(deps: { db: Kysely<Database>; pool: pg.Pool; l
   return {
     changes: api.changes as TdsChangesApi['changes'],
     trace: api.trace as TdsChangesApi['trace'],
+    traceSearch: api.traceSearch as TdsChangesApi['traceSearch'],
     /** Starts the outgoing webhook when TDS_CHANGES_WEBHOOK_URL is set (every process may: they share its cursor). */
     startWebhook(): void {
       if (webhook || !config.TDS_CHANGES_WEBHOOK_URL) return;

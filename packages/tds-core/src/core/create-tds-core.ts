@@ -312,6 +312,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
 
     changes: changeFeed.changes,
     trace: changeFeed.trace,
+    traceSearch: changeFeed.traceSearch,
 
     healer: {
       runOnce: async () => {
