@@ -30,7 +30,9 @@ async function readOrProblem(core: TdsCore, options: ReadChangesOptions): Promis
  * GET {prefix}/changes → { changes, cursor }; GET {prefix}/changes/stream → server-sent events, one
  * `change` event per change with the change id as the event id, so a client that reconnects
  * (Last-Event-ID) continues where it stopped; an `expired` event when its cursor fell behind retention.
- * GET {prefix}/trace/:entity/:id → one record's timeline.
+ * GET {prefix}/trace/:entity/:id → one record's timeline; GET {prefix}/trace/search?q= → records to trace.
+ * Mounted by adminRoutes behind its admin-token check with the wrong-token lockout (admin-auth.ts),
+ * like every other route under {prefix}: the feed and a record's timeline are admin data.
  */
 export function changesRoutes(core: TdsCore, prefix: string, { pollMs = 500, keepAliveMs = 15_000 } = {}): Router {
   const router = express.Router();
@@ -62,6 +64,16 @@ export function changesRoutes(core: TdsCore, prefix: string, { pollMs = 500, kee
         core.logger.warn({ err: (error as Error).message }, 'change stream could not read; retrying');
         await new Promise((resolve) => setTimeout(resolve, pollMs * 4));
       }
+    }
+  });
+
+  // Records to trace, for the dashboard's Record view: ?q= a Zoho id, SKU, invoice/bill number or part of a name.
+  router.get(`${prefix}/trace/search`, async (req, res) => {
+    try {
+      res.json({ results: await core.traceSearch(String(first(req.query.q) ?? '')) });
+    } catch (error) {
+      if (error instanceof ChangeFeedInputError) throw new HttpProblem(400, 'invalid_trace_search', error.message);
+      throw error;
     }
   });
 
