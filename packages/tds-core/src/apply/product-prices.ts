@@ -25,6 +25,11 @@ function priceOf(book: PriceRoleBook | null, alias: string): RawBuilder<unknown>
    WHERE i.zoho_pricebook_id = ${book.id}::text AND i.zoho_item_id = ${sql.ref(`${alias}.zoho_item_id`)} AND i.deleted_at IS NULL)`;
 }
 
+/** The consumer and wholesale prices the role books give the products row aliased `alias` (product-batch-links.ts). */
+export function pricesOf(books: PriceRoleBooks, alias: string): { consumer: RawBuilder<unknown>; wholesale: RawBuilder<unknown> } {
+  return { consumer: priceOf(books.consumer, alias), wholesale: priceOf(books.wholesale, alias) };
+}
+
 /**
  * Sets a product's category link and its consumer / wholesale prices from the role books (entries of
  * a per-item list, the product's rate for a fixed-percentage one). The caller holds the shared

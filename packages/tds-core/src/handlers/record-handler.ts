@@ -4,6 +4,7 @@ import { entityAppliers, type RecordByEntity } from '../apply/entity-appliers';
 import type { ApplyOutcome } from '../apply/types';
 import { fetchedAt } from '../apply/ask-time';
 import { applyingCarriedRecord, applyingFetchedRecord, DeletedRowNeedsCheckError } from '../apply/record-origin';
+import { applyProducts, type ProductBatchEntry } from '../apply/product-batch';
 import { applyingRepair } from '../apply/repair-scope';
 import { silentLogger } from '../db/logger-like';
 import type { QueueItem } from '../queue/types';
@@ -113,7 +114,23 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
     for (let round = 1; pending.length > 0; round++) {
       const again: number[] = [];
       const runItems = async (indexes: readonly number[], fetched: Map<string, FetchResult<RecordByEntity[E]>>, askedAt: string) => {
+        // Products carried whole or returned by Zoho are applied as one batch: one transaction, a fixed
+        // number of statements for all of them (docs/apply-batches.md). The others go one by one below.
+        const batched = entity === 'products' && !signal.aborted ? indexes.filter((index) => batchEntry(items[index], plans[index], fetched, askedAt) !== null) : [];
+        if (batched.length > 0) {
+          const outcomes = await applyProducts(db, batched.map((index) => batchEntry(items[index], plans[index], fetched, askedAt)!), ctx);
+          batched.forEach((index, n) => {
+            const outcome = outcomes[n];
+            if ('applied' in outcome) results[index] = outcome;
+            else if (outcome.error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) {
+              plans[index] = asCheck(entity, plans[index]);
+              again.push(index);
+            } else results[index] = { error: outcome.error };
+          });
+        }
+        const inBatch = new Set(batched);
         for (const index of indexes) {
+          if (inBatch.has(index)) continue;
           const item = items[index];
           try {
             if (signal.aborted) throw stoppedBefore(signal, 'this item was not applied');
@@ -160,6 +177,15 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
     logger.debug({ entity, items: items.length, fetched: fetchedCount, outcomes: tally }, 'queue batch applied');
     return outcomes;
   };
+
+  /** The batch entry of a plan whose record is at hand (carried, or found by Zoho); null for the rest and for verify repairs. */
+  function batchEntry(item: QueueItem, plan: Plan<RecordByEntity[E]>, fetched: Map<string, FetchResult<RecordByEntity[E]>>, askedAt: string): ProductBatchEntry | null {
+    if (item.source === 'verify') return null;
+    if (plan.kind === 'apply') return { item: plan.record as RecordByEntity['products'], origin: { kind: 'carried' } };
+    if (plan.kind !== 'fetch' && plan.kind !== 'check') return null;
+    const result = fetched.get(plan.id);
+    return result?.status === 'found' ? { item: result.record as RecordByEntity['products'], origin: { kind: 'fetched', askedAt } } : null;
+  }
 
   async function runPlan(plan: Plan<RecordByEntity[E]>, fetched: Map<string, FetchResult<RecordByEntity[E]>>, askedAt: string): Promise<ApplyOutcome> {
     switch (plan.kind) {
