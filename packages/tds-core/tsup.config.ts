@@ -1,7 +1,8 @@
 import { defineConfig, type Options } from 'tsup';
 
 // No `clean`: the two builds run in parallel, and cleaning in one could delete the other's output.
-const base: Options = { entry: ['src/index.ts'], target: 'node20' };
+// internal.ts is @tsh/tds-core/internal: TDS's own adapters, tests and benchmarks (unstable).
+const base: Options = { entry: ['src/index.ts', 'src/internal.ts'], target: 'node20' };
 
 export default defineConfig([
   { ...base, format: ['esm'], dts: true },

@@ -1,28 +1,28 @@
 // Scratch measurement (not a bench row): the change feed's trigger cost before and after a change
-// of its trigger functions, in one database per round, the variants switched every block of 100
-// product applies in the order off, old, new, new, old, off, … so that the drift of a busy machine
-// hits each alike (docs/change-feed.md, "What it costs").
+// of its trigger functions: three databases (triggers off, the earlier functions, the current ones)
+// take every record in turn, so that the drift of a busy machine hits each alike
+// (docs/change-feed.md, "What it costs").
 // `--old=FILE`: the earlier trigger functions as SQL (CREATE OR REPLACE FUNCTION …; one per
 // tds_changes_* function), e.g. dumped with pg_get_functiondef from a database migrated by the earlier
 // commit. "new" is what migrate() installs now; "off" is ALTER TABLE … DISABLE TRIGGER USER.
 // Run: node --conditions=source --import tsx src/experiments/change-feed-trigger-variants.ts --old=FILE [--items=3000] [--rounds=3]
 import { readFileSync } from 'node:fs';
 import { createZohoClient } from '@tsh/zoho-client';
-import { applyProduct, createApplyContext, createDatabase, migrate, parseWebhookRecord } from '@tsh/tds-core';
+import { createDatabase, migrate } from '@tsh/tds-core';
+import { applyProduct, createApplyContext, parseWebhookRecord } from '@tsh/tds-core/internal';
 import { startZohoSandbox } from '@tsh/zoho-sandbox';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option } from '../lib/row-result';
 
 const ITEMS = option('items', 'ITEMS', 3000);
 const ROUNDS = option('rounds', 'ROUNDS', 3);
-const BLOCK = 100;
+// Sequential applies, one record at a time: the variants differ in the trigger bodies only.
 const FEED_TABLES = ['products', 'categories', 'customers', 'invoices', 'invoice_lines', 'bills', 'bill_lines', 'stock_levels', 'price_lists', 'price_list_items'];
 const oldFile = process.argv.find((a) => a.startsWith('--old='))?.slice(6);
 if (!oldFile) throw new Error('--old=FILE (the earlier trigger functions as SQL) is required');
 const oldFunctions = readFileSync(oldFile, 'utf8');
 
 type Variant = 'off' | 'old' | 'new';
-const PATTERN: Variant[] = ['off', 'old', 'new', 'new', 'old', 'off'];
 
 async function fetchRawItems(): Promise<Record<string, unknown>[]> {
   const sandbox = await startZohoSandbox({ seed: 'bench-changes', items: ITEMS, customers: 2, vendors: 1, invoices: 1, bills: 1, requestsPerMinute: 1_000_000, maxConcurrent: 100, dailyLimit: 1_000_000 });
@@ -40,37 +40,45 @@ async function fetchRawItems(): Promise<Record<string, unknown>[]> {
   }
 }
 
-/** Applies per second under each variant in one round. */
+interface VariantDatabase {
+  variant: Variant;
+  database: Awaited<ReturnType<typeof createDatabase>>;
+  drop(): Promise<void>;
+}
+
+async function openVariant(variant: Variant): Promise<VariantDatabase> {
+  const scratch = await createScratchDatabase(`feed-${variant}`);
+  const database = await createDatabase({ url: scratch.url, maxConnections: 2, applicationName: `feed-${variant}` });
+  await migrate(database.db);
+  if (variant === 'old') await database.pool.query(oldFunctions);
+  if (variant === 'off') for (const table of FEED_TABLES) await database.pool.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+  return { variant, database, drop: async () => (await database.close(), await scratch.drop()) };
+}
+
+/**
+ * Applies per second under each variant in one round: one database per variant, set up before the
+ * clock starts (no DDL while measuring, which would make every connection re-plan), every record
+ * applied to each database in turn, the order rotated per record, each apply timed on its own.
+ */
 async function round(items: Record<string, unknown>[]): Promise<Record<Variant, number>> {
-  const scratch = await createScratchDatabase('feed-variants');
-  const database = await createDatabase({ url: scratch.url, maxConnections: 10, applicationName: 'feed-variants' });
+  const variants: VariantDatabase[] = [];
   const spent = { off: 0, old: 0, new: 0 };
-  const count = { off: 0, old: 0, new: 0 };
   try {
-    await migrate(database.db);
-    const { rows } = await database.pool.query<{ def: string }>(`SELECT pg_get_functiondef(p.oid) || ';' AS def FROM pg_proc p WHERE p.proname LIKE 'tds\\_changes\\_%' ESCAPE '\\' AND p.prorettype = 'trigger'::regtype`);
-    const newFunctions = rows.map((r) => r.def).join('\n');
-    const ctx = createApplyContext();
-    let installed: Variant = 'new';
-    for (let start = 0, block = 0; start < items.length; start += BLOCK, block++) {
-      const variant = PATTERN[block % PATTERN.length]!;
-      for (const table of FEED_TABLES) await database.pool.query(`ALTER TABLE ${table} ${variant === 'off' ? 'DISABLE' : 'ENABLE'} TRIGGER USER`);
-      if (variant !== 'off' && variant !== installed) {
-        await database.pool.query(variant === 'old' ? oldFunctions : newFunctions);
-        installed = variant;
+    for (const variant of ['off', 'old', 'new'] as const) variants.push(await openVariant(variant));
+    const ctx = { off: createApplyContext(), old: createApplyContext(), new: createApplyContext() };
+    for (let i = 0; i < items.length; i++) {
+      const record = parseWebhookRecord('item', items[i]!);
+      for (let k = 0; k < variants.length; k++) {
+        const { variant, database } = variants[(i + k) % variants.length]!;
+        const t0 = performance.now();
+        await applyProduct(database.db, record, ctx[variant]);
+        spent[variant] += performance.now() - t0;
       }
-      const slice = items.slice(start, start + BLOCK).map((raw) => parseWebhookRecord('item', raw));
-      const t0 = performance.now();
-      await Promise.all([0, 1].map(async (lane) => {
-        for (let i = lane; i < slice.length; i += 2) await applyProduct(database.db, slice[i]!, ctx);
-      }));
-      spent[variant] += performance.now() - t0;
-      count[variant] += slice.length;
     }
-    return { off: (count.off / spent.off) * 1000, old: (count.old / spent.old) * 1000, new: (count.new / spent.new) * 1000 };
+    const rate = (variant: Variant) => (items.length / spent[variant]) * 1000;
+    return { off: rate('off'), old: rate('old'), new: rate('new') };
   } finally {
-    await database.close();
-    await scratch.drop();
+    for (const v of variants) await v.drop();
   }
 }
 

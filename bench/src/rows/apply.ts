@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createZohoClient } from '@tsh/zoho-client';
-import { createDatabase, createSyncHandlers, createWorkerPool, enqueueMany, migrate, type EnqueueInput } from '@tsh/tds-core';
+import { createDatabase, migrate } from '@tsh/tds-core';
+import { createSyncHandlers, createWorkerPool, enqueueMany, type EnqueueInput } from '@tsh/tds-core/internal';
 import { startZohoSandbox } from '@tsh/zoho-sandbox';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';

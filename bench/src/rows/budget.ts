@@ -4,7 +4,8 @@
 // matter less); TDS's PostgreSQL rate limiter gets the same window, and its safety margin scaled
 // by the same factor (500 ms → 50 ms). Run alone: pnpm bench budget [--items=20000].
 import { createZohoClient } from '@tsh/zoho-client';
-import { createDatabase, createPostgresRateLimiter, migrate, syncEntity } from '@tsh/tds-core';
+import { createDatabase, migrate } from '@tsh/tds-core';
+import { createPostgresRateLimiter, syncEntity } from '@tsh/tds-core/internal';
 import { startZohoSandbox } from '@tsh/zoho-sandbox';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, reportRow } from '../lib/row-result';

@@ -6,7 +6,8 @@
 // 3. The same applies in one database with the triggers switched on and off every 100 records.
 // Run alone: pnpm bench changes [--items=5000] [--runs=3] [--rate=200] [--seconds=15].
 import { createZohoClient } from '@tsh/zoho-client';
-import { applyProduct, createApplyContext, createDatabase, createSyncHandlers, parseWebhookRecord, createWorkerPool, enqueueMany, listConsumers, migrate, subscribeChanges, type EnqueueInput } from '@tsh/tds-core';
+import { createDatabase, migrate } from '@tsh/tds-core';
+import { applyProduct, createApplyContext, createSyncHandlers, parseWebhookRecord, createWorkerPool, enqueueMany, listConsumers, subscribeChanges, type EnqueueInput } from '@tsh/tds-core/internal';
 import { startZohoSandbox } from '@tsh/zoho-sandbox';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, percentile, reportRow, sleep } from '../lib/row-result';

@@ -2,7 +2,8 @@
 // runs it, against the sandbox process. Prints one JSON line with the sync's counts and this
 // process's peak resident set size (getrusage maxrss).
 import { createZohoClient } from '@tsh/zoho-client';
-import { createDatabase, syncEntity } from '@tsh/tds-core';
+import { createDatabase } from '@tsh/tds-core';
+import { syncEntity } from '@tsh/tds-core/internal';
 
 const sandbox = JSON.parse(process.env.BENCH_SANDBOX!) as {
   apiUrl: string;

@@ -5,7 +5,8 @@
 import { Logger as GraphileLogger, makeWorkerUtils, run as runGraphileWorker, type AddJobsJobSpec } from 'graphile-worker';
 import PgBoss from 'pg-boss';
 import pg from 'pg';
-import { createDatabase, createWorkerPool, enqueueMany, migrate, type BatchHandler, type EnqueueInput } from '@tsh/tds-core';
+import { createDatabase, migrate } from '@tsh/tds-core';
+import { createWorkerPool, enqueueMany, type BatchHandler, type EnqueueInput } from '@tsh/tds-core/internal';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';
 import { packageVersion } from '../lib/package-version';

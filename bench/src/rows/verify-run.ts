@@ -2,7 +2,8 @@
 // `tds verify pricelists products stock` runs it, through the PostgreSQL rate limiter. Prints one
 // JSON line with the report's totals, the requests made, the time and this process's peak RSS.
 import { createZohoClient } from '@tsh/zoho-client';
-import { createApplyContext, createDatabase, createPostgresRateLimiter, runVerify } from '@tsh/tds-core';
+import { createDatabase } from '@tsh/tds-core';
+import { createApplyContext, createPostgresRateLimiter, runVerify } from '@tsh/tds-core/internal';
 
 const sandbox = JSON.parse(process.env.BENCH_SANDBOX!) as {
   apiUrl: string;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { resetConsumer, subscribeChanges, type Change, type Subscription, type TdsDatabase } from '@tsh/tds-core';
+import { type Change, type Subscription, type TdsDatabase } from '@tsh/tds-core';
+import { resetConsumer, subscribeChanges } from '@tsh/tds-core/internal';
 
 export interface Prices {
   name: string;

@@ -1,4 +1,4 @@
-import { createQueue } from '@tsh/tds-core';
+import { createQueue } from '@tsh/tds-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPAWN_TIMEOUT_MS, ensureCliBuilt } from './helpers/built-cli';
 import { leakedSecrets, setupE2e, type E2eSetup } from './helpers/e2e';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { claimOrganizationBinding } from '@tsh/tds-core';
+import { claimOrganizationBinding } from '@tsh/tds-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFingerprint } from '../../tds-core/test/helpers/db-fingerprint';
 import { createTestDatabase, type TestDatabase } from '../../tds-core/test/helpers/test-db';

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import dotenv from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { envSchema } from '@tsh/tds-core';
+import { envSchema } from '@tsh/tds-core/internal';
 import { SPAWN_TIMEOUT_MS, ensureCliBuilt, repoDir } from './helpers/built-cli';
 import { leakedSecrets, setupE2e, type E2eSetup } from './helpers/e2e';
 

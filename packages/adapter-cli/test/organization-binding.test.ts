@@ -1,4 +1,4 @@
-import { claimOrganizationBinding, readOrganizationBinding } from '@tsh/tds-core';
+import { claimOrganizationBinding, readOrganizationBinding } from '@tsh/tds-core/internal';
 import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFingerprint } from '../../tds-core/test/helpers/db-fingerprint';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { claim, enqueue, fail } from '@tsh/tds-core';
+import { claim, enqueue, fail } from '@tsh/tds-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFingerprint } from '../../tds-core/test/helpers/db-fingerprint';
 import { SPAWN_TIMEOUT_MS, ensureCliBuilt, repoDir } from './helpers/built-cli';

@@ -1,4 +1,5 @@
-import { sampleOf, VerifyInputError, verifyEntitiesOf, type TdsCore, type VerifyOptions, type VerifyReport } from '@tsh/tds-core';
+import { VerifyInputError, type TdsCore, type VerifyOptions, type VerifyReport } from '@tsh/tds-core';
+import { sampleOf, verifyEntitiesOf } from '@tsh/tds-core/internal';
 import express, { type Router } from 'express';
 import { HttpProblem } from './problem';
 

@@ -1,4 +1,4 @@
-import { createApplyContext, createWorkerPool, entityAppliers, parseWebhookRecord, type BatchHandler, type WorkerPool } from '@tsh/tds-core';
+import { createApplyContext, createWorkerPool, entityAppliers, parseWebhookRecord, type BatchHandler, type WorkerPool } from '@tsh/tds-core/internal';
 import { signZohoWebhook } from '@tsh/zoho-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveTds, type TdsServer } from '../src';

@@ -1,4 +1,4 @@
-import { createWebhookIngestor } from '@tsh/tds-core';
+import { createWebhookIngestor } from '@tsh/tds-core/internal';
 import { signZohoWebhook } from '@tsh/zoho-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveTds, type TdsServer } from '../src';

@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { createWebhookIngestor } from '@tsh/tds-core';
+import { createWebhookIngestor } from '@tsh/tds-core/internal';
 import { signZohoWebhook } from '@tsh/zoho-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serveTds, type TdsServer } from '../src';

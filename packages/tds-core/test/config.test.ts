@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createLogger, loadConfig, redactSecrets } from '../src';
+import { ConfigError, createLogger, loadConfig } from '../src';
+import { redactSecrets } from '../src/internal';
 
 describe('loadConfig', () => {
   it('applies the defaults of docs/architecture.md, "Configuration"', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createZohoClient, ZohoQuotaExhaustedError } from '@tsh/zoho-client';
-import { buildHealthReport, createPostgresRateLimiter, getHealth, readRateLimitStatus, recordDailyQuota, renderStatusReport } from '../src';
+import { buildHealthReport, createPostgresRateLimiter, getHealth, readRateLimitStatus, recordDailyQuota, renderStatusReport } from '../src/internal';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 // One organization has different daily quotas on Books and Inventory the same day (1,000 and

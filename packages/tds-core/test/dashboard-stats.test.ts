@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readEntityStats, readThroughputHistory } from '../src';
+import { readEntityStats, readThroughputHistory } from '../src/internal';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 const ORG = '777';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRepeatingTask, createScheduler, nextDailyRun, withClusterLock } from '../src';
+import { createRepeatingTask, createScheduler, nextDailyRun, withClusterLock } from '../src/internal';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 let testDb: TestDatabase;

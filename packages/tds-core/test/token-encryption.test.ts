@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
-import { buildHealthReport, ConfigError, createPostgresTokenStore, createTokenCipher, loadConfig, readTokenStatus, renderStatusReport } from '../src';
+import { ConfigError, loadConfig } from '../src';
+import { buildHealthReport, createPostgresTokenStore, createTokenCipher, readTokenStatus, renderStatusReport } from '../src/internal';
 import { startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 

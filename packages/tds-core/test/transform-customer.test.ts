@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contactSchema, parseRecord } from '@tsh/zoho-client';
-import { transformCustomer } from '../src';
+import { transformCustomer } from '../src/internal';
 
 const contact = (fields: Record<string, unknown> = {}) =>
   parseRecord(contactSchema, 'contact', 'contact_id', {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import { billSchema, contactSchema, invoiceSchema, itemSchema, parseRecord, pricebookSchema } from '@tsh/zoho-client';
-import { defaultTransformConfig, transformBill, transformCustomer, transformInvoice, transformPriceList, transformProduct } from '../src';
+import { defaultTransformConfig, transformBill, transformCustomer, transformInvoice, transformPriceList, transformProduct } from '../src/internal';
 
 const digits = (minLength: number, maxLength: number) =>
   fc.array(fc.constantFrom(...'0123456789'), { minLength, maxLength }).map((d) => d.join(''));

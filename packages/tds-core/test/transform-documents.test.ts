@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { billSchema, invoiceSchema, parseRecord, ZohoValidationError } from '@tsh/zoho-client';
-import { transformBill, transformInvoice } from '../src';
+import { transformBill, transformInvoice } from '../src/internal';
 
 const invoice = (fields: Record<string, unknown> = {}) =>
   parseRecord(invoiceSchema, 'invoice', 'invoice_id', {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZohoValidationError } from '@tsh/zoho-client';
-import {
-  entityTypes,
-  isEntityType,
-  isWebhookEntityKey,
-  parseWebhookRecord,
-  primaryWebhookKeyOf,
-  stockAffectedItemIds,
-  transformInvoice,
-  webhookEntities,
-  webhookEntityKeys,
-  webhookKeysByEntityType,
-} from '../src';
+import { entityTypes, isEntityType } from '../src';
+import { isWebhookEntityKey, parseWebhookRecord, primaryWebhookKeyOf, stockAffectedItemIds, transformInvoice, webhookEntities, webhookEntityKeys, webhookKeysByEntityType } from '../src/internal';
 
 describe('entity types and webhook keys', () => {
   it('are the CLI/HTTP entity names of docs/architecture.md, "Entity names"', () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRecord, pricebookSchema } from '@tsh/zoho-client';
-import {
-  defaultTransformConfig,
-  priceColumnOf,
-  priceRoleOf,
-  resolveTransformConfig,
-  TransformConfigError,
-  transformPriceList,
-} from '../src';
+import { defaultTransformConfig, priceColumnOf, priceRoleOf, resolveTransformConfig, TransformConfigError, transformPriceList } from '../src/internal';
 
 const pricebook = (fields: Record<string, unknown> = {}) =>
   parseRecord(pricebookSchema, 'pricebook', 'pricebook_id', {

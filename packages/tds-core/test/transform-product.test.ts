@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { itemSchema, parseRecord, ZohoValidationError } from '@tsh/zoho-client';
-import { defaultTransformConfig, resolveTransformConfig, transformProduct } from '../src';
+import { defaultTransformConfig, resolveTransformConfig, transformProduct } from '../src/internal';
 
 const config = defaultTransformConfig;
 

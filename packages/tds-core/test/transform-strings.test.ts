@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { contactSchema, invoiceSchema, itemSchema, parseRecord, pricebookSchema } from '@tsh/zoho-client';
-import { defaultTransformConfig, transformCustomer, transformInvoice, transformPriceList, transformProduct } from '../src';
+import { defaultTransformConfig, transformCustomer, transformInvoice, transformPriceList, transformProduct } from '../src/internal';
 
 // Bodies arrive as JSON text; going through JSON.stringify/parse is what a webhook or API page does.
 const viaJson = (record: Record<string, unknown>) => JSON.parse(JSON.stringify(record)) as unknown;

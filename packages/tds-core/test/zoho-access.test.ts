@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { createZohoClient } from '@tsh/zoho-client';
-import { createPostgresRateLimiter, createPostgresTokenStore, readRateLimitStatus, readTokenStatus } from '../src';
+import { createPostgresRateLimiter, createPostgresTokenStore, readRateLimitStatus, readTokenStatus } from '../src/internal';
 import { startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 

@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createZohoClient } from '@tsh/zoho-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresTokenStore } from '../src';
+import { createPostgresTokenStore } from '../src/internal';
 import { startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { databaseLost, isDatabaseUnavailable, type TdsCore } from '@tsh/tds-core';
+import { isDatabaseUnavailable, type TdsCore } from '@tsh/tds-core';
+import { databaseLost } from '@tsh/tds-core/internal';
 import { EXIT } from '../runtime/cli-error';
 import type { CliContext } from '../runtime/context';
 import { formatTree } from '../runtime/format';

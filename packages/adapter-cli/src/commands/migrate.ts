@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createDatabase, formatAdoption, migrate, type MigrateResult } from '@tsh/tds-core';
+import { createDatabase, migrate, type MigrateResult } from '@tsh/tds-core';
+import { formatAdoption } from '@tsh/tds-core/internal';
 import type { CliContext } from '../runtime/context';
 import { globalsOf } from '../runtime/globals';
 import { printResult } from '../runtime/output';

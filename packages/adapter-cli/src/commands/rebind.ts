@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { bindingClaimFrom, createDatabase, migrate, rebindOrganization } from '@tsh/tds-core';
+import { createDatabase, migrate } from '@tsh/tds-core';
+import { bindingClaimFrom, rebindOrganization } from '@tsh/tds-core/internal';
 import { UsageError } from '../runtime/cli-error';
 import type { CliContext } from '../runtime/context';
 import { globalsOf } from '../runtime/globals';

@@ -1,4 +1,5 @@
-import { createDatabase, inspectDatabaseContents, type Logger } from '@tsh/tds-core';
+import { createDatabase, type Logger } from '@tsh/tds-core';
+import { inspectDatabaseContents } from '@tsh/tds-core/internal';
 import { UsageError } from '../runtime/cli-error';
 
 /**

@@ -1,4 +1,5 @@
-import { readThroughputHistory, type TdsCore } from '@tsh/tds-core';
+import { type TdsCore } from '@tsh/tds-core';
+import { readThroughputHistory } from '@tsh/tds-core/internal';
 import { withoutSecrets } from '@tsh/zoho-client';
 
 /** What every live tick carries: health (status, alerts, Zoho token and budget), queue by status and entity, the last hour per minute. */

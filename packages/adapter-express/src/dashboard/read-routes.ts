@@ -1,4 +1,5 @@
-import { listAlerts, listHealActions, listVerifyRuns, readEntityStats, readThroughputHistory, type TdsCore } from '@tsh/tds-core';
+import { type TdsCore } from '@tsh/tds-core';
+import { listAlerts, listHealActions, listVerifyRuns, readEntityStats, readThroughputHistory } from '@tsh/tds-core/internal';
 import express, { type Router } from 'express';
 import { requireAdminToken } from '../admin-auth';
 import { ADMIN_PREFIX } from '../admin-routes';

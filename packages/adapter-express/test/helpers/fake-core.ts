@@ -1,19 +1,5 @@
-import {
-  createApplyContext,
-  createVerifyApi,
-  createWebhookIngestor,
-  listConsumers,
-  listDeadLetters,
-  queueStats,
-  readChanges,
-  resetConsumer,
-  resolveDeadLetter,
-  retryDeadLetter,
-  traceRecord,
-  type HealthSnapshot,
-  type SyncOptions,
-  type TdsCore,
-} from '@tsh/tds-core';
+import { type HealthSnapshot, type SyncOptions, type TdsCore } from '@tsh/tds-core';
+import { createApplyContext, createVerifyApi, createWebhookIngestor, listConsumers, listDeadLetters, queueStats, readChanges, resetConsumer, resolveDeadLetter, retryDeadLetter, traceRecord } from '@tsh/tds-core/internal';
 import { createZohoClient } from '@tsh/zoho-client';
 import type { Logger } from 'pino';
 
