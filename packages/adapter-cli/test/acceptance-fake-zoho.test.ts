@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../tds-core/test/helpers/test-db';
+import { createTestDatabase, type TestDatabase } from '@tsh/test-utils';
 import { SPAWN_TIMEOUT_MS, ensureCliBuilt } from './helpers/built-cli';
 import { parseJsonOutput, runCli, startCli, type CliResult } from './helpers/run-cli';
 import { makeWorkDir } from './helpers/work-dir';

@@ -1,8 +1,7 @@
 import { claimOrganizationBinding, readOrganizationBinding } from '@tsh/tds-core/internal';
 import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseFingerprint } from '../../tds-core/test/helpers/db-fingerprint';
-import { createTestDatabase, type TestDatabase } from '../../tds-core/test/helpers/test-db';
+import { createTestDatabase, databaseFingerprint, type TestDatabase } from '@tsh/test-utils';
 import { SPAWN_TIMEOUT_MS, ensureCliBuilt } from './helpers/built-cli';
 import { parseJsonOutput, runCli, type CliResult } from './helpers/run-cli';
 import { makeWorkDir } from './helpers/work-dir';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { claim, enqueue, fail } from '@tsh/tds-core/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseFingerprint } from '../../tds-core/test/helpers/db-fingerprint';
+import { databaseFingerprint } from '@tsh/test-utils';
 import { SPAWN_TIMEOUT_MS, ensureCliBuilt, repoDir } from './helpers/built-cli';
 import { leakedSecrets, setupE2e, type E2eSetup } from './helpers/e2e';
 import { parseJsonOutput, runCli, startCli, type CliResult } from './helpers/run-cli';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveTds, type TdsServer } from '../src';
 import { httpSend } from './helpers/http';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
-import { waitFor } from '../../tds-core/test/helpers/wait-for';
+import { waitFor } from '@tsh/test-utils';
 
 // The flood the review measured (400 anonymous health requests beside signed webhooks) against
 // the real core on a real database: health is one shared snapshot, so the flood costs one

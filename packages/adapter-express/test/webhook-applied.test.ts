@@ -6,7 +6,7 @@ import { createFakeCore } from './helpers/fake-core';
 import { httpSend } from './helpers/http';
 import { capturingLogger } from './helpers/log-capture';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
-import { waitFor } from '../../tds-core/test/helpers/wait-for';
+import { waitFor } from '@tsh/test-utils';
 
 const SECRET = 'zohoWebhookSecret42';
 

@@ -6,7 +6,7 @@ import { createFakeCore } from './helpers/fake-core';
 import { httpSend, type HttpAnswer } from './helpers/http';
 import { capturingLogger } from './helpers/log-capture';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
-import { waitFor } from '../../tds-core/test/helpers/wait-for';
+import { waitFor } from '@tsh/test-utils';
 
 // A slow database, for real: another session holds a lock that every webhook insert waits for.
 // What waits in memory is bounded; past the bound the answer is 503 + Retry-After at once and

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveTds, type TdsServer } from '../../adapter-express/src';
 import { createTdsCore, loadConfig, type TdsCore } from '../../tds-core/src';
 import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '../../zoho-sandbox/src';
-import { createTestDatabase, type TestDatabase } from '../../tds-core/test/helpers/test-db';
+import { createTestDatabase, type TestDatabase } from '@tsh/test-utils';
 import { CHROMIUM, CHROMIUM_ARGS, ensureDashboardBuilt, requireChromium } from './e2e-helpers';
 
 const PACKAGE_DIR = join(import.meta.dirname, '..');

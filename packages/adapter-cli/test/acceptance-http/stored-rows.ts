@@ -1,4 +1,4 @@
-import type { TestDatabase } from '../../../tds-core/test/helpers/test-db';
+import type { TestDatabase } from '@tsh/test-utils';
 
 type Pool = TestDatabase['pool'];
 

@@ -1,5 +1,5 @@
 import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox, type ZohoSandboxOptions } from '@tsh/zoho-sandbox';
-import { createTestDatabase, type TestDatabase } from '../../../tds-core/test/helpers/test-db';
+import { createTestDatabase, type TestDatabase } from '@tsh/test-utils';
 import type { CliResult } from './run-cli';
 
 export interface E2eSetup {

@@ -1,2 +1,2 @@
-// The core's test database helper: a fresh migrated database per test file on DATABASE_URL (or an embedded PostgreSQL).
-export { createTestDatabase, type TestDatabase } from '../../../tds-core/test/helpers/test-db';
+// A fresh migrated database per test file on DATABASE_URL (or an embedded PostgreSQL), from @tsh/test-utils.
+export { createTestDatabase, type TestDatabase } from '@tsh/test-utils';
