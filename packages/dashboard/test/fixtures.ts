@@ -109,6 +109,8 @@ export function fakeClient(overrides: Partial<ApiClient> = {}): ApiClient & { ca
     verifyRuns: async () => ({ runs: [], reliability: { ratio: null, checked: 0, matching: 0, drifted: 0, missing: 0, extra: 0, runs: 0, windowHours: 24, lastRunAt: null } }),
     startVerify: async () => ({ started: true }),
     verifyRunning: async () => false,
+    searchRecords: async () => [],
+    trace: async (entity, zohoId) => ({ entity: entity as 'products', zoho_id: zohoId, stored: null, timeline: [] }),
     liveSnapshots: (_on, signal) => never(signal),
     followRun: (_id, _on, signal) => never(signal),
   };

@@ -1,4 +1,4 @@
-import { Activity, Bell, Database, Inbox, LogOut, ShieldCheck } from 'lucide-react';
+import { Activity, Bell, Database, FileSearch, Inbox, LogOut, ShieldCheck } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { StatusBadge } from '@/components/status-badge';
 import { Alert } from '@/components/ui/alert';
@@ -12,9 +12,10 @@ import { AlertsView } from '@/views/alerts-view';
 import { DeadLettersView } from '@/views/dead-letters-view';
 import { EntitiesView } from '@/views/entities-view';
 import { OverviewView } from '@/views/overview-view';
+import { RecordView } from '@/views/record-view';
 import { VerifyView } from '@/views/verify-view';
 
-const VIEWS = ['overview', 'entities', 'dead-letters', 'alerts', 'verify'] as const;
+const VIEWS = ['overview', 'entities', 'dead-letters', 'alerts', 'verify', 'record'] as const;
 type View = (typeof VIEWS)[number];
 
 const viewFromHash = (): View => {
@@ -22,7 +23,7 @@ const viewFromHash = (): View => {
   return (VIEWS as readonly string[]).includes(hash) ? (hash as View) : 'overview';
 };
 
-/** The signed-in dashboard: live header, five views as tabs (the tab is kept in the URL hash, the token never). */
+/** The signed-in dashboard: live header, six views as tabs (the tab is kept in the URL hash, the token never). */
 export function DashboardShell({ client, onSignOut }: { client: ApiClient; onSignOut: () => void }) {
   const { snapshot, state, error } = useLiveSnapshot(client);
   const [view, setView] = useState<View>(viewFromHash);
@@ -77,6 +78,10 @@ export function DashboardShell({ client, onSignOut }: { client: ApiClient; onSig
           <TabsTrigger value="verify">
             <ShieldCheck /> Verify
           </TabsTrigger>
+          <TabsTrigger value="record">
+            <FileSearch /> Record
+            {snapshot?.health.change_webhook && snapshot.health.change_webhook.failures > 0 && <span className="rounded bg-destructive px-1 text-xs text-white">webhook</span>}
+          </TabsTrigger>
         </TabsList>
         <TabsContent value="overview">
           {snapshot ? <OverviewView snapshot={snapshot} /> : <p className="p-6 text-sm text-muted-foreground">Waiting for the first live snapshot…</p>}
@@ -92,6 +97,9 @@ export function DashboardShell({ client, onSignOut }: { client: ApiClient; onSig
         </TabsContent>
         <TabsContent value="verify">
           <VerifyView client={client} />
+        </TabsContent>
+        <TabsContent value="record">
+          <RecordView client={client} changeWebhook={snapshot?.health.change_webhook} />
         </TabsContent>
       </Tabs>
     </div>

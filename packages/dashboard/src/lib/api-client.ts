@@ -1,5 +1,6 @@
 import { ApiError, apiErrorOf } from './api-error';
 import { readEventStream } from './event-stream';
+import type { RecordMatch, RecordTrace } from './trace-types';
 import type { DeadLetter, DeadLetterFilter, EntityStats, HealAction, LiveSnapshot, QueueStatus, StoredAlert, SyncMode, SyncRun, VerifiedReliability, VerifyRequest, VerifyRun } from './types';
 
 /** Everything the dashboard asks of TDS; every call carries the admin token in the Authorization header. */
@@ -18,6 +19,10 @@ export interface ApiClient {
   startVerify(request: VerifyRequest): Promise<{ started: boolean }>;
   /** Whether the verify this server started is still running. */
   verifyRunning(): Promise<boolean>;
+  /** Records to trace by Zoho id, SKU, invoice/bill number or part of a name. */
+  searchRecords(query: string): Promise<RecordMatch[]>;
+  /** One record's timeline: webhook deliveries, queue items, versions applied, dead letters, verify results. */
+  trace(entity: string, zohoId: string): Promise<RecordTrace>;
   /** Live snapshots until the server ends the stream or `signal` aborts. */
   liveSnapshots(onSnapshot: (snapshot: LiveSnapshot) => void, signal: AbortSignal): Promise<void>;
   /** A sync run's state on each change, until it finishes. */
@@ -88,6 +93,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         throw error;
       }
     },
+    searchRecords: async (query) => (await call<{ results: RecordMatch[] }>('GET', `/api/tds/trace/search?${new URLSearchParams({ q: query })}`)).results,
+    trace: (entity, zohoId) => call('GET', `/api/tds/trace/${encodeURIComponent(entity)}/${encodeURIComponent(zohoId)}`),
     liveSnapshots: (onSnapshot, signal) =>
       stream('/api/tds/events', (name, data) => name === 'snapshot' && onSnapshot(data as LiveSnapshot), signal),
     followRun: (runId, onRun, signal) =>

@@ -1,5 +1,7 @@
 // The shapes the dashboard reads from @tsh/tds-express (JSON: dates arrive as ISO strings).
 
+import type { ChangeWebhookStatus } from './trace-types';
+
 export type HealthStatus = 'healthy' | 'warning' | 'critical' | 'emergency';
 export type Severity = 'info' | 'warning' | 'critical' | 'emergency';
 
@@ -51,6 +53,8 @@ export interface Health {
   sync_delay: { oldest_pending_seconds: number; p50_seconds: number | null; p95_seconds: number | null; average_seconds: number | null; samples: number };
   success_metrics: { reliability_percent: number | null; failed_percent: number | null; heal_success_percent: number | null };
   alerts: HealthAlert[];
+  /** The outgoing change webhook's delivery, when one is configured. */
+  change_webhook?: ChangeWebhookStatus;
 }
 
 export interface ThroughputMinute {
