@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ let sandbox: ZohoSandbox;
 let zoho: ZohoClient;
 let deps: SyncDeps;
 const children: ChildProcess[] = [];
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const ITEMS = 600;
 
@@ -99,6 +102,7 @@ async function syncWhenFree(mode: SyncMode, since: Date | undefined, pause: () =
 /** The same, in another Node process (test/fixtures/sync-child.ts). */
 function syncInChild(mode: SyncMode, since: Date | undefined): Promise<{ status: string; error: string | null; runId: string }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'test/fixtures/sync-child.ts'], {
+    cwd: packageDir,
     env: {
       ...process.env,
       TDS_TEST_DB_URL: t.url,
