@@ -44,7 +44,8 @@ function scanned(text: string, cuts: number[]): unknown {
       from = point;
     }
     const result = scanner.end();
-    return result === null ? null : JSON.parse(JSON.stringify(result));
+    // A plain copy that keeps every value as read (a JSON round trip would turn 1e400's Infinity into null).
+    return result === null ? null : structuredClone(result);
   } catch (error) {
     if (error instanceof JsonScanError) return error.reason;
     throw error;
