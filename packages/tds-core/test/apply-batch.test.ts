@@ -128,3 +128,18 @@ describe('batch apply of products', () => {
     expect(outcomes).toBeGreaterThan(ROUNDS * 3 * 2);
   });
 });
+
+describe('batch apply and the change feed', () => {
+  it('writes one feed row per applied record per batch, none for records it did not change', async () => {
+    const ctx = createApplyContext();
+    const ids = Array.from({ length: 10 }, (_, n) => `feed-${n}`);
+    const at = (day: number, id: string) => ({ item: item(rawItem({ item_id: id, name: `v${day}`, last_modified_time: time(day) })), origin: { kind: 'carried' as const } });
+    await applyProducts(batched.db, ids.map((id) => at(1, id)), ctx);
+    // The second batch: half newer, half the same version again.
+    const second = await applyProducts(batched.db, ids.map((id, n) => at(n < 5 ? 2 : 1, id)), ctx);
+    expect(second.map((r) => ('applied' in r ? r.applied : 'error'))).toEqual([...Array(5).fill('updated'), ...Array(5).fill('unchanged')]);
+    const { rows } = await sql<{ zoho_id: string; ops: string[] }>`
+      SELECT zoho_id, array_agg(op ORDER BY entry) AS ops FROM tds_changes WHERE zoho_id LIKE 'feed-%' GROUP BY zoho_id ORDER BY zoho_id`.execute(batched.db);
+    expect(rows).toEqual(ids.map((id, n) => ({ zoho_id: id, ops: n < 5 ? ['insert', 'update'] : ['insert'] })));
+  });
+});
