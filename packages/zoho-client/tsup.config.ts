@@ -1,6 +1,7 @@
 import { defineConfig, type Options } from 'tsup';
 
-const base: Options = { entry: ['src/index.ts'], target: 'node20' };
+// internal.ts is @tsh/zoho-client/internal: TDS's own packages, tests and benchmarks (unstable).
+const base: Options = { entry: ['src/index.ts', 'src/internal.ts'], target: 'node20' };
 
 // No `clean`: the two builds run in parallel, and cleaning in one could delete the other's output
 // (or the files a concurrently running test is importing). Each build overwrites its own files.

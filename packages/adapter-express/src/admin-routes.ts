@@ -5,7 +5,7 @@ import { adminBody } from './admin-body';
 import { deadLetterFilter, deadLetterId, resolutionNote, syncOptions, syncTarget } from './admin-input';
 import type { ResolvedTdsExpressOptions } from './options';
 import { HttpProblem, sendProblem } from './problem';
-import { withoutSecrets } from '@tsh/zoho-client';
+import { withoutSecrets } from '@tsh/zoho-client/internal';
 import { verifyRoutes } from './verify-routes';
 import { changesRoutes } from './changes-routes';
 

@@ -3,7 +3,7 @@ import express, { type RequestHandler, type Router } from 'express';
 import { requireAdminToken } from './admin-auth';
 import type { ResolvedTdsExpressOptions } from './options';
 import { sendProblem } from './problem';
-import { withoutSecrets } from '@tsh/zoho-client';
+import { withoutSecrets } from '@tsh/zoho-client/internal';
 
 const HEALTHY = new Set(['healthy', 'warning']);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contactSchema, parseRecord } from '@tsh/zoho-client';
+import { contactSchema, parseRecord } from '@tsh/zoho-client/internal';
 import { transformCustomer } from '../src/internal';
 
 const contact = (fields: Record<string, unknown> = {}) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
-import { billSchema, contactSchema, invoiceSchema, itemSchema, parseRecord, pricebookSchema } from '@tsh/zoho-client';
+import { billSchema, contactSchema, invoiceSchema, itemSchema, parseRecord, pricebookSchema } from '@tsh/zoho-client/internal';
 import { defaultTransformConfig, transformBill, transformCustomer, transformInvoice, transformPriceList, transformProduct } from '../src/internal';
 
 const digits = (minLength: number, maxLength: number) =>

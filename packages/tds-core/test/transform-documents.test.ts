@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { billSchema, invoiceSchema, parseRecord, ZohoValidationError } from '@tsh/zoho-client';
+import { ZohoValidationError } from '@tsh/zoho-client';
+import { billSchema, invoiceSchema, parseRecord } from '@tsh/zoho-client/internal';
 import { transformBill, transformInvoice } from '../src/internal';
 
 const invoice = (fields: Record<string, unknown> = {}) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecord, pricebookSchema } from '@tsh/zoho-client';
+import { parseRecord, pricebookSchema } from '@tsh/zoho-client/internal';
 import { defaultTransformConfig, priceColumnOf, priceRoleOf, resolveTransformConfig, TransformConfigError, transformPriceList } from '../src/internal';
 
 const pricebook = (fields: Record<string, unknown> = {}) =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { itemSchema, parseRecord, ZohoValidationError } from '@tsh/zoho-client';
+import { ZohoValidationError } from '@tsh/zoho-client';
+import { itemSchema, parseRecord } from '@tsh/zoho-client/internal';
 import { defaultTransformConfig, resolveTransformConfig, transformProduct } from '../src/internal';
 
 const config = defaultTransformConfig;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inventoryAdjustmentSchema, itemSchema, parseRecord, transferOrderSchema } from '@tsh/zoho-client';
+import { inventoryAdjustmentSchema, itemSchema, parseRecord, transferOrderSchema } from '@tsh/zoho-client/internal';
 import { carriesStockLevels, stockAffectedItemIds, transformStockLevels } from '../src/internal';
 
 const parseItem = (fields: Record<string, unknown>) => parseRecord(itemSchema, 'item', 'item_id', { item_id: '77', name: 'Rice 5kg', ...fields });

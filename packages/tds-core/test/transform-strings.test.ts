@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { contactSchema, invoiceSchema, itemSchema, parseRecord, pricebookSchema } from '@tsh/zoho-client';
+import { contactSchema, invoiceSchema, itemSchema, parseRecord, pricebookSchema } from '@tsh/zoho-client/internal';
 import { defaultTransformConfig, transformCustomer, transformInvoice, transformPriceList, transformProduct } from '../src/internal';
 
 // Bodies arrive as JSON text; going through JSON.stringify/parse is what a webhook or API page does.

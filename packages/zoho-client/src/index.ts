@@ -1,19 +1,31 @@
-export * from './errors';
-export * from './schemas';
-export * from './auth';
-export * from './rate-limit';
-export * from './retry';
-export * from './paginate';
-export * from './resources';
-export * from './webhooks';
-export * from './data-centers';
+// The public surface of @tsh/zoho-client, by name: the client and its options, the resources'
+// record types, the errors, the webhook helpers and the TokenStore / RateLimiter ports.
+// Everything else is internal (@tsh/zoho-client/internal, unstable; see internal.ts).
+
+// The client.
+export { createZohoClient, type ZohoAuth, type ZohoClient, type ZohoClientOptions } from './client';
+export type { ZohoCredentials } from './auth/token-endpoint';
+export type { ZohoDataCenter } from './data-centers';
 export type { ZohoClock } from './clock';
 export type { ZohoCallOptions } from './abortable';
-export type { ZohoHooks, ZohoLogger, ZohoRateLimitWaitEvent, ZohoRequestEvent, ZohoResponseEvent, ZohoRetryEvent, ZohoTokenRefreshEvent } from './hooks';
-export type { ZohoClientStats, ZohoDailyBudget } from './stats';
-export type { ZohoEnvelope } from './request/interpret-response';
-export type { FetchLike } from './transport/transport';
-export type { ZohoQueryValue, ZohoRequest, ZohoRequestOptions } from './request/request-core';
-export { createZohoClient, type ZohoAuth, type ZohoClient, type ZohoClientOptions } from './client';
-// The one redaction module (docs/security.md): tds-core and the adapters use it, one placeholder everywhere.
-export { REDACTED, SECRET_KEYS, isSecretKey, redactSecrets, scrubSecrets, withoutSecrets } from './redact';
+export type { ZohoHooks, ZohoLogger } from './hooks';
+export type { ZohoClientStats } from './stats';
+export type { ZohoListParams } from './paginate/list-params';
+export type { ZohoListPage } from './paginate/paginate';
+export type { ZohoListResource, ZohoIterateOptions } from './resources/list-resource';
+export type { ZohoBooksResources } from './resources/books';
+export type { ZohoInventoryResources } from './resources/inventory';
+
+// The records the resources return.
+export type { ZohoItem, ZohoCompositeItem, ZohoContact, ZohoLineItem, ZohoInvoice, ZohoBill, ZohoPricebook, ZohoLocation, ZohoOrganization } from './schemas/entities';
+
+// Errors.
+export { ZohoError, ZohoApiError, ZohoAuthError, ZohoValidationError, ZohoWriteBlockedError, ZohoQuotaExhaustedError, ZohoConfigError, ZohoWebhookError, ZohoAbortedError } from './errors';
+
+// Webhooks.
+export { parseZohoWebhook, type ZohoWebhookDelivery } from './webhooks/parse-webhook';
+export { signZohoWebhook, verifyZohoWebhookSignature } from './webhooks/signature';
+
+// Ports: where the access token lives and who shares the request budget.
+export { createMemoryTokenStore, type StoredToken, type TokenStore } from './auth/token-store';
+export type { RateLimiter, ZohoQuota } from './rate-limit/rate-limiter';

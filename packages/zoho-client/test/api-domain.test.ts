@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { createMemoryTokenStore, trustedApiDomain } from '../src';
+import { createMemoryTokenStore } from '../src';
+import { trustedApiDomain } from '../src/internal';
 import { makeClient, ok, server, useMsw } from './helpers';
 
 // The token response's (or the stored token's) api_domain decides where the bearer token goes,

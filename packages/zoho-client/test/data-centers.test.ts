@@ -1,6 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { ZOHO_DATA_CENTERS, ZohoConfigError, resolveZohoUrls } from '../src';
+import { ZohoConfigError } from '../src';
+import { ZOHO_DATA_CENTERS, resolveZohoUrls } from '../src/internal';
 import { ORG, caught, makeClient, ok, server, useMsw } from './helpers';
 
 useMsw();

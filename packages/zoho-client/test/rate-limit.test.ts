@@ -1,6 +1,7 @@
 import { delay, http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ZohoQuotaExhaustedError, type ZohoRateLimitWaitEvent } from '../src';
+import { ZohoQuotaExhaustedError } from '../src';
+import { type ZohoRateLimitWaitEvent } from '../src/internal';
 import { INVENTORY, caught, makeClient, ok, server, tokenEndpoint, useMsw, virtualClock } from './helpers';
 
 useMsw();

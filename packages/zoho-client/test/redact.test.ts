@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redactSecrets, scrubSecrets, withoutSecrets } from '../src';
+import { REDACTED, redactSecrets, scrubSecrets, withoutSecrets } from '../src/internal';
 import { createSecretRegistry } from '../src/redact';
 
 // The one redaction module of TDS (docs/security.md): every package replaces a secret with the same placeholder.

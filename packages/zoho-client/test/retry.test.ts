@@ -1,6 +1,7 @@
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { ZohoApiError, type ZohoRetryEvent } from '../src';
+import { ZohoApiError } from '../src';
+import { type ZohoRetryEvent } from '../src/internal';
 import { BOOKS, INVENTORY, caught, makeClient, ok, server, tokenEndpoint, useMsw } from './helpers';
 
 useMsw();

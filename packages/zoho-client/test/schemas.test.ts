@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  ZohoValidationError,
-  formatZohoTimestamp,
-  invoiceSchema,
-  itemSchema,
-  normalizeZohoTimestamp,
-  parseRecord,
-  parseZohoTimestamp,
-  toDecimalString,
-} from '../src';
+import { ZohoValidationError } from '../src';
+import { formatZohoTimestamp, invoiceSchema, itemSchema, normalizeZohoTimestamp, parseRecord, parseZohoTimestamp, toDecimalString } from '../src/internal';
 
 describe('decimals', () => {
   it('accepts numbers, numeric strings and "" without float drift', () => {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createZohoWebhookSignatureStream, signZohoWebhook, verifyZohoWebhookSignature } from '../src';
+import { signZohoWebhook, verifyZohoWebhookSignature } from '../src';
+import { createZohoWebhookSignatureStream } from '../src/internal';
 
 const SECRET = 'whsecret0123456789AB';
 const FORM = 'application/x-www-form-urlencoded';

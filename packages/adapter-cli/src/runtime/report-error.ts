@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ConfigError, OrganizationBindingError } from '@tsh/tds-core';
-import { redactSecrets } from '@tsh/zoho-client';
+import { redactSecrets } from '@tsh/zoho-client/internal';
 import { CliError, EXIT } from './cli-error';
 import { configErrorMessage } from './config';
 import type { CliContext } from './context';

@@ -4,7 +4,7 @@ import { requireAdminToken } from '../admin-auth';
 import { ADMIN_PREFIX } from '../admin-routes';
 import type { ResolvedTdsExpressOptions } from '../options';
 import { HttpProblem } from '../problem';
-import { withoutSecrets } from '@tsh/zoho-client';
+import { withoutSecrets } from '@tsh/zoho-client/internal';
 import { openEventStream } from './event-stream';
 import { readLiveSnapshot } from './live-snapshot';
 import { createSnapshotHub } from './snapshot-hub';

@@ -1,6 +1,6 @@
 import { type TdsCore } from '@tsh/tds-core';
 import { readThroughputHistory } from '@tsh/tds-core/internal';
-import { withoutSecrets } from '@tsh/zoho-client';
+import { withoutSecrets } from '@tsh/zoho-client/internal';
 
 /** What every live tick carries: health (status, alerts, Zoho token and budget), queue by status and entity, the last hour per minute. */
 export async function readLiveSnapshot(core: TdsCore, secrets: readonly string[]): Promise<Record<string, unknown>> {

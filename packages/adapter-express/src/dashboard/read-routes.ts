@@ -5,7 +5,7 @@ import { requireAdminToken } from '../admin-auth';
 import { ADMIN_PREFIX } from '../admin-routes';
 import type { ResolvedTdsExpressOptions } from '../options';
 import { HttpProblem } from '../problem';
-import { withoutSecrets } from '@tsh/zoho-client';
+import { withoutSecrets } from '@tsh/zoho-client/internal';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { resolveZohoUrls } from '@tsh/zoho-client';
+import { resolveZohoUrls } from '@tsh/zoho-client/internal';
 import type { TdsEnv } from '../config/env-schema';
 import { ConfigError } from '../config/load-config';
 import type { Database } from '../db/schema';

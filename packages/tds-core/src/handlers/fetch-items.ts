@@ -1,4 +1,5 @@
-import { ITEM_DETAILS_BATCH, type ZohoCallOptions, type ZohoClient, type ZohoItem } from '@tsh/zoho-client';
+import { type ZohoCallOptions, type ZohoClient, type ZohoItem } from '@tsh/zoho-client';
+import { ITEM_DETAILS_BATCH } from '@tsh/zoho-client/internal';
 import { isRetryableError } from '../apply/error-retryable';
 import { fetchOne, isZohoNotFound, type FetchResult } from './fetch-result';
 

@@ -1,4 +1,5 @@
-import type { ZohoClient, ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client';
+import type { ZohoClient } from '@tsh/zoho-client';
+import type { ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client/internal';
 import type { ApplyContext } from '../apply/apply-context';
 import { fetchedAt } from '../apply/ask-time';
 import { isRetryableError } from '../apply/error-retryable';

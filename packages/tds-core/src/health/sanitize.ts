@@ -1,4 +1,4 @@
-import { scrubSecrets } from '@tsh/zoho-client';
+import { scrubSecrets } from '@tsh/zoho-client/internal';
 
 export { scrubSecrets };
 

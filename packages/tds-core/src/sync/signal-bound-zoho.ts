@@ -1,4 +1,5 @@
-import { createBooksResources, createInventoryResources, type ZohoClient, type ZohoRequest } from '@tsh/zoho-client';
+import { type ZohoClient } from '@tsh/zoho-client';
+import { createBooksResources, createInventoryResources, type ZohoRequest } from '@tsh/zoho-client/internal';
 
 /**
  * A view of `zoho` whose every call carries `signal` (unless the call brings its own), so that a

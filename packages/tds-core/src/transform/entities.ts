@@ -1,13 +1,4 @@
-import {
-  billSchema,
-  contactSchema,
-  inventoryAdjustmentSchema,
-  invoiceSchema,
-  itemSchema,
-  parseRecord,
-  pricebookSchema,
-  transferOrderSchema,
-} from '@tsh/zoho-client';
+import { billSchema, contactSchema, inventoryAdjustmentSchema, invoiceSchema, itemSchema, parseRecord, pricebookSchema, transferOrderSchema } from '@tsh/zoho-client/internal';
 import type { z } from 'zod';
 
 /** The entity names of the queue, the CLI (`tds sync <entity>`) and the HTTP routes (docs/architecture.md, "Entity names"). */

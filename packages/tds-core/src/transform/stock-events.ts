@@ -1,4 +1,4 @@
-import type { ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client';
+import type { ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client/internal';
 
 type StockMovement = Pick<ZohoInventoryAdjustment, 'line_items'> | Pick<ZohoTransferOrder, 'line_items'>;
 

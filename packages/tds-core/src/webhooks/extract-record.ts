@@ -1,4 +1,4 @@
-import { normalizeZohoTimestamp, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client';
+import { normalizeZohoTimestamp, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client/internal';
 import { WebhookRejectedError } from './webhook-rejected-error';
 import { webhookEntities, webhookKeysByEntityType, type EntityType, type WebhookEntityKey } from '../transform/entities';
 

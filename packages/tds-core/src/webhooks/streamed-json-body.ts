@@ -1,4 +1,4 @@
-import { createZohoWebhookSignatureStream, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client';
+import { createZohoWebhookSignatureStream, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client/internal';
 import type { WebhookDelivery } from './types';
 import { WebhookRejectedError } from './webhook-rejected-error';
 import type { QueueOperation } from '../db/schema';

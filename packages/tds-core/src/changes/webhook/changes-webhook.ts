@@ -5,7 +5,7 @@ import type { Database } from '../../db/schema';
 import { subscribeChanges } from '../subscribe';
 import type { Change, Subscription } from '../types';
 import { signWebhook, webhookKeyOf } from './sign-webhook';
-import { scrubSecrets } from '@tsh/zoho-client';
+import { scrubSecrets } from '@tsh/zoho-client/internal';
 
 export const CHANGES_WEBHOOK_CONSUMER = 'tds-webhook';
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { ZohoInventoryAdjustment, ZohoListPage, ZohoListParams, ZohoTransferOrder } from '@tsh/zoho-client';
+import type { ZohoListPage, ZohoListParams } from '@tsh/zoho-client';
+import type { ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client/internal';
 import { deleteProduct } from '../../apply/product';
 import { applyStockLevels } from '../../apply/stock-levels';
 import { fetchItemsByIds } from '../../handlers/fetch-items';
