@@ -1,5 +1,5 @@
 // Row 3 of `pnpm bench`: webhook ingestion, measured by the Express adapter's own benchmark
-// (packages/adapter-express/bench/webhook-ingest.ts: the real TDS app in its own process, signed
+// (bench/src/webhooks/webhook-ingest.ts: the real TDS app in its own process, signed
 // item webhooks over HTTP stored in PostgreSQL, beside a bare Express JSON endpoint), run here and
 // read back. Run alone: pnpm bench webhooks [--seconds=8].
 import { spawn } from 'node:child_process';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { fmt, option, ratio, reportRow } from '../lib/row-result';
 
 const SECONDS = option('seconds', 'BENCH_WEBHOOK_SECONDS', 8);
-const expressDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages', 'adapter-express');
+const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface Scenario {
   name: string;
@@ -22,8 +22,8 @@ interface Scenario {
 
 function runExpressBench(): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'bench/webhook-ingest.ts'], {
-      cwd: expressDir,
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/webhooks/webhook-ingest.ts'], {
+      cwd: benchDir,
       env: { ...process.env, BENCH_SECONDS: String(SECONDS) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -83,7 +83,7 @@ reportRow({
       : []),
   ],
   notes: [
-    `Webhook ingest: packages/adapter-express/bench/webhook-ingest.ts (\`pnpm bench:webhooks\`) with ${SECONDS} s per run: the TDS Express app (serveTds) in a process of its own, ~1 KB signed item webhooks, each a different record, each answered 2xx only once its inbox row and queue item are committed; "stored/s" counts inbox rows written during the closed-loop run. ` +
+    `Webhook ingest: bench/src/webhooks/webhook-ingest.ts (\`pnpm bench:webhooks\`) with ${SECONDS} s per run: the TDS Express app (serveTds) in a process of its own, ~1 KB signed item webhooks, each a different record, each answered 2xx only once its inbox row and queue item are committed; "stored/s" counts inbox rows written during the closed-loop run. ` +
       `The bare Express endpoint parses the same JSON and answers 202 without storing anything: the ratio is what durability and verification cost.` +
       (stored.errors + (paced?.errors ?? 0) > 0 ? ` Non-2xx answers: ${stored.errors + (paced?.errors ?? 0)}.` : ''),
   ],

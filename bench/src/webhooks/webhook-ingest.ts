@@ -1,6 +1,6 @@
 // Benchmark (not a test): signed Zoho webhooks stored per second and latency over real HTTP,
 // against the real TDS app and PostgreSQL, beside a bare Express JSON endpoint in the same run.
-//   pnpm --filter @tsh/tds-express bench:webhooks   (DATABASE_URL, or an embedded PostgreSQL)
+//   pnpm bench:webhooks   (DATABASE_URL, or an embedded PostgreSQL); the webhooks row of `pnpm bench` runs it
 // Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50), BENCH_RATE (200 req/s for the latency run),
 // BENCH_CPU_PROF (a directory for a CPU profile of the server process).
 import { spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { signZohoWebhook } from '@tsh/zoho-client';
-import { createTestDatabase } from '../test/helpers/test-db';
+import { createTestDatabase } from '@tsh/test-utils';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -147,7 +147,7 @@ async function startServer(databaseUrl: string): Promise<{ tdsPort: number; bare
   // BENCH_CPU_PROF=<dir> writes a CPU profile of the server process there.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, '--conditions=source', '--import', 'tsx', join(here, 'webhook-server.ts')], {
-    cwd: join(here, '..'),
+    cwd: join(here, '..', '..'),
     env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_WEBHOOK_SECRET: SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,18 +1,26 @@
 // `pnpm bench [row…] [--option=value…]`: TDS beside the systems users would pick instead, in one
 // table, written with the machine and the command to reproduce to docs/benchmarks.md when every
-// row ran. Rows: queue, apply, webhooks, budget, delay, memory, verify (scripts in bench/src/rows/).
-// Not part of `pnpm test`.
-import { writeFileSync } from 'node:fs';
+// row ran. Rows: bench/src/runner/rows.ts (one script each in bench/src/rows/); `pnpm bench --help`
+// lists them and the single benchmarks beside them. Not part of `pnpm test`.
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rowDocument } from './bench/json-output';
-import { describeMachine } from './bench/machine';
-import { renderDocument, renderMachine, renderMissed, renderTable } from './bench/render';
-import { isRowName, ROWS, type RowName } from './bench/rows';
-import { runRow, type RowResult } from './bench/run-row';
+import { rowDocument } from './runner/json-output';
+import { describeMachine } from './runner/machine';
+import { renderDocument, renderMachine, renderMissed, renderTable } from './runner/render';
+import { isRowName, ROWS, type RowName } from './runner/rows';
+import { runRow, type RowResult } from './runner/run-row';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// bench/src/run.ts: the repository is two folders up, the bench package one.
+const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(benchDir, '..');
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('--list')) {
+  const missing = ROWS.filter((row) => !existsSync(join(benchDir, 'src', 'rows', `${row}.ts`)));
+  console.log(usage());
+  if (missing.length > 0) console.error(`rows without a script in bench/src/rows/: ${missing.join(', ')}`);
+  process.exit(missing.length > 0 ? 1 : 0);
+}
 // --json: each row's result as one JSON document per line on stdout instead of the table.
 const json = args.includes('--json');
 const options = args.filter((a) => a.startsWith('--') && a !== '--json');
@@ -36,7 +44,7 @@ for (const row of rows) {
   const t0 = Date.now();
   console.error(`== ${row}`);
   try {
-    results.push(await runRow(join(root, 'bench'), row, options, env, 15 * 60_000));
+    results.push(await runRow(benchDir, row, options, env, 15 * 60_000));
     console.error(`== ${row} done in ${Math.round((Date.now() - t0) / 1000)} s\n`);
   } catch (error) {
     failed.push(row);
@@ -58,3 +66,16 @@ if (rows.length === ROWS.length && failed.length < ROWS.length) {
   console.error(`\nwritten to ${path} (${Math.round(seconds)} s)`);
 }
 process.exitCode = failed.length > 0 ? 1 : 0;
+
+function usage(): string {
+  return [
+    'pnpm bench [row…] [--option=value…] [--json]',
+    '',
+    `rows (bench/src/rows/<row>.ts, in table order): ${ROWS.join(', ')}`,
+    '',
+    'single benchmarks (numbers on stdout, not in the table):',
+    '  pnpm bench:queue     bench/src/standalone/queue-throughput.ts  no-op queue throughput per batch size and depth',
+    '  pnpm bench:sync      bench/src/standalone/sync-memory.ts       heap while a full products sync walks 50 000 items',
+    '  pnpm bench:webhooks  bench/src/webhooks/webhook-ingest.ts      signed webhooks stored per second (the webhooks row runs it)',
+  ].join('\n');
+}

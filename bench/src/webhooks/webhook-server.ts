@@ -4,8 +4,9 @@
 import { createDatabase } from '@tsh/tds-core';
 import express from 'express';
 import { pino } from 'pino';
-import { serveTds } from '../src';
-import { createFakeCore } from '../test/helpers/fake-core';
+import { serveTds } from '@tsh/tds-express';
+// The Express adapter's test double of the core (real webhook intake on PostgreSQL, nothing else running).
+import { createFakeCore } from '../../../packages/adapter-express/test/helpers/fake-core';
 
 const url = process.env.BENCH_DATABASE_URL;
 const secret = process.env.BENCH_WEBHOOK_SECRET;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { BenchLine, RowResult } from '../../bench/src/lib/row-result';
+import type { BenchLine, RowResult } from '../lib/row-result';
 
 export type { BenchLine, RowResult };
 

@@ -4,10 +4,9 @@
 // embedded PostgreSQL. Each run uses a fresh database; the median of the repeats is reported.
 import { availableParallelism } from 'node:os';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../src/db';
-import { claimStatement, enqueueMany, type EnqueueInput } from '../src/queue';
-import { createWorkerPool, type BatchHandler } from '../src/workers';
-import { createTestDatabase } from '../test/helpers/test-db';
+import { randomBytes } from 'node:crypto';
+import { createWorkerPool, enqueueMany, useClaimPlan, type BatchHandler, type Database, type EnqueueInput } from '@tsh/tds-core/internal';
+import { createTestDatabase } from '@tsh/test-utils';
 
 const args = new Map(
   process.argv.slice(2).map((arg) => {
@@ -80,8 +79,14 @@ async function pagesPerClaim(db: Kysely<Database>, batch: number): Promise<numbe
   await db
     .transaction()
     .execute(async (trx) => {
+      // The claim as workers run it: the body of tds_queue_step under its planner settings (as
+      // explainClaim prepares it), explained with BUFFERS for the pages it touches.
+      const body = await sql<{ body: string }>`SELECT prosrc AS body FROM pg_proc WHERE proname = 'tds_queue_step'`.execute(trx);
+      await useClaimPlan(trx);
+      const name = sql.id(`bench_claim_${randomBytes(4).toString('hex')}`);
+      await sql`PREPARE ${name}(bigint[], text, integer, float8) AS ${sql.raw(body.rows[0]!.body)}`.execute(trx);
       const { rows } = await sql<{ 'QUERY PLAN': Array<{ Plan: Record<string, number> }> }>`
-        EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${claimStatement({ workerId: 'bench', batchSize: batch, leaseSeconds: 60 })}`.execute(trx);
+        EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE ${name}('{}', 'bench', ${sql.lit(batch)}, 60)`.execute(trx);
       const plan = rows[0]['QUERY PLAN'][0].Plan;
       pages = (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0);
       throw rollback;

@@ -15,8 +15,8 @@ import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { createZohoClient } from '@tsh/zoho-client';
 import { startZohoSandbox } from '@tsh/zoho-sandbox';
-import { syncEntity, type SyncProgressEvent } from '../src/sync';
-import { createTestDatabase } from '../test/helpers/test-db';
+import { syncEntity, type SyncProgressEvent } from '@tsh/tds-core/internal';
+import { createTestDatabase } from '@tsh/test-utils';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 50_000);
 const SAMPLE_EVERY_PAGES = 10;
