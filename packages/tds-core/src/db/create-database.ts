@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded-postgres';
@@ -102,6 +103,17 @@ const embeddedPostgresMissing = (cause: unknown) =>
     { cause },
   );
 
+/** Checked before anything else of the embedded start (data dir, permissions), whose errors would hide this one. */
+function assertEmbeddedPostgresInstalled(): void {
+  // The CJS build has __filename (its import.meta is empty); the ESM build has import.meta.url.
+  const here = typeof __filename === 'string' ? __filename : import.meta.url;
+  try {
+    createRequire(here).resolve('embedded-postgres');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'MODULE_NOT_FOUND') throw embeddedPostgresMissing(error);
+  }
+}
+
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function checkSchema(schema: string | undefined): void {
@@ -125,6 +137,7 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
   let server: EmbeddedPostgresHandle | undefined;
   let url = options.url;
   if (url === undefined) {
+    assertEmbeddedPostgresInstalled();
     server = await startEmbeddedPostgres({
       dataDir: options.dataDir ?? DEFAULT_EMBEDDED_DATA_DIR,
       persistent: options.embedded?.persistent,
