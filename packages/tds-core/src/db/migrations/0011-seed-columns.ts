@@ -102,9 +102,17 @@ async function productSyncStatus(db: Kysely<unknown>): Promise<void> {
 
   // One of 128 advisory locks (two-key form, class 15) per product id: bounded, so a statement that
   // inserts thousands of products never fills the lock table; sharing a lock only serialises more.
+  // The products INSERT takes it exclusively, a queue writer finding no row shares it: the race to
+  // cover is only between an insertion and queue writers. Queue writers never wait for each other on
+  // it, so a bulk enqueue (holding nearly every key) and workers completing items (each holding a
+  // few, in another order) cannot deadlock on these keys.
   await sql`
     CREATE OR REPLACE FUNCTION tds_lock_product_sync_status(p_zoho_item_id text) RETURNS void LANGUAGE sql AS $$
       SELECT pg_advisory_xact_lock(15, (hashtext(p_zoho_item_id) & 127))
+    $$`.execute(db);
+  await sql`
+    CREATE OR REPLACE FUNCTION tds_share_product_sync_status_lock(p_zoho_item_id text) RETURNS void LANGUAGE sql AS $$
+      SELECT pg_advisory_xact_lock_shared(15, (hashtext(p_zoho_item_id) & 127))
     $$`.execute(db);
 
   // Called after a queue or dead-letter row of a product changed. Every writer of sync_status locks
@@ -117,7 +125,7 @@ async function productSyncStatus(db: Kysely<unknown>): Promise<void> {
     BEGIN
       PERFORM 1 FROM products WHERE zoho_item_id = p_zoho_item_id FOR UPDATE;
       IF NOT FOUND THEN
-        PERFORM tds_lock_product_sync_status(p_zoho_item_id);
+        PERFORM tds_share_product_sync_status_lock(p_zoho_item_id);
       END IF;
       UPDATE products SET sync_status = s.word
       FROM (SELECT tds_product_sync_status(p.zoho_item_id, p.last_synced_at) AS word FROM products p WHERE p.zoho_item_id = p_zoho_item_id) s
