@@ -24,6 +24,6 @@ export async function runCli(args: ReadonlyArray<string>, options: RunCliOptions
     return ctx.exitCode;
   } catch (error) {
     const debug = ['debug', 'trace'].includes(String(ctx.processEnv.TDS_LOG_LEVEL));
-    return reportError(ctx, error, { interrupted: ctx.interrupted, debug });
+    return reportError(ctx, error, { interrupted: ctx.interrupted, debug, json: args.includes('--json') });
   }
 }

@@ -95,6 +95,15 @@ describe('output formatting', () => {
     expect(formatSyncResults(results)).toMatch(/^products\s+full\s+succeeded\s+5\s+5\s+2\s+-$/m);
     expect(failedSyncResults(results).map((r) => r.entity)).toEqual(['bills']);
   });
+
+  it('shows every outcome column, so inserted … deadLettered add up to fetched', () => {
+    const counts = { pages: 2, fetched: 12, inserted: 3, updated: 2, restored: 1, unchanged: 2, stale: 1, skipped: 2, deadLettered: 1, deleted: 4, requestsUsed: 3 };
+    const [header, , row] = formatSyncResults([{ entity: 'customers', mode: 'full', status: 'succeeded', error: null, counts }]).split('\n');
+    const cells = Object.fromEntries(header!.split(/\s+/).map((name, i) => [name, row!.split(/\s+/)[i]]));
+    const outcomes = ['inserted', 'updated', 'restored', 'unchanged', 'stale', 'skipped', 'deadLettered'];
+    expect(outcomes.reduce((sum, name) => sum + Number(cells[name]), 0)).toBe(Number(cells.fetched));
+    expect(cells).toMatchObject({ fetched: '12', restored: '1', skipped: '2', deleted: '4', requests: '3' });
+  });
 });
 
 describe('plain progress lines', () => {

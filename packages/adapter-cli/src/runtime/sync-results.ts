@@ -5,7 +5,9 @@ export function failedSyncResults(results: ReadonlyArray<Record<string, unknown>
   return results.filter((r) => r.status === 'failed' || r.ok === false || (typeof r.error === 'string' && r.error !== ''));
 }
 
-const COUNT_COLUMNS = ['fetched', 'inserted', 'updated', 'unchanged', 'deleted', 'deadLettered', 'pages', 'requestsUsed'] as const;
+// Every fetched record ends as exactly one of inserted … deadLettered, so those columns add up to
+// `fetched`; deleted counts rows the reconcile marked gone (not fetched).
+const COUNT_COLUMNS = ['fetched', 'inserted', 'updated', 'restored', 'unchanged', 'stale', 'skipped', 'deadLettered', 'deleted', 'pages', 'requestsUsed'] as const;
 
 function seconds(start: unknown, end: unknown): string {
   const a = start instanceof Date ? start.getTime() : Date.parse(String(start));
