@@ -1,17 +1,8 @@
-export * from './admin-auth';
-export * from './admin-body';
-export * from './admin-input';
-export * from './admin-routes';
-export * from './client-error';
-export * from './create-tds-app';
-export * from './create-tds-router';
-export * from './dashboard';
-export * from './error-handler';
-export * from './health-routes';
-export * from './options';
-export * from './problem';
-export * from './request-log';
-export * from './serve';
-export * from './webhook-query';
-export * from './webhook-routes';
-export * from './admin-lockout';
+// The public surface of @tsh/tds-express, by name: the router and app factories (the router's
+// close() ends its event streams before the host's server.close()), their options, and serveTds.
+// Everything else is internal (src/internal.ts, used by this package's tests only).
+export { createTdsRouter, type TdsRouter } from './create-tds-router';
+export { createTdsApp } from './create-tds-app';
+export { serveTds, type TdsServer } from './serve';
+export { TdsExpressConfigError, type TdsExpressOptions } from './options';
+export type { TdsDashboardOptions } from './dashboard/dashboard-options';

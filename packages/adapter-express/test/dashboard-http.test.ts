@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createTdsCore, loadConfig, type TdsCore } from '@tsh/tds-core';
 import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dashboardDistDir, serveTds, type TdsServer } from '../src';
+import { serveTds, type TdsServer } from '../src';
+import { dashboardDistDir } from '../src/internal';
 import { openSse } from './helpers/sse';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
