@@ -2,7 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const CHROMIUM = '/usr/bin/chromium';
+// Where Debian/Ubuntu packages (chromium, chromium-browser) and Google's put the browser; TDS_CHROMIUM overrides.
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
+
+function findChromium(): string | null {
+  const wanted = process.env.TDS_CHROMIUM;
+  if (wanted) return existsSync(wanted) ? wanted : null;
+  return CHROMIUM_CANDIDATES.find((path) => existsSync(path)) ?? null;
+}
+
+const FOUND_CHROMIUM = findChromium();
+
+/** The browser the end-to-end tests drive (requireChromium() first: this is only a default path when none was found). */
+export const CHROMIUM = FOUND_CHROMIUM ?? CHROMIUM_CANDIDATES[0]!;
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -16,11 +28,17 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Fails (never skips) when the browser is missing: the end-to-end test is part of the suite. */
+/**
+ * Fails (never skips) when no browser is found: the end-to-end test is part of the suite, and the
+ * README's test command says to install one. One message naming the fix.
+ */
 export function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: the dashboard's end-to-end test needs a real browser. Install it with \`apt-get install -y chromium\` (.ci/run does this).`);
-  }
+  if (FOUND_CHROMIUM) return;
+  const looked = process.env.TDS_CHROMIUM ? `TDS_CHROMIUM=${process.env.TDS_CHROMIUM}` : CHROMIUM_CANDIDATES.join(', ');
+  throw new Error(
+    `No Chromium found (looked at ${looked}): the dashboard's end-to-end test drives a real browser. ` +
+      'Install it with `apt-get install -y chromium` (as root; .ci/run does this), or point TDS_CHROMIUM at a Chromium or Chrome binary.',
+  );
 }
 
 function newestMtime(path: string): number {
