@@ -25,4 +25,4 @@ export { sandboxWebhookSignature, type SandboxWebhookSigningInput } from './webh
 export type { SandboxWebhookRequest, SandboxWebhookResult } from './webhooks/send';
 export { formatZohoTime as sandboxFormatZohoTime, parseZohoTime as sandboxParseZohoTime } from './time';
 export type { SandboxSeed } from './random';
-export type * from './types';
+export type { SandboxNumberStyle, SandboxLocation, SandboxItemStock, SandboxItem, SandboxContact, SandboxLineItem, SandboxInvoiceStatus, SandboxBillStatus, SandboxInvoice, SandboxBill, SandboxPricebook, SandboxMinorRecord, SandboxMinorEntity, SandboxEntity, SandboxChange, SandboxOrganization } from './types';
