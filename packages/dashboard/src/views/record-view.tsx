@@ -39,7 +39,7 @@ export function describeEvent(e: TraceEvent): string {
 }
 
 const troubled = (e: TraceEvent) =>
-  (e.kind === 'dead_letter' && !e.resolved_at) || (e.kind === 'queue' && (e.status === 'failed' || e.last_error !== null)) || (e.kind === 'verify' && e.result !== 'repaired') || (e.kind === 'webhook' && e.outcome === 'stale');
+  (e.kind === 'dead_letter' && !e.resolved_at) || (e.kind === 'queue' && (e.status === 'failed' || (e.status !== 'completed' && e.last_error !== null))) || (e.kind === 'verify' && e.result !== 'repaired') || (e.kind === 'webhook' && e.outcome === 'stale');
 
 function Matches({ matches, selected, onSelect }: { matches: RecordMatch[]; selected: RecordMatch | null; onSelect: (m: RecordMatch) => void }) {
   if (matches.length === 0) return <p className="text-sm text-muted-foreground" data-testid="record-no-match">No record matches.</p>;
