@@ -83,15 +83,21 @@ const textArray = (items: readonly string[]) => `ARRAY[${items.map(quote).join('
  * A deletion wins; an insert stays an insert; a restore after a deletion in the same transaction
  * makes it an update again. Column names are kept sorted, so one change always reads the same.
  */
-const MERGE = `
-  ON CONFLICT (xid, entity, zoho_id) WHERE id IS NULL DO UPDATE SET
-    op = CASE
+const MERGED_OP = `CASE
       WHEN excluded.op = 'delete' THEN 'delete'
       WHEN excluded.op = 'insert' OR c.op = 'insert' THEN 'insert'
       WHEN c.op = 'delete' AND 'deleted_at' = ANY (excluded.columns) THEN 'update'
-      ELSE c.op END,
+      ELSE c.op END`;
+// A merge that would change nothing (an insert's prices refreshed in the same transaction, a second
+// stock statement) only locks the row instead of writing a new version of it and its index entries.
+const MERGE = `
+  ON CONFLICT (xid, entity, zoho_id) WHERE id IS NULL DO UPDATE SET
+    op = ${MERGED_OP},
     columns = ARRAY(SELECT DISTINCT x COLLATE "C" FROM unnest(c.columns || excluded.columns) AS x ORDER BY 1),
-    zoho_last_modified_time = greatest(c.zoho_last_modified_time, excluded.zoho_last_modified_time)`;
+    zoho_last_modified_time = greatest(c.zoho_last_modified_time, excluded.zoho_last_modified_time)
+  WHERE NOT (excluded.columns <@ c.columns)
+     OR ${MERGED_OP} <> c.op
+     OR greatest(c.zoho_last_modified_time, excluded.zoho_last_modified_time) IS DISTINCT FROM c.zoho_last_modified_time`;
 
 // NOTIFY inside a transaction is delivered at commit (and never on rollback); repeats of the same
 // payload within one transaction are folded into one.
