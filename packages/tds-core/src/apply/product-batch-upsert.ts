@@ -1,5 +1,7 @@
 import type { ZohoItem } from '@tsh/zoho-client';
 import { sql } from 'kysely';
+import { pricesOf } from './product-prices';
+import type { PriceRoleBooks } from './price-roles';
 import type { UpsertOutcome } from './versioned-upsert';
 import type { ApplyTx } from './types';
 
@@ -10,6 +12,8 @@ export interface ProductUpsertInput {
   /** When Zoho was asked for this record (a fetched record), null for a delivered copy. */
   askedAt: string | null;
   keepRaw: boolean;
+  /** categories.id when the cache knows the record's category by the name it carries; null otherwise (linked after, product-batch-links.ts). */
+  categoryId: string | null;
 }
 
 export type ProductUpsertOutcome = Exclude<UpsertOutcome, never> | 'needs_check';
@@ -17,7 +21,7 @@ export type ProductUpsertOutcome = Exclude<UpsertOutcome, never> | 'needs_check'
 /** One element of the statement's JSON input: the products columns as the row has them, plus the ask time. */
 function inputElement(input: ProductUpsertInput): string {
   const { raw, ...columns } = input.row;
-  const json = JSON.stringify({ ...columns, _asked_at: input.askedAt });
+  const json = JSON.stringify({ ...columns, category_id: input.categoryId, _asked_at: input.askedAt });
   // raw is JSON text already (productColumns): spliced in as a value, so the jsonb column gets the object.
   return input.keepRaw && typeof raw === 'string' ? `${json.slice(0, -1)},"raw":${raw}}` : json;
 }
@@ -32,10 +36,18 @@ function inputElement(input: ProductUpsertInput): string {
  * Rows are written in zoho_item_id order, so two batches sharing products lock them in one order.
  * A row not written is told apart in a second statement: 'unchanged' (same version), 'stale'
  * (newer stored) or 'needs_check' (a soft-deleted row this record cannot prove live: ask Zoho).
+ * The category link (when the cache knows the category) and the consumer / wholesale prices from
+ * the role books (read under the shared price-role lock) are written by the same statement, as
+ * linkProduct would set them right after (product-prices.ts), so a written row is written once.
  * Every input needs a version and a product of its own (product-batch.ts sends the others alone).
  */
-export async function upsertProductsVersioned(tx: ApplyTx, inputs: readonly ProductUpsertInput[]): Promise<{ id: string | null; outcome: ProductUpsertOutcome }[]> {
-  const columns = Object.keys(inputs[0].row);
+export async function upsertProductsVersioned(
+  tx: ApplyTx,
+  inputs: readonly ProductUpsertInput[],
+  books: PriceRoleBooks,
+): Promise<{ id: string | null; outcome: ProductUpsertOutcome }[]> {
+  const columns = [...Object.keys(inputs[0].row), 'category_id'];
+  const prices = pricesOf(books, 'input');
   const compared = columns.filter((c) => c !== 'zoho_item_id' && c !== 'zoho_last_modified_time');
   const document = `[${inputs.map(inputElement).join(',')}]`;
   const cols = sql.join(columns.map((c) => sql.ref(c)));
@@ -47,10 +59,12 @@ WITH input AS (
 ),
 old AS (SELECT t.zoho_item_id, t.deleted_at FROM products t WHERE t.zoho_item_id IN (SELECT zoho_item_id FROM input)),
 written AS (
-  INSERT INTO products AS t (${cols}, last_synced_at)
-  SELECT ${sql.join(columns.map((c) => sql.ref(`input.${c}`)))}, now() FROM input ORDER BY input.zoho_item_id
+  INSERT INTO products AS t (${cols}, consumer_price, wholesale_price, last_synced_at)
+  SELECT ${sql.join(columns.map((c) => sql.ref(`input.${c}`)))}, ${prices.consumer}, ${prices.wholesale}, now() FROM input ORDER BY input.zoho_item_id
   ON CONFLICT (zoho_item_id) DO UPDATE SET
     ${sql.join(compared.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))},
+    consumer_price = excluded.consumer_price,
+    wholesale_price = excluded.wholesale_price,
     zoho_last_modified_time = coalesce(excluded.zoho_last_modified_time, t.zoho_last_modified_time),
     deleted_at = NULL,
     last_synced_at = now(),

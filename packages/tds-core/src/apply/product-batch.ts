@@ -4,7 +4,7 @@ import { withRetryOn } from '../queue/retry-on';
 import type { ApplyContext } from './apply-context';
 import { lockPriceRolesShared } from './price-role-lock';
 import { loadPriceRoleBooks } from './price-roles';
-import { linkProducts } from './product-batch-links';
+import { linkUncachedCategories } from './product-batch-links';
 import { replaceStockLevelsOfMany } from './product-batch-stock';
 import { upsertProductsVersioned, type ProductUpsertInput } from './product-batch-upsert';
 import { applyProduct, prepareProduct, type PreparedProduct } from './product';
@@ -25,9 +25,9 @@ const FOREIGN_KEY_VIOLATION = '23503';
 /**
  * Applies many Zoho items in one transaction with a fixed number of statements, whatever the batch
  * size (docs/apply-batches.md): the shared price-role lock first, the role books read under it,
- * one version-guarded upsert of every products row (the newer-version and restore rules inside the
- * statement, per row), one category upsert, one statement linking categories and prices, one
- * replacing the stock-row sets. Results are per entry, in input order, the same as applyProduct
+ * one version-guarded upsert of every products row with its prices and cached category link (the
+ * newer-version and restore rules inside the statement, per row), the categories the cache does not
+ * vouch for upserted and linked in two more, one statement replacing the stock-row sets. Results are per entry, in input order, the same as applyProduct
  * would give one at a time.
  *
  * A bad record never holds the others up: records that cannot be stored fail the validation pass
@@ -119,19 +119,30 @@ async function writeBatch(
   // First statement of the transaction, and the role books only after it (price-role-lock.ts).
   await lockPriceRolesShared(tx);
   const books = await loadPriceRoleBooks(tx, ctx.config);
-  const inputs: ProductUpsertInput[] = batch.map((b) => ({ row: b.prepared.row, item: b.prepared.item, askedAt: b.askedAt, keepRaw: ctx.config.keepRaw }));
-  const upserted = await upsertProductsVersioned(tx, inputs);
-
-  const written = batch.flatMap((b, n) => (upserted[n].id !== null ? [{ prepared: b.prepared, id: upserted[n].id! }] : []));
-  if (written.length > 0) {
-    await linkProducts(tx, written, ctx, books, onCommit);
-    const withStock = written.filter((w) => w.prepared.transformed.stockLevels !== null);
-    if (withStock.length > 0) {
-      await replaceStockLevelsOfMany(
-        tx,
-        withStock.map((w) => ({ itemId: w.prepared.item.item_id, rows: w.prepared.transformed.stockLevels!, version: w.prepared.transformed.product.zoho_last_modified_time })),
-      );
+  // The cache vouches for a category only until a record of the batch missed it: from then on, in
+  // batch order, that category is upserted and linked after the rows (as one record after another would).
+  const missed = new Set<string>();
+  const inputs: ProductUpsertInput[] = batch.map((b) => {
+    const category = b.prepared.transformed.category;
+    let categoryId: string | null = null;
+    if (category) {
+      const cached = ctx.categories.get(category.zoho_category_id);
+      if (cached && !missed.has(category.zoho_category_id) && (category.name === null || category.name === cached.name)) categoryId = cached.id;
+      else missed.add(category.zoho_category_id);
     }
+    return { row: b.prepared.row, item: b.prepared.item, askedAt: b.askedAt, keepRaw: ctx.config.keepRaw, categoryId };
+  });
+  const upserted = await upsertProductsVersioned(tx, inputs, books);
+
+  const written = batch.flatMap((b, n) => (upserted[n].id !== null ? [{ prepared: b.prepared, id: upserted[n].id!, categoryId: inputs[n].categoryId }] : []));
+  const uncached = written.filter((w) => w.prepared.transformed.category !== null && w.categoryId === null);
+  if (uncached.length > 0) await linkUncachedCategories(tx, uncached, ctx, onCommit);
+  const withStock = written.filter((w) => w.prepared.transformed.stockLevels !== null);
+  if (withStock.length > 0) {
+    await replaceStockLevelsOfMany(
+      tx,
+      withStock.map((w) => ({ itemId: w.prepared.item.item_id, rows: w.prepared.transformed.stockLevels!, version: w.prepared.transformed.product.zoho_last_modified_time })),
+    );
   }
   return upserted.map((u, n): ProductBatchResult =>
     u.outcome === 'needs_check' ? { error: new DeletedRowNeedsCheckError('products', batch[n].prepared.item.item_id) } : { applied: u.outcome },
