@@ -1,5 +1,5 @@
 import { type HealthSnapshot, type SyncOptions, type TdsCore } from '@tsh/tds-core';
-import { createApplyContext, createVerifyApi, createWebhookIngestor, listConsumers, listDeadLetters, queueStats, readChanges, resetConsumer, resolveDeadLetter, retryDeadLetter, traceRecord } from '@tsh/tds-core/internal';
+import { createApplyContext, createVerifyApi, createWebhookIngestor, listConsumers, listDeadLetters, queueStats, readChanges, resetConsumer, resolveDeadLetter, retryDeadLetter, searchRecords, traceRecord } from '@tsh/tds-core/internal';
 import { createZohoClient } from '@tsh/zoho-client';
 import type { Logger } from 'pino';
 
@@ -82,6 +82,7 @@ export function createFakeCore(db: TdsCore['db'], logger: Logger, webhookSecret:
       resetConsumer: (consumer, to) => resetConsumer(db, consumer, to),
     },
     trace: (entity, zohoId) => traceRecord(db, entity, zohoId),
+    traceSearch: (query) => searchRecords(db, query),
     healer: { runOnce: async () => ({ actions: [] }) },
     start: async () => {},
     close: async () => {
