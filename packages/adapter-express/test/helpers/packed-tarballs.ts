@@ -7,11 +7,15 @@ import { promisify } from 'node:util';
 export const run = promisify(execFile);
 export const repoDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
-/** The packages a service embedding TDS installs, with the file their build writes last. */
+/**
+ * The packages a service embedding TDS installs. The tsup packages build from a clean dist in
+ * their `prepack` script (old hashed chunks would otherwise ride along); the dashboard is built
+ * here when its build is older than its sources, `output` being the file its build writes last.
+ */
 export const EMBEDDING_PACKAGES = [
-  { dir: 'zoho-client', name: '@tsh/zoho-client', output: 'dist/index.d.cts', build: ['tsup'] },
-  { dir: 'tds-core', name: '@tsh/tds-core', output: 'dist/index.d.cts', build: ['tsup'] },
-  { dir: 'adapter-express', name: '@tsh/tds-express', output: 'dist/index.d.cts', build: ['tsup'] },
+  { dir: 'zoho-client', name: '@tsh/zoho-client', output: null, build: null },
+  { dir: 'tds-core', name: '@tsh/tds-core', output: null, build: null },
+  { dir: 'adapter-express', name: '@tsh/tds-express', output: null, build: null },
   { dir: 'dashboard', name: '@tsh/tds-dashboard', output: 'dist/index.html', build: ['vite', 'build'] },
 ] as const;
 
@@ -30,6 +34,7 @@ function newestInput(dir: string): number {
 }
 
 const isFresh = (pkg: EmbeddingPackage) => {
+  if (pkg.output === null) return true;
   const output = join(packageDir(pkg), pkg.output);
   return existsSync(output) && statSync(output).mtimeMs >= newestInput(packageDir(pkg));
 };
@@ -37,8 +42,8 @@ const isFresh = (pkg: EmbeddingPackage) => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Builds each package whose build is older than its sources, in dependency order (a package's
- * types are built from the declarations of those before it). A lock directory keeps two test
+ * Builds the packages that do not build when packed, when their build is older than their
+ * sources. A lock directory keeps two test
  * runs from building at once; one older than 10 minutes is a leftover of a killed run.
  */
 export async function ensureBuilt(): Promise<void> {
@@ -56,18 +61,22 @@ export async function ensureBuilt(): Promise<void> {
   }
   try {
     for (const pkg of EMBEDDING_PACKAGES) {
-      if (!isFresh(pkg)) await run('npx', pkg.build, { cwd: packageDir(pkg), timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+      if (!isFresh(pkg) && pkg.build) await run('npx', pkg.build, { cwd: packageDir(pkg), timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
     }
   } finally {
     rmSync(lockDir, { recursive: true, force: true });
   }
 }
 
-/** `pnpm pack` of each package into `destination` (workspace: versions become real ones); the tarball paths by package name. */
+/**
+ * `pnpm pack` of each package into `destination`, in dependency order (each prepack build reads
+ * the declarations of the packages before it); workspace: versions become real ones. The
+ * tarball paths by package name.
+ */
 export async function packAll(destination: string): Promise<Record<EmbeddingPackage['name'], string>> {
   const tarballs = {} as Record<EmbeddingPackage['name'], string>;
   for (const pkg of EMBEDDING_PACKAGES) {
-    const { stdout } = await run('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', destination], { cwd: packageDir(pkg), timeout: 120_000 });
+    const { stdout } = await run('npx', ['-y', 'pnpm@12.4.2', 'pack', '--pack-destination', destination], { cwd: packageDir(pkg), timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
     const tarball = stdout.trim().split('\n').pop()!.trim();
     if (!tarball.endsWith('.tgz') || !existsSync(tarball)) throw new Error(`pnpm pack of ${pkg.name} wrote no tarball: ${stdout}`);
     tarballs[pkg.name] = tarball;
