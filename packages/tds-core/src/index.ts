@@ -5,6 +5,12 @@
 // The facade.
 export { createTdsCore, DatabaseRequiredError, type CreateTdsCoreOptions, type EmbeddedDatabaseRequest } from './core/create-tds-core';
 export type { TdsCore, SyncOptions, SyncProgress, HealthSnapshot } from './core/types';
+export type { TdsDashboardReads } from './core/dashboard-reads';
+export type { EntityStats } from './health/dashboard-entity-stats';
+export type { StoredAlert } from './health/alerts/types';
+export type { HealLogEntry } from './health/sql/list-heal-actions';
+export type { ThroughputMinute } from './health/dashboard-throughput-history';
+export type { VerifyRunSummary } from './verify/verify-runs';
 export type { WebhookDelivery, WebhookStreamDelivery, WebhookIngestResult } from './webhooks/types';
 export { WEBHOOK_TOKEN_HEADER } from './webhooks/webhook-auth';
 export { entityTypes, isEntityType, type EntityType } from './transform/entities';
@@ -44,8 +50,4 @@ export type {
   StockLevelsTable,
   PriceListsTable,
   PriceListItemsTable,
-  TdsSyncQueueTable,
-  TdsDeadLetterQueueTable,
-  QueueItemRow,
-  DeadLetterRow,
 } from './db/schema';

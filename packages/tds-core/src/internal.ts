@@ -18,6 +18,7 @@ export * from './healer';
 export * from './health';
 export * from './sync';
 export * from './core/create-tds-core';
+export * from './core/dashboard-reads';
 export * from './binding';
 export { runVerify, createVerifyApi, readLastVerifyRun, readVerifiedReliability, listVerifyRuns, sampleOf, verifyEntitiesOf, VerifyInputError } from './verify';
 export { planScheduledVerify, estimateSampledRequests, createBudgetedRateLimiter, VerifyBudgetSpentError, runScheduledVerify } from './verify';

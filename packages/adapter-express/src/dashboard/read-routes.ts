@@ -1,5 +1,4 @@
 import { type TdsCore } from '@tsh/tds-core';
-import { listAlerts, listHealActions, listVerifyRuns, readEntityStats, readThroughputHistory } from '@tsh/tds-core/internal';
 import express, { type Router } from 'express';
 import { requireAdminToken } from '../admin-auth';
 import { ADMIN_PREFIX } from '../admin-routes';
@@ -19,7 +18,7 @@ function wholeNumber(value: unknown, name: string, min: number, max: number, fal
 
 /**
  * The dashboard's reads, admin-authenticated: GET /api/tds/entities, /api/tds/alerts,
- * /api/tds/heal-log, /api/tds/throughput and /api/tds/verify/runs. Each parses its query and calls one core read.
+ * /api/tds/heal-log, /api/tds/throughput and /api/tds/verify/runs. Each parses its query and calls one read of the facade (core.dashboard).
  */
 export function dashboardReadRoutes(core: TdsCore, options: ResolvedTdsExpressOptions): Router {
   const secrets = [options.webhookSecret, options.adminToken];
@@ -27,14 +26,14 @@ export function dashboardReadRoutes(core: TdsCore, options: ResolvedTdsExpressOp
   const auth = requireAdminToken(options.adminToken, options.adminLockout);
 
   router.get(`${ADMIN_PREFIX}/entities`, auth, async (_req, res) => {
-    res.json(withoutSecrets({ entities: await readEntityStats(core.db, core.organizationId) }, secrets));
+    res.json(withoutSecrets({ entities: await core.dashboard.entities() }, secrets));
   });
 
   // Open alerts, and those resolved in the last `resolvedDays` days (default 7).
   router.get(`${ADMIN_PREFIX}/alerts`, auth, async (req, res) => {
     const days = wholeNumber(req.query.resolvedDays, 'resolvedDays', 0, 90, 7);
     const limit = wholeNumber(req.query.limit, 'limit', 1, 1000, 200);
-    const alerts = await listAlerts(core.db, { includeResolvedSince: new Date(Date.now() - days * DAY_MS), limit });
+    const alerts = await core.dashboard.alerts({ resolvedSince: new Date(Date.now() - days * DAY_MS), limit });
     res.json(
       withoutSecrets({ open: alerts.filter((a) => a.resolved_at === null), resolved: alerts.filter((a) => a.resolved_at !== null) }, secrets),
     );
@@ -43,18 +42,18 @@ export function dashboardReadRoutes(core: TdsCore, options: ResolvedTdsExpressOp
   router.get(`${ADMIN_PREFIX}/heal-log`, auth, async (req, res) => {
     const limit = wholeNumber(req.query.limit, 'limit', 1, 1000, 50);
     const includeNoops = req.query.includeNoops === 'true' || req.query.includeNoops === '1';
-    res.json(withoutSecrets({ actions: await listHealActions(core.db, { limit, includeNoops }) }, secrets));
+    res.json(withoutSecrets({ actions: await core.dashboard.healLog({ limit, includeNoops }) }, secrets));
   });
 
   router.get(`${ADMIN_PREFIX}/throughput`, auth, async (req, res) => {
     const minutes = wholeNumber(req.query.minutes, 'minutes', 1, 1440, 60);
-    res.json({ minutes: await readThroughputHistory(core.db, { minutes }) });
+    res.json({ minutes: await core.dashboard.throughput(minutes) });
   });
 
   // The Verify view: the latest recorded verify runs (drift by entity and column) and the 24 h verified reliability.
   router.get(`${ADMIN_PREFIX}/verify/runs`, auth, async (req, res) => {
     const limit = wholeNumber(req.query.limit, 'limit', 1, 200, 20);
-    const [runs, reliability] = await Promise.all([listVerifyRuns(core.db, limit), core.verifiedReliability(24)]);
+    const [runs, reliability] = await Promise.all([core.dashboard.verifyRuns(limit), core.verifiedReliability(24)]);
     res.json(withoutSecrets({ runs, reliability }, secrets));
   });
 

@@ -1,5 +1,5 @@
 import { type HealthSnapshot, type SyncOptions, type TdsCore } from '@tsh/tds-core';
-import { createApplyContext, createVerifyApi, createWebhookIngestor, listConsumers, listDeadLetters, queueStats, readChanges, resetConsumer, resolveDeadLetter, retryDeadLetter, searchRecords, traceRecord } from '@tsh/tds-core/internal';
+import { createApplyContext, createVerifyApi, createWebhookIngestor, listConsumers, listDeadLetters, queueStats, readChanges, resetConsumer, resolveDeadLetter, retryDeadLetter, searchRecords, traceRecord, createDashboardReads } from '@tsh/tds-core/internal';
 import { createZohoClient } from '@tsh/zoho-client';
 import type { Logger } from 'pino';
 
@@ -36,6 +36,7 @@ export function createFakeCore(db: TdsCore['db'], logger: Logger, webhookSecret:
     logger,
     organizationId: '42',
     zoho,
+    dashboard: createDashboardReads(db, '42'),
     webhooks: createWebhookIngestor({ db, secret: webhookSecret, maxBodyBytes, logger }),
     // Real verify against an unreachable Zoho: the verify routes' own tests use the sandbox.
     ...createVerifyApi({ db, zoho, applyContext: createApplyContext() }),

@@ -40,6 +40,7 @@ import { createCoreChanges } from '../changes/core-changes';
 import type { TdsCore } from './types';
 import { WebhookRejectedError, type WebhookIngestResult } from './types';
 import { zohoFromConfig } from './zoho-from-config';
+import { createDashboardReads } from './dashboard-reads';
 
 export interface CreateTdsCoreOptions {
   /** The validated environment (loadConfig). */
@@ -243,6 +244,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     get zoho() {
       return zoho();
     },
+    dashboard: createDashboardReads(db, organizationId),
 
     webhooks: {
       ingest: (delivery) => withWebhookIngestor((webhooks) => webhooks.ingest(delivery)),

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema';
 import type { RequestEstimate } from '../sync/request-estimate';
 import type { TdsVerifyApi } from '../verify/core-api';
 import type { TdsChangesApi } from '../changes/core-api';
+import type { TdsDashboardReads } from './dashboard-reads';
 import type { EntityType } from '../transform/entities';
 import type { WebhookDelivery, WebhookIngestResult, WebhookStreamDelivery } from '../webhooks/types';
 
@@ -18,6 +19,8 @@ export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
   readonly logger: Logger;
   readonly organizationId: string;
   readonly zoho: ZohoClient;
+  /** What the dashboard reads (entity stats, alerts, heal log, throughput, verify runs). */
+  readonly dashboard: TdsDashboardReads;
 
   webhooks: {
     /** Verifies, parses and durably stores one delivery (inbox row + queue item in one transaction). Throws WebhookRejectedError. */
