@@ -13,6 +13,6 @@ const sandbox = await startZohoSandbox({
   maxConcurrent: 100,
   dailyLimit: 1_000_000,
 });
-const { apiUrl, accountsUrl, organizationId, credentials } = sandbox;
-process.stdout.write(`${JSON.stringify({ apiUrl, accountsUrl, organizationId, credentials })}\n`);
+const { apiUrl, accountsUrl, organizationId, credentials, webhookSecret } = sandbox;
+process.stdout.write(`${JSON.stringify({ apiUrl, accountsUrl, organizationId, credentials, webhookSecret })}\n`);
 process.on('SIGTERM', () => void sandbox.close().then(() => process.exit(0)));
