@@ -10,7 +10,8 @@ export type { EntityStats } from './health/dashboard-entity-stats';
 export type { StoredAlert } from './health/alerts/types';
 export type { HealLogEntry } from './health/sql/list-heal-actions';
 export type { ThroughputMinute } from './health/dashboard-throughput-history';
-export type { VerifyRunSummary } from './verify/verify-runs';
+export type { VerifyRunSummary, VerifiedReliability } from './verify/verify-runs';
+export type { QueueStats } from './queue/queue-stats';
 export type { WebhookDelivery, WebhookStreamDelivery, WebhookIngestResult } from './webhooks/types';
 export { WEBHOOK_TOKEN_HEADER } from './webhooks/webhook-auth';
 export { entityTypes, isEntityType, type EntityType } from './transform/entities';
@@ -39,7 +40,6 @@ export { createLogger, type Logger } from './logging/logger';
 // The contract tables (docs/data-contract.md).
 export type {
   Database,
-  JsonValue,
   CategoriesTable,
   ProductsTable,
   CustomersTable,

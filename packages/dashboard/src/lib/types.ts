@@ -1,24 +1,31 @@
-// The shapes the dashboard reads from @tsh/tds-express (JSON: dates arrive as ISO strings).
+// The shapes the dashboard reads from @tsh/tds-express (JSON: dates arrive as ISO strings). Results
+// the core's facade types are imported from it (type-only: nothing of the core is bundled).
 
+import type {
+  EntityStats as CoreEntityStats,
+  HealLogEntry,
+  QueueStats,
+  StoredAlert as CoreStoredAlert,
+  ThroughputMinute as CoreThroughputMinute,
+  VerifiedReliability as CoreVerifiedReliability,
+  VerifyRunSummary,
+} from '@tsh/tds-core';
+import type { OverHttp } from './over-http';
 import type { ChangeWebhookStatus } from './trace-types';
+
+export type QueueStatus = OverHttp<QueueStats>;
+export type ThroughputMinute = OverHttp<CoreThroughputMinute>;
+export type EntityStats = OverHttp<CoreEntityStats>;
+export type StoredAlert = OverHttp<CoreStoredAlert>;
+/** The heal log's details are whatever the action recorded: left unknown for the view to narrow. */
+export type HealAction = Omit<OverHttp<HealLogEntry>, 'details'> & { details: unknown };
+/** One recorded `tds verify` run (GET /api/tds/verify/runs). */
+export type VerifyRun = OverHttp<VerifyRunSummary>;
+/** matching / checked over the verify runs of the last 24 h (ratio null: not measured). */
+export type VerifiedReliability = OverHttp<CoreVerifiedReliability>;
 
 export type HealthStatus = 'healthy' | 'warning' | 'critical' | 'emergency';
 export type Severity = 'info' | 'warning' | 'critical' | 'emergency';
-
-export interface QueueStatus {
-  pending: number;
-  ready: number;
-  retrying: number;
-  processing: number;
-  expired_leases: number;
-  completed: number;
-  completed_last_24h: number;
-  failed: number;
-  dead_letters: number;
-  dead_letters_open: number;
-  oldest_pending_at: string | null;
-  by_entity: Array<{ entity_type: string; pending: number; processing: number }>;
-}
 
 export interface HealthAlert {
   code: string;
@@ -57,12 +64,6 @@ export interface Health {
   change_webhook?: ChangeWebhookStatus;
 }
 
-export interface ThroughputMinute {
-  minute: string;
-  completed: number;
-  dead_lettered: number;
-}
-
 /** One tick of GET /api/tds/events. */
 export interface LiveSnapshot {
   at: string;
@@ -92,23 +93,6 @@ export interface DeadLetterFilter {
   includeResolved?: boolean;
 }
 
-export interface EntityStats {
-  entity: string;
-  table: string;
-  rows: number;
-  deleted_rows: number;
-  last_sync_at: string | null;
-  last_full_sync_at: string | null;
-  last_incremental_sync_at: string | null;
-  cursor: string | null;
-  last_run_status: string | null;
-  last_error: string | null;
-  queue_pending: number;
-  queue_processing: number;
-  dead_letters_open: number;
-  last_run: { id: string; mode: string; status: string; started_at: string; finished_at: string | null; counts: unknown; error: string | null } | null;
-}
-
 export type SyncMode = 'incremental' | 'full';
 export type SyncPhase = 'fetching' | 'applying' | 'reconciling' | 'done' | 'failed';
 
@@ -135,70 +119,7 @@ export interface SyncRun {
   error: string | null;
 }
 
-export interface StoredAlert {
-  id: string;
-  code: string;
-  severity: Severity;
-  message: string;
-  component: string | null;
-  remediation: string | null;
-  evidence: string[];
-  created_at: string;
-  resolved_at: string | null;
-}
-
-export interface HealAction {
-  id: string;
-  action: string;
-  target: string | null;
-  outcome: 'success' | 'failure' | 'noop';
-  details: unknown;
-  created_at: string;
-}
-
 export const ENTITIES = ['products', 'customers', 'invoices', 'bills', 'stock', 'pricelists'] as const;
-
-/** One recorded `tds verify` run (GET /api/tds/verify/runs). */
-export interface VerifyRun {
-  id: string;
-  trigger: string;
-  sample: number | null;
-  repair: boolean;
-  ok: boolean;
-  checked: number;
-  matching: number;
-  drifted: number;
-  missing: number;
-  extra: number;
-  repaired: number;
-  requests: number;
-  started_at: string;
-  finished_at: string;
-  notes: string[];
-  entities: Array<{
-    entity: string;
-    checked: number;
-    matching: number;
-    complete: boolean;
-    drifted: Array<{ zoho_id: string; columns: Array<{ column: string; stored: unknown; zoho: unknown }> }>;
-    missing: string[];
-    extra: string[];
-    unrepaired: string[];
-  }>;
-}
-
-/** matching / checked over the verify runs of the last 24 h (ratio null: not measured). */
-export interface VerifiedReliability {
-  ratio: number | null;
-  checked: number;
-  matching: number;
-  drifted: number;
-  missing: number;
-  extra: number;
-  runs: number;
-  windowHours: number;
-  lastRunAt: string | null;
-}
 
 export interface VerifyRequest {
   entities: string[] | 'all';

@@ -6,6 +6,7 @@ import type { RequestEstimate } from '../sync/request-estimate';
 import type { TdsVerifyApi } from '../verify/core-api';
 import type { TdsChangesApi } from '../changes/core-api';
 import type { TdsDashboardReads } from './dashboard-reads';
+import type { QueueStats } from '../queue/queue-stats';
 import type { EntityType } from '../transform/entities';
 import type { WebhookDelivery, WebhookIngestResult, WebhookStreamDelivery } from '../webhooks/types';
 
@@ -30,7 +31,7 @@ export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
   };
 
   queue: {
-    status(): Promise<Record<string, unknown>>;
+    status(): Promise<QueueStats>;
     clearLocks(options?: { olderThanMinutes?: number }): Promise<{ cleared: number }>;
   };
 
