@@ -12,9 +12,9 @@ if (!url) {
 }
 const database = await createDatabase({ url, applicationName: 'example-change-consumer' });
 const cache = await startPriceCache(database, {
-  onRefresh: (changes) => console.log(`feed: ${changes.length} product change(s) up to ${changes[changes.length - 1].id}`),
+  onRefresh: (changes) => console.error(`feed: ${changes.length} product change(s) up to ${changes[changes.length - 1].id}`),
 });
-console.log(`cached the prices of ${cache.size} products`);
+console.error(`cached the prices of ${cache.size} products`);
 
 const server = createServer((req, res) => {
   const match = /^\/prices\/([A-Za-z0-9_-]{1,100})$/.exec(req.url ?? '');
@@ -23,7 +23,7 @@ const server = createServer((req, res) => {
   res.end(JSON.stringify(prices ?? { error: 'no such live product' }));
 });
 const port = Number(process.env.PORT ?? 3100);
-server.listen(port, '127.0.0.1', () => console.log(`prices on http://127.0.0.1:${port}/prices/<zoho_item_id>`));
+server.listen(port, '127.0.0.1', () => console.error(`prices on http://127.0.0.1:${port}/prices/<zoho_item_id>`));
 
 const stop = async () => {
   server.close();
