@@ -98,7 +98,7 @@ afterAll(async () => {
 });
 
 describe('tds against a literal Zoho stand-in with hostile data', { timeout: SPAWN_TIMEOUT_MS }, () => {
-  it('configuration errors: every bad or missing variable named in one message, exit 2, nothing on stdout, no secret echoed', async () => {
+  it('configuration errors: every bad or missing variable named in one message, exit 2, a JSON error document on stdout (--json), no secret echoed', async () => {
     const r = await tds(['sync', 'all', '--json'], {
       ZOHO_CLIENT_ID: '',
       ZOHO_DATA_CENTER: 'mars',
@@ -107,10 +107,15 @@ describe('tds against a literal Zoho stand-in with hostile data', { timeout: SPA
       DATABASE_URL: 'mysql://root:pw-Hunter2-fake@db.example/erp',
     });
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
+    // --json commands answer a failure with one error document on stdout (README: "--json failures").
+    const document = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; message: string; exitCode: number } };
+    expect(document).toMatchObject({ ok: false, error: { exitCode: 2 } });
     expect(r.stderr.match(/configuration error/g)).toHaveLength(1);
-    for (const name of ['ZOHO_CLIENT_ID', 'ZOHO_DATA_CENTER', 'ZOHO_API_URL', 'TDS_RATE_LIMIT_PER_MINUTE', 'DATABASE_URL']) expect(r.stderr).toContain(name);
-    for (const secret of [fake.credentials.clientSecret, fake.credentials.refreshToken, 'pw-Hunter2-fake']) expect(r.stderr).not.toContain(secret);
+    for (const name of ['ZOHO_CLIENT_ID', 'ZOHO_DATA_CENTER', 'ZOHO_API_URL', 'TDS_RATE_LIMIT_PER_MINUTE', 'DATABASE_URL']) {
+      expect(r.stderr).toContain(name);
+      expect(document.error.message).toContain(name);
+    }
+    for (const secret of [fake.credentials.clientSecret, fake.credentials.refreshToken, 'pw-Hunter2-fake']) expect(`${r.stdout}${r.stderr}`).not.toContain(secret);
   });
 
   it('migrate, then sync all --full: one JSON document, every entity succeeded, only the invalid records dead-lettered', async () => {
