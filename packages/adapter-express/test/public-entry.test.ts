@@ -1,28 +1,11 @@
-import { readFileSync } from 'node:fs';
-import ts from 'typescript';
+import { expectNamedEntryExports } from '@tsh/test-utils';
 import { describe, expect, it } from 'vitest';
 import * as entry from '../src';
 import * as internal from '../src/internal';
 
-/** The names src/index.ts exports, types included, and whether it re-exports a whole module. */
-function declaredExports(path: URL): { names: string[]; exportStar: boolean } {
-  const source = ts.createSourceFile('index.ts', readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
-  const names: string[] = [];
-  let exportStar = false;
-  for (const statement of source.statements) {
-    if (!ts.isExportDeclaration(statement)) continue;
-    if (!statement.exportClause || !ts.isNamedExports(statement.exportClause)) exportStar = true;
-    else names.push(...statement.exportClause.elements.map((element) => element.name.text));
-  }
-  return { names, exportStar };
-}
-
 describe('@tsh/tds-express public entry', () => {
   it('names every export (no export *) and stays small, types included', () => {
-    const { names, exportStar } = declaredExports(new URL('../src/index.ts', import.meta.url));
-    expect(exportStar).toBe(false);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names.length).toBeLessThanOrEqual(12);
+    expectNamedEntryExports(new URL('../src/index.ts', import.meta.url), 12);
   });
 
   it('exports exactly its public values at runtime', () => {

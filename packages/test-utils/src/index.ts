@@ -4,3 +4,4 @@ export { createTestDatabase, type TestDatabase } from './test-db';
 export { waitFor } from './wait-for';
 export { truncateTables } from './truncate';
 export { databaseFingerprint } from './db-fingerprint';
+export { declaredExports, expectNamedEntryExports } from './public-entry';
