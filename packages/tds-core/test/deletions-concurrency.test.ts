@@ -2,14 +2,13 @@ import { signZohoWebhook, type ZohoClient } from '@tsh/zoho-client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookDelivery } from '../src/core/types';
-import { createSyncHandlers } from '../src/handlers';
 import { claim, complete, failMany } from '../src/queue';
 import type { EntityType } from '../src/transform';
 import { ingestWebhook, type WebhookIngestDeps } from '../src/webhooks';
 import type { BatchHandler } from '../src/workers';
 import { rawItem } from './apply-fixtures';
-import { createMswZoho } from './helpers/msw-zoho';
-import { createTestDatabase, type TestDatabase } from './helpers/test-db';
+import { createMswZoho, startWebhookIntake, stopWebhookIntake } from './helpers/msw-zoho';
+import type { TestDatabase } from './helpers/test-db';
 
 // Concurrent intake of old and new deliveries of one record (docs/deletions.md, "Stale deliveries",
 // "Replays"): deliveries take their record's lock before deciding stale / duplicate / queued, and
@@ -25,16 +24,9 @@ let deps: WebhookIngestDeps;
 let handlers: Record<EntityType, BatchHandler>;
 
 beforeAll(async () => {
-  zohoFake.server.listen({ onUnhandledRequest: 'error' });
-  t = await createTestDatabase();
-  zoho = zohoFake.client();
-  deps = { db: t.db, secret: SECRET };
-  handlers = createSyncHandlers({ db: t.db, zoho });
+  ({ t, zoho, deps, handlers } = await startWebhookIntake(zohoFake, SECRET));
 });
-afterAll(async () => {
-  zohoFake.server.close();
-  await t?.close();
-});
+afterAll(() => stopWebhookIntake(zohoFake, t));
 
 /** mulberry32: a small seeded generator, so a failing interleaving can be replayed by its seed. */
 function random(seed: number): () => number {

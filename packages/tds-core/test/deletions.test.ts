@@ -5,15 +5,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deleteProduct } from '../src/apply/product';
 import { createApplyContext } from '../src/apply/apply-context';
 import type { WebhookDelivery } from '../src/core/types';
-import { createSyncHandlers, fetchItemsByIds } from '../src/handlers';
+import { fetchItemsByIds } from '../src/handlers';
 import { claim, complete, enqueueMany, failMany } from '../src/queue';
 import { syncEntity } from '../src/sync';
 import type { EntityType } from '../src/transform';
 import { ingestWebhook, STALE_DELIVERY_NOTE, type WebhookIngestDeps } from '../src/webhooks';
 import type { BatchHandler } from '../src/workers';
 import { rawContact, rawItem } from './apply-fixtures';
-import { createMswZoho } from './helpers/msw-zoho';
-import { createTestDatabase, type TestDatabase } from './helpers/test-db';
+import { createMswZoho, startWebhookIntake, stopWebhookIntake } from './helpers/msw-zoho';
+import type { TestDatabase } from './helpers/test-db';
 
 // Deletions confirmed with Zoho, restores, stale and replayed deliveries: docs/deletions.md.
 
@@ -26,16 +26,9 @@ let deps: WebhookIngestDeps;
 let handlers: Record<EntityType, BatchHandler>;
 
 beforeAll(async () => {
-  zohoFake.server.listen({ onUnhandledRequest: 'error' });
-  t = await createTestDatabase();
-  zoho = zohoFake.client();
-  deps = { db: t.db, secret: SECRET };
-  handlers = createSyncHandlers({ db: t.db, zoho });
+  ({ t, zoho, deps, handlers } = await startWebhookIntake(zohoFake, SECRET));
 });
-afterAll(async () => {
-  zohoFake.server.close();
-  await t?.close();
-});
+afterAll(() => stopWebhookIntake(zohoFake, t));
 beforeEach(async () => {
   await sql`TRUNCATE tds_sync_queue, tds_dead_letter_queue, tds_webhook_events, products, categories, stock_levels, customers RESTART IDENTITY CASCADE`.execute(t.db);
   zohoFake.reset();

@@ -1,6 +1,11 @@
 import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
 import { http, HttpResponse, type HttpResponseResolver } from 'msw';
 import { setupServer } from 'msw/node';
+import { createSyncHandlers } from '../../src/handlers';
+import type { EntityType } from '../../src/transform';
+import type { WebhookIngestDeps } from '../../src/webhooks';
+import type { BatchHandler } from '../../src/workers';
+import { createTestDatabase, type TestDatabase } from './test-db';
 
 export const ACCOUNTS = 'https://accounts.zoho.test';
 export const API = 'https://api.zoho.test';
@@ -82,4 +87,26 @@ export function createMswZoho() {
       });
     },
   };
+}
+
+/** What a webhook intake test works with: its database, the Zoho client, the intake deps and the sync handlers. */
+export interface WebhookIntake {
+  t: TestDatabase;
+  zoho: ZohoClient;
+  deps: WebhookIngestDeps;
+  handlers: Record<EntityType, BatchHandler>;
+}
+
+/** Starts the fake Zoho and a throwaway database for a webhook intake test (call from beforeAll). */
+export async function startWebhookIntake(zohoFake: ReturnType<typeof createMswZoho>, secret: string): Promise<WebhookIntake> {
+  zohoFake.server.listen({ onUnhandledRequest: 'error' });
+  const t = await createTestDatabase();
+  const zoho = zohoFake.client();
+  return { t, zoho, deps: { db: t.db, secret }, handlers: createSyncHandlers({ db: t.db, zoho }) };
+}
+
+/** Stops what startWebhookIntake started (call from afterAll; t may be unset if beforeAll failed). */
+export async function stopWebhookIntake(zohoFake: ReturnType<typeof createMswZoho>, t: TestDatabase | undefined): Promise<void> {
+  zohoFake.server.close();
+  await t?.close();
 }
