@@ -6,7 +6,7 @@ export interface QueueBacklog {
 }
 
 /** Pending + processing from core.queue.status(). */
-export function queueBacklog(status: Record<string, unknown>): QueueBacklog {
+export function queueBacklog(status: { pending?: unknown; processing?: unknown }): QueueBacklog {
   const pending = Number(status.pending);
   const processing = Number(status.processing);
   if (!Number.isFinite(pending) || !Number.isFinite(processing)) {
