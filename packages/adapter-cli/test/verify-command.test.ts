@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('tds verify', { timeout: SPAWN_TIMEOUT_MS }, () => {
-  it('exits 0 with the JSON document of design §4b when nothing drifted', async () => {
+  it('exits 0 with the JSON document of docs/verify.md when nothing drifted', async () => {
     const result = await tds(['verify', '--json']);
     expectCode(result, 0);
     const report = parseJsonOutput(result) as JsonReport;

@@ -1,6 +1,7 @@
 import type { ZohoContact } from '@tsh/zoho-client';
 import { prepareCustomer } from '../apply/customer';
 import { entityFetchers } from '../handlers/entity-fetchers';
+import { transformCustomer } from '../transform/customer';
 import { isBlank } from '../transform/text';
 import { diffColumns, type ColumnKinds } from './column-diff';
 import { reasonOf, type EntityVerifier, type RecordCheck, type ZohoRead } from './entity-verifier';
@@ -32,6 +33,12 @@ async function completeRows(env: VerifyEnv, listed: ListedRecords<ZohoContact>):
   };
 }
 
+/** A sample of customers is drawn from contacts that are customers: a vendor would be checked as nothing. */
+const isCustomerContact = (contact: ZohoContact): boolean => {
+  const result = transformCustomer(contact);
+  return result.ok || result.reason !== 'not_customer';
+};
+
 /** Customers: Books contacts of every status, vendors excluded, mapped by the apply path's `prepareCustomer`. */
 export const customersVerifier: EntityVerifier<ZohoContact> = {
   entity: 'customers',
@@ -42,7 +49,7 @@ export const customersVerifier: EntityVerifier<ZohoContact> = {
     const listed =
       sample === null
         ? await listAll(contacts.pages({ filterBy: 'Status.All' }))
-        : await listSample(env, (params) => contacts.list({ ...params, filterBy: 'Status.All' }), await countActive(env.db, 'customers'), sample);
+        : await listSample(env, (params) => contacts.list({ ...params, filterBy: 'Status.All' }), await countActive(env.db, 'customers'), sample, isCustomerContact);
     return completeRows(env, listed);
   },
   async byIds(env, ids) {

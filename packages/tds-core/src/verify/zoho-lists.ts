@@ -37,6 +37,8 @@ export async function listSample<R>(
   list: (params: ZohoListParams) => Promise<ZohoListPage<R>>,
   storedCount: number,
   sample: number,
+  /** Which listed records the sample may be drawn from (a contacts list also holds vendors, which are not checked). */
+  eligible: (record: R) => boolean = () => true,
 ): Promise<ListedRecords<R>> {
   const estimatedPages = Math.max(1, Math.ceil(storedCount / PER_PAGE));
   const wantedPages = Math.min(estimatedPages, Math.ceil(sample / PER_PAGE));
@@ -48,6 +50,6 @@ export async function listSample<R>(
     listed.records.push(...result.records);
     listed.invalid.push(...result.invalid);
   }
-  const picked = new Set(pickRandom(listed.records, sample, env.random));
+  const picked = new Set(pickRandom(listed.records.filter(eligible), sample, env.random));
   return { records: listed.records.filter((r) => picked.has(r)), invalid: listed.invalid.slice(0, Math.max(0, sample - picked.size)) };
 }
