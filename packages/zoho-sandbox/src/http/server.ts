@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sandboxCredentials, sandboxWebhookSecret } from '../credentials';
+import { sandboxWebhookSecret } from '../credentials';
 import { clockFunction, type SandboxSettings, type ZohoSandboxOptions } from '../options';
-import { createRandom } from '../random';
 import { renderBill, renderInvoice } from '../render/documents';
 import { renderContact } from '../render/contacts';
 import { renderItem } from '../render/items';
@@ -10,14 +9,13 @@ import { renderPricebook } from '../render/settings';
 import { createSandboxStore, type SandboxStore } from '../store';
 import type { SandboxEntity } from '../types';
 import { deliverWebhook, type SandboxWebhookRequest, type SandboxWebhookResult } from '../webhooks/send';
-import { corruptRecord, createFaults, drawFault, type SandboxFaults } from './faults';
-import { ListCache } from './list';
-import { SandboxOAuth, type SandboxCredentials } from './oauth';
-import { SandboxRateLimiter } from './rate-limit';
+import { corruptRecord, drawFault, type SandboxFaults } from './faults';
+import type { SandboxOAuth, SandboxCredentials } from './oauth';
 import { admitApiRequest, faultResponse } from './admit-api';
 import { jsonResponse, SandboxHttpError, type SandboxResponse, zohoErrorResponse } from './respond';
 import { routeApi, routeName, type SandboxApi } from './routes';
-import { SandboxStats, type SandboxRequestLogEntry, type SandboxStatsSnapshot } from './stats';
+import { createSandboxRuntime } from './runtime';
+import { type SandboxRequestLogEntry, type SandboxStatsSnapshot } from './stats';
 
 export interface ZohoSandbox {
   /** Base URL of the server (accounts and API hosts are both served here). */
@@ -70,47 +68,14 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startZohoSandbox(options: ZohoSandboxOptions = {}): Promise<ZohoSandbox> {
   const now = clockFunction(options.clock);
   const store = createSandboxStore({ ...options, now });
-  const credentials = sandboxCredentials(options.seed, options.credentials);
   const webhookSecret = options.webhookSecret ?? sandboxWebhookSecret(options.seed);
-  const faults = createFaults(options.faults);
-  const faultRandom = createRandom(options.seed, 'faults');
-  const settings: SandboxSettings = {
-    legacyWarehouses: options.legacyWarehouses ?? false,
-    itemListLocations: options.itemListLocations ?? false,
-    booksContactsActiveOnly: options.booksContactsActiveOnly ?? false,
-    itemDetailsUnknownIds: options.itemDetailsUnknownIds ?? 'omit',
-  };
-  const windowMs = options.rateWindowMs ?? 60_000;
-  const stats = new SandboxStats(windowMs);
-  const limiter = new SandboxRateLimiter({
-    requestsPerMinute: options.requestsPerMinute ?? 100,
-    windowMs,
-    dailyLimit: options.dailyLimit ?? 10_000,
-    maxConcurrent: options.maxConcurrent ?? 10,
-    now,
-    quotaWindowSeconds: options.quotaWindowSeconds,
-    startedAt: now(),
-  });
-  const cache = new ListCache();
+  // The API domain is only known once the port is; the OAuth authority reads it lazily.
+  let apiUrl = '';
+  const { credentials, settings, limiter, oauth, faults, faultRandom, stats, cache } = createSandboxRuntime(options, now, () => apiUrl);
   const organizationId = store.organization.organization_id;
   const pendingDelays = new Set<() => void>();
   const pendingWebhooks = new Set<Promise<unknown>>();
   let closing = false;
-
-  // The API domain is only known once the port is; the OAuth authority reads it lazily.
-  let apiUrl = '';
-  const oauthOptions = {
-    credentials,
-    get apiDomain() {
-      return apiUrl;
-    },
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-    mintLimit: options.tokenMintLimit ?? 10,
-    mintWindowMs: options.tokenMintWindowMs ?? 600_000,
-    maxLiveTokens: options.maxLiveTokens ?? 10,
-    now,
-  };
-  const oauth = new SandboxOAuth(oauthOptions);
 
   const delay = (ms: number) =>
     new Promise<void>((resolve) => {

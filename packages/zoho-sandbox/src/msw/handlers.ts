@@ -1,15 +1,12 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
-import { sandboxCredentials } from '../credentials';
 import { admitApiRequest, faultResponse } from '../http/admit-api';
-import { corruptRecord, createFaults, drawFault, type SandboxFaults } from '../http/faults';
-import { ListCache } from '../http/list';
-import { SandboxOAuth, type SandboxCredentials } from '../http/oauth';
-import { SandboxRateLimiter } from '../http/rate-limit';
+import { corruptRecord, drawFault, type SandboxFaults } from '../http/faults';
+import type { SandboxOAuth, SandboxCredentials } from '../http/oauth';
 import { jsonResponse, SandboxHttpError, type SandboxResponse, zohoErrorResponse } from '../http/respond';
 import { routeApi, routeName, type SandboxApi } from '../http/routes';
-import { SandboxStats, type SandboxStatsSnapshot } from '../http/stats';
+import { createSandboxRuntime } from '../http/runtime';
+import type { SandboxStatsSnapshot } from '../http/stats';
 import { clockFunction, type SandboxSettings, type ZohoSandboxOptions } from '../options';
-import { createRandom } from '../random';
 import type { SandboxStore } from '../store';
 
 /** The limits, token rules, faults and rendering switches of `startZohoSandbox`, without the port. */
@@ -67,36 +64,7 @@ function toHttpResponse(response: SandboxResponse, headers: Record<string, strin
 export function zohoSandboxHandlers(store: SandboxStore, options: ZohoSandboxHandlerOptions = {}): ZohoSandboxHandlers {
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const now = clockFunction(options.clock);
-  const credentials = sandboxCredentials(options.seed, options.credentials);
-  const faults = createFaults(options.faults);
-  const faultRandom = createRandom(options.seed, 'faults');
-  const settings: SandboxSettings = {
-    legacyWarehouses: options.legacyWarehouses ?? false,
-    itemListLocations: options.itemListLocations ?? false,
-    booksContactsActiveOnly: options.booksContactsActiveOnly ?? false,
-    itemDetailsUnknownIds: options.itemDetailsUnknownIds ?? 'omit',
-  };
-  const windowMs = options.rateWindowMs ?? 60_000;
-  const stats = new SandboxStats(windowMs);
-  const limiter = new SandboxRateLimiter({
-    requestsPerMinute: options.requestsPerMinute ?? 100,
-    windowMs,
-    dailyLimit: options.dailyLimit ?? 10_000,
-    maxConcurrent: options.maxConcurrent ?? 10,
-    now,
-    quotaWindowSeconds: options.quotaWindowSeconds,
-    startedAt: now(),
-  });
-  const oauth = new SandboxOAuth({
-    credentials,
-    apiDomain: baseUrl,
-    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-    mintLimit: options.tokenMintLimit ?? 10,
-    mintWindowMs: options.tokenMintWindowMs ?? 600_000,
-    maxLiveTokens: options.maxLiveTokens ?? 10,
-    now,
-  });
-  const cache = new ListCache();
+  const { credentials, settings, limiter, oauth, faults, faultRandom, stats, cache } = createSandboxRuntime(options, now, () => baseUrl);
   const organizationId = store.organization.organization_id;
 
   const answer = (route: string, response: SandboxResponse, headers: Record<string, string> = {}) => {
