@@ -4,6 +4,16 @@ import type { ZohoClock } from './clock';
 export interface ZohoCallOptions {
   /** Aborting it cancels the HTTP request in flight and ends any rate-limit, quota or retry wait. */
   signal?: AbortSignal;
+  /**
+   * When the daily quota of the API this call needs is spent: overrides the client's
+   * `onDailyQuotaExhausted` for this call ('fail' throws ZohoQuotaExhaustedError at once, with the reset time).
+   */
+  onDailyQuotaExhausted?: 'wait' | 'fail';
+}
+
+/** The per-call options a resource passes on to request(). */
+export function callOptions(options: ZohoCallOptions): ZohoCallOptions {
+  return { signal: options.signal, onDailyQuotaExhausted: options.onDailyQuotaExhausted };
 }
 
 /** The reason of an aborted signal, as thrown by `signal.throwIfAborted()`. */

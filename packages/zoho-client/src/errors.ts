@@ -99,14 +99,27 @@ export class ZohoWebhookError extends ZohoError {
 }
 
 /**
+ * What an aborted call was doing when its signal fired. 'waiting': it had not reached Zoho (a wait
+ * for a rate-limit slot, a 429 pause, a retry backoff, the daily quota or a token), so Zoho was never
+ * asked this time. 'in-flight': an HTTP request was sent and Zoho had not answered it yet.
+ */
+export type ZohoAbortPhase = 'waiting' | 'in-flight';
+
+/**
  * The caller's AbortSignal fired (a handler deadline, a stopping worker): the call stopped waiting
  * and its HTTP request, if one was in flight, was cancelled. Retryable: nothing was decided.
+ * `phase` tells a wait from an unanswered request; `inFlightMs` is how long Zoho had that request (0 while waiting).
  */
 export class ZohoAbortedError extends ZohoError {
   readonly endpoint: string;
-  constructor(endpoint: string, reason: unknown) {
+  readonly phase: ZohoAbortPhase;
+  readonly inFlightMs: number;
+  constructor(endpoint: string, reason: unknown, phase: ZohoAbortPhase = 'waiting', inFlightMs = 0) {
     const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'aborted by the caller';
-    super(`Zoho call to ${endpoint} aborted: ${why}`, { retryable: true, cause: reason });
+    const during = phase === 'in-flight' ? `while Zoho had the request for ${Math.round(inFlightMs)} ms` : 'while waiting to ask Zoho';
+    super(`Zoho call to ${endpoint} aborted ${during}: ${why}`, { retryable: true, cause: reason });
     this.endpoint = endpoint;
+    this.phase = phase;
+    this.inFlightMs = phase === 'in-flight' ? inFlightMs : 0;
   }
 }

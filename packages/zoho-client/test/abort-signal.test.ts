@@ -34,7 +34,8 @@ describe('per-call AbortSignal (docs/zoho-client-robustness.md)', () => {
     controller.abort(new Error('handler time limit of 50 ms reached'));
     const error = await call;
     expect(error).toBeInstanceOf(ZohoAbortedError);
-    expect(error).toMatchObject({ retryable: true, endpoint: '/books/v3/invoices/4000000000001' });
+    expect(error).toMatchObject({ retryable: true, endpoint: '/books/v3/invoices/4000000000001', phase: 'in-flight' });
+    expect((error as ZohoAbortedError).inFlightMs).toBeGreaterThan(0);
     expect((error as Error).message).toMatch(/handler time limit of 50 ms reached/);
     expect(await hanging.seen[0]!.aborted).toBe(true);
     expect(hanging.seen).toHaveLength(1); // not retried after the abort
@@ -89,7 +90,9 @@ describe('per-call AbortSignal (docs/zoho-client-robustness.md)', () => {
     const waiting = caught(client.books.items.list({}, { signal: controller.signal }));
     await new Promise((resolve) => setTimeout(resolve, 20));
     controller.abort(new Error('deadline'));
-    expect(await waiting).toBeInstanceOf(ZohoAbortedError); // without the abort: a minute's wait, past the test timeout
+    const error = await waiting;
+    expect(error).toBeInstanceOf(ZohoAbortedError); // without the abort: a minute's wait, past the test timeout
+    expect(error).toMatchObject({ phase: 'waiting', inFlightMs: 0 });
     expect(calls).toBe(1);
   });
 
@@ -106,7 +109,9 @@ describe('per-call AbortSignal (docs/zoho-client-robustness.md)', () => {
     const call = caught(makeClient().books.items.list({}, { signal: controller.signal }));
     while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     controller.abort();
-    expect(await call).toBeInstanceOf(ZohoAbortedError); // without the abort: an hour's pause
+    const error = await call;
+    expect(error).toBeInstanceOf(ZohoAbortedError); // without the abort: an hour's pause
+    expect(error).toMatchObject({ phase: 'waiting' });
     expect(calls).toBe(1);
   });
 
@@ -125,7 +130,9 @@ describe('per-call AbortSignal (docs/zoho-client-robustness.md)', () => {
     while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await new Promise((resolve) => setTimeout(resolve, 10));
     controller.abort();
-    expect(await call).toBeInstanceOf(ZohoAbortedError);
+    const error = await call;
+    expect(error).toBeInstanceOf(ZohoAbortedError);
+    expect(error).toMatchObject({ phase: 'waiting' });
     expect(calls).toBe(1);
   });
 
@@ -144,7 +151,9 @@ describe('per-call AbortSignal (docs/zoho-client-robustness.md)', () => {
     const call = caught(client.books.items.list({}, { signal: controller.signal }));
     await new Promise((resolve) => setTimeout(resolve, 20));
     controller.abort();
-    expect(await call).toBeInstanceOf(ZohoAbortedError);
+    const error = await call;
+    expect(error).toBeInstanceOf(ZohoAbortedError);
+    expect(error).toMatchObject({ phase: 'waiting' });
     expect(calls).toBe(1);
   });
 });

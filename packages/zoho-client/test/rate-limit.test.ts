@@ -2,7 +2,7 @@ import { delay, http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ZohoQuotaExhaustedError } from '../src';
 import { type ZohoRateLimitWaitEvent } from '../src/internal';
-import { INVENTORY, caught, makeClient, ok, server, tokenEndpoint, useMsw, virtualClock } from './helpers';
+import { BOOKS, INVENTORY, caught, makeClient, ok, server, tokenEndpoint, useMsw, virtualClock } from './helpers';
 
 useMsw();
 
@@ -153,6 +153,30 @@ describe('daily quota (X-Rate-Limit-* headers)', () => {
     expect(waits).toEqual([{ reason: 'daily-quota', waitMs: 3_600_000 }]);
     expect(sent[1]! - sent[0]!).toBeGreaterThanOrEqual(3_600_000);
     expect(client.stats().dailyBudget?.remaining).toBe(999);
+  });
+
+  it("a call's own onDailyQuotaExhausted: 'fail' fails fast on a waiting client, per API (the other API goes on)", async () => {
+    const time = virtualClock();
+    const calls = { books: 0, inventory: 0 };
+    server.use(
+      tokenEndpoint().handler,
+      http.get(`${INVENTORY}/items`, () => {
+        calls.inventory += 1;
+        return ok({ items: [] }, { headers: quotaHeaders(0) });
+      }),
+      http.get(`${BOOKS}/items`, () => {
+        calls.books += 1;
+        return ok({ items: [] }, { headers: quotaHeaders(500) });
+      }),
+    );
+    const client = makeClient({ clock: time.clock });
+    await client.inventory.items.list();
+    const error = await caught(client.inventory.items.list({}, { onDailyQuotaExhausted: 'fail' }));
+    expect(error).toBeInstanceOf(ZohoQuotaExhaustedError);
+    expect((error as ZohoQuotaExhaustedError).resetAt).toEqual(new Date(time.now() + 3_600_000));
+    expect(await caught(client.inventory.itemDetails.list(['1'], { onDailyQuotaExhausted: 'fail' }))).toBeInstanceOf(ZohoQuotaExhaustedError);
+    await client.books.items.list({}, { onDailyQuotaExhausted: 'fail' });
+    expect(calls).toEqual({ books: 1, inventory: 1 });
   });
 
   it('a 429 that says the daily quota is spent fails fast in fail mode', async () => {

@@ -8,8 +8,8 @@ export interface DailyBudget {
   update(quota: ZohoQuota): void;
   /** True while Zoho said no calls are left and the reset has not come yet. */
   exhausted(): boolean;
-  /** Before each attempt: passes, waits for the daily reset, or throws ZohoQuotaExhaustedError. */
-  waitForBudget(onWait: (waitMs: number) => void, signal?: AbortSignal): Promise<void>;
+  /** Before each attempt: passes, waits for the daily reset, or throws ZohoQuotaExhaustedError (`mode` overrides the client's choice). */
+  waitForBudget(onWait: (waitMs: number) => void, signal?: AbortSignal, mode?: 'wait' | 'fail'): Promise<void>;
   snapshot(): ZohoDailyBudget | null;
 }
 
@@ -21,9 +21,9 @@ export function createDailyBudget(clock: ZohoClock, whenExhausted: 'wait' | 'fai
       state = { limit: quota.limit, remaining: quota.remaining, resetAt: clock.now() + quota.resetSeconds * 1000 };
     },
     exhausted,
-    async waitForBudget(onWait, signal) {
+    async waitForBudget(onWait, signal, mode = whenExhausted) {
       while (state && exhausted()) {
-        if (whenExhausted === 'fail') throw new ZohoQuotaExhaustedError(new Date(state.resetAt));
+        if (mode === 'fail') throw new ZohoQuotaExhaustedError(new Date(state.resetAt));
         const waitMs = state.resetAt - clock.now();
         onWait(waitMs);
         await sleepUnlessAborted(clock, waitMs, signal);

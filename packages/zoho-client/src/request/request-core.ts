@@ -27,6 +27,8 @@ export interface ZohoRequestOptions {
    * cancelled, and a wait for a rate-limit slot, the daily quota or a retry stops.
    */
   signal?: AbortSignal;
+  /** Overrides the client's onDailyQuotaExhausted for this call. */
+  onDailyQuotaExhausted?: 'wait' | 'fail';
 }
 
 export type ZohoRequest = (
@@ -96,6 +98,11 @@ function unauthorizedError(error: ZohoApiError, verdict: 'not-authorized' | 'tok
  * the read-only guard, the daily budget, the rate limiter, the access token (with one forced
  * refresh on a 401) and retries with backoff (a 429 pauses every caller through the limiter).
  */
+interface Attempt {
+  token?: string;
+  sentAt?: number;
+}
+
 export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
   const backoff = { baseMs: o.retryBaseDelayMs, maxMs: o.retryMaxDelayMs, random: o.random };
   // 429s in a row across every caller: a storm backs off exponentially even if each caller sees only one.
@@ -117,7 +124,10 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
     return trusted ?? o.defaultApiUrl;
   }
 
-  /** One attempt inside a limiter slot; `used.token` tells the caller which token a 401 refused. */
+  /**
+   * One attempt inside a limiter slot; `used.token` tells the caller which token a 401 refused, and
+   * `used.sentAt` (unset once answered) that Zoho has the request: an abort then is 'in-flight'.
+   */
   async function attempt(
     method: string,
     api: ZohoApiName,
@@ -125,7 +135,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
     endpoint: string,
     options: ZohoRequestOptions,
     attemptNo: number,
-    used: { token?: string },
+    used: Attempt,
   ) {
     const queuedAt = o.clock.now();
     const { signal } = options;
@@ -140,6 +150,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
       const respond = (status: number, error?: Error) =>
         callHook(o.hooks?.onResponse, { method, api, endpoint, attempt: attemptNo, status, durationMs: o.clock.now() - started, error });
       let response;
+      used.sentAt = started;
       try {
         response = await o.send({
           method,
@@ -150,12 +161,14 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
           timeoutMs: o.timeoutMs,
           signal,
         });
+        used.sentAt = undefined;
       } catch (error) {
         if (error instanceof TransportError && error.kind === 'aborted') {
-          const aborted = new ZohoAbortedError(endpoint, signal?.reason);
+          const aborted = new ZohoAbortedError(endpoint, signal?.reason, 'in-flight', o.clock.now() - started);
           respond(0, aborted);
           throw aborted;
         }
+        used.sentAt = undefined;
         const kind = error instanceof TransportError && error.kind !== 'aborted' ? error.kind : 'network';
         o.counters.recordResponse(kind);
         const message = error instanceof Error ? o.secrets.redact(error.message) : 'network error';
@@ -191,15 +204,19 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
     let retriesDone = 0;
     const onUnauthorized = createUnauthorizedPolicy(o.auth);
     const { signal } = options;
-    const aborted = () => new ZohoAbortedError(endpoint, signal?.reason);
+    let used: Attempt = {};
+    // p-queue may reject the scheduled attempt with the signal's reason before the transport's own
+    // abort is seen, so whether Zoho had the request is read from `used`, not from the error.
+    const aborted = () =>
+      used.sentAt === undefined ? new ZohoAbortedError(endpoint, signal?.reason) : new ZohoAbortedError(endpoint, signal?.reason, 'in-flight', o.clock.now() - used.sentAt);
     for (;;) {
-      const used: { token?: string } = {};
+      used = {};
       try {
         if (signal?.aborted) throw aborted();
         await o.dailyBudgets[api].waitForBudget((waitMs) => {
           callHook(o.hooks?.onRateLimitWait, { reason: 'daily-quota', waitMs });
           log(o.logger, 'warn', 'zoho daily quota spent; waiting for the reset', { api, waitMs });
-        }, signal);
+        }, signal, options.onDailyQuotaExhausted);
         return await attempt(method, api, path, endpoint, options, retriesDone + 1, used);
       } catch (caught) {
         // Whatever an aborted call was doing (waiting, sending, being refused) ends it here.

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ZohoCallOptions } from '../abortable';
+import { callOptions, type ZohoCallOptions } from '../abortable';
 import { ZohoApiError, type ZohoValidationError } from '../errors';
 import type { ZohoRequest } from '../request/request-core';
 import { itemSchema } from '../schemas/entities';
@@ -29,7 +29,7 @@ export function createItemDetailsResource(request: ZohoRequest): ZohoItemDetails
     const ids = [...new Set(itemIds.map(String).filter((id) => id.trim() !== ''))];
     for (let start = 0; start < ids.length; start += ITEM_DETAILS_BATCH) {
       const batch = ids.slice(start, start + ITEM_DETAILS_BATCH);
-      const envelope = await request('GET', 'inventory', '/itemdetails', { query: { item_ids: batch.join(',') }, signal: options.signal });
+      const envelope = await request('GET', 'inventory', '/itemdetails', { query: { item_ids: batch.join(',') }, ...callOptions(options) });
       const rows = envelope.items;
       if (!Array.isArray(rows)) {
         throw new ZohoApiError({ status: 200, endpoint: '/inventory/v1/itemdetails', retryable: false, message: 'response has no "items" array' });

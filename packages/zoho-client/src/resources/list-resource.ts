@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ZohoCallOptions } from '../abortable';
+import { callOptions, type ZohoCallOptions } from '../abortable';
 import { ZOHO_API_PATHS, type ZohoApiName } from '../data-centers';
 import { ZohoApiError, ZohoValidationError } from '../errors';
 import { toListQuery, type ZohoListParams } from '../paginate/list-params';
@@ -71,7 +71,7 @@ export function createListResource<S extends z.ZodType>(
   async function fetchPage(params: ZohoListParams, options: ZohoCallOptions = {}): Promise<ZohoListPage<T>> {
     const merged = { ...def.defaults, ...params };
     const query = toListQuery(merged);
-    const envelope = await request('GET', def.api, def.path, { query, signal: options.signal });
+    const envelope = await request('GET', def.api, def.path, { query, ...callOptions(options) });
     const rows = envelope[def.listKey];
     if (!Array.isArray(rows)) {
       throw new ZohoApiError({ status: 200, endpoint, retryable: false, message: `response has no "${def.listKey}" array` });
@@ -90,7 +90,7 @@ export function createListResource<S extends z.ZodType>(
     paginate((page) => fetchPage({ ...params, page }, options), params.page ?? 1);
 
   async function* iterate(params: ZohoListParams = {}, options: ZohoIterateOptions = {}) {
-    for await (const page of pages(params, { signal: options.signal })) {
+    for await (const page of pages(params, callOptions(options))) {
       for (const error of page.invalid) {
         if (!options.onInvalid) throw error;
         await options.onInvalid(error);
@@ -102,7 +102,7 @@ export function createListResource<S extends z.ZodType>(
   return {
     async get(id, query, options = {}) {
       if (typeof id !== 'string' || id.trim() === '') throw new TypeError(`${def.entity} id must be a non-empty string`);
-      const envelope = await request('GET', def.api, `${def.path}/${encodeURIComponent(id)}`, { query, signal: options.signal });
+      const envelope = await request('GET', def.api, `${def.path}/${encodeURIComponent(id)}`, { query, ...callOptions(options) });
       const record = envelope[def.itemKey];
       if (!record || typeof record !== 'object') {
         throw new ZohoValidationError(def.entity, id, [{ path: def.itemKey, message: 'missing from the response' }], envelope);
