@@ -52,6 +52,9 @@ export interface TdsSyncQueueTable {
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
   completed_at: NullableTimestamp;
+  /** Deferrals since the last counted attempt, and why the last one was (0015-queue-deferrals). */
+  deferrals: Generated<number>;
+  last_deferral: NullableText;
   /** The seed's names (docs/seed-schema.md): generated from zoho_id / last_error, never written. */
   entity_id: SeedGenerated<string>;
   error_message: SeedGenerated<string | null>;

@@ -13,6 +13,7 @@ import * as seedColumns from './0011-seed-columns';
 import * as tokenKeyAndDailyQuotas from './0012-token-key-and-daily-quotas';
 import * as queueWritePath from './0013-queue-write-path';
 import * as queueStep from './0014-queue-step';
+import * as queueDeferrals from './0015-queue-deferrals';
 
 /**
  * Every migration as code (they ship inside the built bundle). Kysely applies them sorted by key and
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0012-token-key-and-daily-quotas': tokenKeyAndDailyQuotas,
   '0013-queue-write-path': queueWritePath,
   '0014-queue-step': queueStep,
+  '0015-queue-deferrals': queueDeferrals,
 };
