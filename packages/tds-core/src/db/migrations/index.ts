@@ -14,6 +14,7 @@ import * as tokenKeyAndDailyQuotas from './0012-token-key-and-daily-quotas';
 import * as queueWritePath from './0013-queue-write-path';
 import * as queueStep from './0014-queue-step';
 import * as queueDeferrals from './0015-queue-deferrals';
+import * as productSyncStatusSets from './0016-product-sync-status-sets';
 
 /**
  * Every migration as code (they ship inside the built bundle). Kysely applies them sorted by key and
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0013-queue-write-path': queueWritePath,
   '0014-queue-step': queueStep,
   '0015-queue-deferrals': queueDeferrals,
+  '0016-product-sync-status-sets': productSyncStatusSets,
 };
