@@ -7,6 +7,8 @@ import { serveTds } from '@tsh/tds-express';
 
 const config = loadConfig({
   DATABASE_URL: process.env.BENCH_DATABASE_URL,
+  // Workers write Zoho data, so the database is bound to an organization first (docs/organization-binding.md).
+  ZOHO_ORGANIZATION_ID: '60012345678',
   ZOHO_WEBHOOK_SECRET: process.env.BENCH_WEBHOOK_SECRET,
   TDS_ADMIN_TOKEN: 'bench-admin-token-not-used',
   TDS_WORKERS: '2',
