@@ -1,7 +1,9 @@
 import { type ZohoCallOptions, type ZohoClient, type ZohoItem } from '@tsh/zoho-client';
 import { ITEM_DETAILS_BATCH } from '@tsh/zoho-client/internal';
 import { isRetryableError } from '../apply/error-retryable';
+import { errorText } from '../queue/error-text';
 import { fetchOne, isZohoNotFound, type FetchResult } from './fetch-result';
+import { deferralOf, notTried } from './zoho-wait';
 
 type Results = Map<string, FetchResult<ZohoItem>>;
 
@@ -50,6 +52,9 @@ export async function fetchItemsByIds(zoho: ZohoClient, itemIds: readonly string
     const stopped = await fetchBatch(zoho, ids.slice(start, start + ITEM_DETAILS_BATCH), results, options);
     if (stopped) {
       for (const id of ids.slice(start)) if (!results.has(id)) results.set(id, { status: 'error', error: stopped.retryable });
+      // Ids of later batches were never asked: a request that hung (a counted attempt for its own ids) is not theirs.
+      const unasked = deferralOf(stopped.retryable) === null ? notTried(new Error(`not asked: an earlier itemdetails request failed (${errorText(stopped.retryable)})`)) : stopped.retryable;
+      for (const id of ids.slice(start + ITEM_DETAILS_BATCH)) results.set(id, { status: 'error', error: unasked });
       return results;
     }
   }

@@ -13,10 +13,11 @@ import type { BatchHandler, ItemOutcome } from '../workers/types';
 import { softDeletedAmong } from './deleted-rows';
 import { entityFetchers } from './entity-fetchers';
 import type { FetchResult } from './fetch-result';
-import { completed, failed, stoppedBefore } from './item-outcome';
+import { completed, outcomeOf, stoppedBefore } from './item-outcome';
 import { needsDetail } from './needs-detail';
 import { carriedRecord } from './queue-item-record';
 import type { SyncHandlerDeps } from './types';
+import { handlerCallOptions } from './zoho-wait';
 
 export type RecordEntity = 'products' | 'customers' | 'invoices' | 'bills' | 'pricelists';
 
@@ -105,7 +106,7 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
   const logger = deps.logger ?? silentLogger;
   const { db, zoho, applyContext: ctx } = deps;
 
-  return async (items, { signal }) => {
+  return async (items, { signal, timeoutMs }) => {
     const plans = items.map((item) => planItem(entity, item));
     await checkCopiesOfDeleted(db, entity, plans);
     const results = new Array<{ applied: ApplyOutcome } | { error: unknown }>(items.length);
@@ -133,7 +134,8 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
           if (inBatch.has(index)) continue;
           const item = items[index];
           try {
-            if (signal.aborted) throw stoppedBefore(signal, 'this item was not applied');
+            // Past the deadline an item is not applied; a failed or cut-short fetch says why, else it was not got to.
+            if (signal.aborted) throw fetchErrorOf(plans[index], fetched) ?? stoppedBefore(signal, 'this item was not applied');
             // A verify repair re-applies even at the stored version: that row was found to differ from Zoho.
             const run = () => runPlan(plans[index], fetched, askedAt);
             results[index] = { applied: await (item.source === 'verify' ? applyingRepair(run) : run()) };
@@ -154,14 +156,14 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
       if (asking.length > 0) {
         const fetchIds = asking.map((index) => (plans[index] as { id: string }).id);
         fetchedCount += fetchIds.length;
-        const { askedAt, results: fetched } = await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, { signal }));
+        const { askedAt, results: fetched } = await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, handlerCallOptions(signal)));
         await runItems(asking, fetched, askedAt);
       }
       pending = again;
     }
 
     const outcomes: ItemOutcome[] = [];
-    const tally: Partial<Record<ApplyOutcome | 'failed', number>> = {};
+    const tally: Partial<Record<ApplyOutcome | 'failed' | 'deferred', number>> = {};
     for (const [index, item] of items.entries()) {
       const result = results[index];
       if ('applied' in result) {
@@ -169,14 +171,21 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
         outcomes.push(completed(item.id));
         continue;
       }
-      tally.failed = (tally.failed ?? 0) + 1;
-      const outcome = failed(item.id, result.error);
+      const outcome = outcomeOf(item.id, result.error, timeoutMs);
+      tally[outcome.status === 'deferred' ? 'deferred' : 'failed'] = (tally[outcome.status === 'deferred' ? 'deferred' : 'failed'] ?? 0) + 1;
       if (outcome.status === 'failed' && !outcome.retryable) logger.warn({ entity, zohoId: item.zoho_id, err: outcome.error }, 'record refused; it goes to the dead-letter queue');
       outcomes.push(outcome);
     }
     logger.debug({ entity, items: items.length, fetched: fetchedCount, outcomes: tally }, 'queue batch applied');
     return outcomes;
   };
+
+  /** The error Zoho's answer (or its absence) gave for a plan that asked Zoho, if any. */
+  function fetchErrorOf(plan: Plan<RecordByEntity[E]>, fetched: Map<string, FetchResult<RecordByEntity[E]>>): unknown {
+    if (plan.kind !== 'fetch' && plan.kind !== 'check') return undefined;
+    const result = fetched.get(plan.id);
+    return result?.status === 'error' ? result.error : undefined;
+  }
 
   /** The batch entry of a plan whose record is at hand (carried, or found by Zoho); null for the rest and for verify repairs. */
   function batchEntry(item: QueueItem, plan: Plan<RecordByEntity[E]>, fetched: Map<string, FetchResult<RecordByEntity[E]>>, askedAt: string): ProductBatchEntry | null {

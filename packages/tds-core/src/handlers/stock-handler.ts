@@ -13,9 +13,10 @@ import { stockAffectedItemIds } from '../transform/stock-events';
 import type { BatchHandler, ItemOutcome } from '../workers/types';
 import { fetchItemsByIds } from './fetch-items';
 import { fetchOne } from './fetch-result';
-import { completed, failed, stoppedBefore } from './item-outcome';
+import { completed, deferred, failed, outcomeOf, stoppedBefore } from './item-outcome';
 import { carriedRecord } from './queue-item-record';
 import type { SyncHandlerDeps } from './types';
+import { deferralOf, handlerCallOptions } from './zoho-wait';
 
 /** How many times a batch asks Zoho: the first fetch, and once more for items deleted while it ran. */
 const ASK_ROUNDS = 2;
@@ -35,7 +36,7 @@ async function movementItems(
   if (listed !== null) return { itemIds: listed };
   const id = kind === 'inventory_adjustment' ? (movement as ZohoInventoryAdjustment).inventory_adjustment_id : (movement as ZohoTransferOrder).transfer_order_id;
   const detail = await fetchOne<ZohoInventoryAdjustment | ZohoTransferOrder>(() =>
-    kind === 'inventory_adjustment' ? zoho.inventory.inventoryAdjustments.get(id, undefined, { signal }) : zoho.inventory.transferOrders.get(id, undefined, { signal }),
+    kind === 'inventory_adjustment' ? zoho.inventory.inventoryAdjustments.get(id, undefined, handlerCallOptions(signal)) : zoho.inventory.transferOrders.get(id, undefined, handlerCallOptions(signal)),
   );
   if (detail.status === 'found') return { itemIds: stockAffectedItemIds(detail.record) ?? [] };
   // A movement deleted before we could read it: which items it touched is unknown; reconciliation
@@ -72,7 +73,7 @@ export function createStockHandler(deps: SyncHandlerDeps & { applyContext: Apply
   const logger = deps.logger ?? silentLogger;
   const { db, zoho, applyContext: ctx } = deps;
 
-  return async (items, { signal }) => {
+  return async (items, { signal, timeoutMs }) => {
     const affected = await Promise.all(items.map((item) => affectedItems(zoho, item, signal)));
     const itemIds = [...new Set(affected.flatMap((a) => ('itemIds' in a ? a.itemIds : [])))];
     const errors = new Map<string, unknown>();
@@ -81,14 +82,14 @@ export function createStockHandler(deps: SyncHandlerDeps & { applyContext: Apply
     // more, and that answer decides (docs/deletions.md).
     let pending = itemIds;
     for (let round = 1; pending.length > 0; round++) {
-      const { askedAt, results: fetched } = await fetchedAt(db, () => fetchItemsByIds(zoho, pending, { signal }));
+      const { askedAt, results: fetched } = await fetchedAt(db, () => fetchItemsByIds(zoho, pending, handlerCallOptions(signal)));
       const again: string[] = [];
       for (const id of pending) {
+        const result = fetched.get(id);
         if (signal.aborted) {
-          errors.set(id, stoppedBefore(signal, 'this item was not refreshed'));
+          errors.set(id, result?.status === 'error' ? result.error : stoppedBefore(signal, 'this item was not refreshed'));
           continue;
         }
-        const result = fetched.get(id);
         try {
           if (result?.status === 'found') await applyingFetchedRecord(askedAt, () => applyStockLevels(db, result.record, ctx));
           else if (result?.status === 'missing') await deleteProduct(db, id, ctx);
@@ -103,9 +104,15 @@ export function createStockHandler(deps: SyncHandlerDeps & { applyContext: Apply
 
     const outcomes: ItemOutcome[] = items.map((item, index) => {
       const target = affected[index];
-      if ('error' in target) return failed(item.id, target.error);
+      if ('error' in target) return outcomeOf(item.id, target.error, timeoutMs);
       const problems = target.itemIds.filter((id) => errors.has(id));
       if (problems.length === 0) return completed(item.id);
+      // Deferred only when every item it needs was kept waiting on Zoho; one real failure counts an attempt.
+      const deferrals = problems.map((id) => deferralOf(errors.get(id), timeoutMs));
+      if (deferrals.every((d) => d !== null)) {
+        const latest = Math.max(...deferrals.map((d) => d!.notBefore?.getTime() ?? 0));
+        return deferred(item.id, { reason: deferrals[0]!.reason, ...(latest > 0 ? { notBefore: new Date(latest) } : {}) });
+      }
       const first = errors.get(problems[0]);
       const retryable = problems.some((id) => isRetryableError(errors.get(id)));
       return failed(item.id, problems.length > 1 ? new Error(`${problems.length} items failed; item ${problems[0]}: ${String((first as Error)?.message ?? first)}`) : first, retryable);

@@ -13,7 +13,7 @@ export async function clearStuckLocks(db: QueueDb, olderThanMinutes: number): Pr
     db,
     sql`
 SELECT q.*, false AS bump, 'lock cleared after ' || ${olderThanMinutes}::text || ' min (held by ' || coalesce(q.locked_by, '?') || ')' AS error,
-  0::float8 AS delay_s
+  NULL::text AS deferral, 0::float8 AS delay_s
 FROM tds_sync_queue q
 WHERE q.status = 'processing' AND q.locked_at < now() - ${olderThanMinutes}::float8 * interval '1 minute'
 FOR UPDATE OF q SKIP LOCKED`,

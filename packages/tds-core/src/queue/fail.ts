@@ -27,7 +27,7 @@ RETURNING original_queue_id::text AS id`;
 
 /** The other failures wait base·2^retry_count seconds (± jitter) and become pending again. */
 const RETRY_LATER = (workerId: string, failures: FailureInput[], backoff: Required<BackoffOptions>) => sql`
-SELECT q.*, true AS bump, i.error,
+SELECT q.*, true AS bump, i.error, NULL::text AS deferral,
   least(${backoff.maxSeconds}::float8, ${backoff.baseSeconds}::float8 * power(2, q.retry_count))
     * (1 + ${backoff.jitter}::float8 * (2 * random() - 1)) AS delay_s
 FROM tds_sync_queue q

@@ -5,6 +5,7 @@ export * from './clear-stuck-locks';
 export * from './complete';
 export * from './complete-and-claim';
 export * from './create-queue';
+export * from './defer';
 export * from './enqueue';
 export * from './error-text';
 export * from './fail';

@@ -14,7 +14,7 @@ export async function release(db: QueueDb, workerId: string, ids?: readonly (str
   return returnToPending(
     db,
     sql`
-SELECT q.*, false AS bump, NULL::text AS error, 0::float8 AS delay_s
+SELECT q.*, false AS bump, NULL::text AS error, NULL::text AS deferral, 0::float8 AS delay_s
 FROM tds_sync_queue q
 WHERE q.status = 'processing' AND q.locked_by = ${workerId}
   AND (${idList}::bigint[] IS NULL OR q.id = ANY(${idList}::bigint[]))

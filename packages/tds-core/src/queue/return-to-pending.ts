@@ -10,8 +10,9 @@ export interface ReturnedToPending {
 
 /**
  * Puts processing items back to pending in one statement. `held` selects them FOR UPDATE from
- * tds_sync_queue and adds three columns: bump (count a failed attempt), error (or NULL) and
- * delay_s (seconds until it may run again).
+ * tds_sync_queue and adds four columns: bump (count a failed attempt), error (or NULL), deferral
+ * (why it is deferred without an attempt, or NULL) and delay_s (seconds until it may run again).
+ * A counted attempt starts the deferral count again; a deferral adds one to it.
  *
  * While an item was processing, a newer event for the same record may have been enqueued as a
  * new pending item; the coalescing index allows only one pending item per record, so the two are
@@ -39,6 +40,8 @@ merged AS (
     priority = greatest(s.priority, h.priority),
     retry_count = greatest(s.retry_count, h.retry_count + h.bump::int),
     last_error = coalesce(h.error, s.last_error),
+    deferrals = greatest(s.deferrals, CASE WHEN h.bump THEN 0 ELSE h.deferrals + (h.deferral IS NOT NULL)::int END),
+    last_deferral = coalesce(h.deferral, s.last_deferral),
     run_after = greatest(s.run_after, now() + h.delay_s * interval '1 second'),
     updated_at = now()
   FROM sibling x
@@ -58,6 +61,8 @@ requeued AS (
     locked_until = NULL,
     retry_count = q.retry_count + h.bump::int,
     last_error = coalesce(h.error, q.last_error),
+    deferrals = CASE WHEN h.bump THEN 0 ELSE q.deferrals + (h.deferral IS NOT NULL)::int END,
+    last_deferral = coalesce(h.deferral, q.last_deferral),
     run_after = now() + h.delay_s * interval '1 second',
     updated_at = now()
   FROM held h

@@ -50,6 +50,20 @@ export interface FailureInput {
 
 export type FailOutcome = 'retry' | 'dead_letter' | 'not_held';
 
+/** An item whose handler was kept waiting on Zoho: it runs again at `notBefore` (else after `delaySeconds`, else now). */
+export interface DeferralInput {
+  id: string;
+  reason: string;
+  notBefore?: Date;
+  delaySeconds?: number;
+}
+
+/** deferred / merged: back to pending without an attempt counted; retry / dead_letter: it hit the deferral cap and counted one. */
+export interface DeferResult {
+  id: string;
+  outcome: 'deferred' | 'merged' | FailOutcome;
+}
+
 export interface FailResult {
   id: string;
   outcome: FailOutcome;

@@ -34,6 +34,7 @@ function resolveOptions(options: WorkerPoolOptions) {
     heartbeatMs,
     pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 1000),
     handlerTimeoutMs: positive('handlerTimeoutMs', options.handlerTimeoutMs ?? leaseSeconds * 1000),
+    maxDeferrals: options.maxDeferrals === undefined ? undefined : positive('maxDeferrals', options.maxDeferrals, { integer: true, max: 1_000_000 }),
     channel: options.channel ?? 'tds_queue',
     logger: options.logger ?? silentLogger,
   };
@@ -108,6 +109,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         pollIntervalMs: settings.pollIntervalMs,
         handlerTimeoutMs: settings.handlerTimeoutMs,
         backoff: options.backoff,
+        maxDeferrals: settings.maxDeferrals,
         logger,
         wakeup,
         isStopping: () => thisRun.stopping,
@@ -173,6 +175,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         listener: listener.status(),
         processed: statuses.reduce((n, w) => n + w.processed, 0),
         failed: statuses.reduce((n, w) => n + w.failed, 0),
+        deferred: statuses.reduce((n, w) => n + w.deferred, 0),
       };
     },
   };

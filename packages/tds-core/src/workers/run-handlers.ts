@@ -13,6 +13,10 @@ function readOutcome(value: unknown): ItemOutcome | undefined {
   if (id === undefined) return undefined;
   if (o.status === 'completed') return { id, status: 'completed' };
   if (o.status === 'failed') return failed(id, errorText(o.error ?? 'handler reported a failure without an error'), o.retryable !== false);
+  if (o.status === 'deferred') {
+    const notBefore = o.notBefore instanceof Date && !Number.isNaN(o.notBefore.getTime()) ? o.notBefore : undefined;
+    return { id, status: 'deferred', reason: errorText(o.reason ?? 'waiting on Zoho'), ...(notBefore ? { notBefore } : {}) };
+  }
   return failed(id, 'handler returned an invalid outcome for this item', true);
 }
 
@@ -67,7 +71,7 @@ export async function runHandlers(
         if (typeof handler !== 'function') {
           return group.map((i) => failed(i.id, `no handler registered for entity type "${entityType}"`, false));
         }
-        const run = (async () => handler(group, { workerId: ctx.workerId, signal: ctx.controller.signal }))().then(
+        const run = (async () => handler(group, { workerId: ctx.workerId, signal: ctx.controller.signal, timeoutMs: ctx.timeoutMs }))().then(
           (value) => ({ value }),
           (error: unknown) => ({ error }),
         );

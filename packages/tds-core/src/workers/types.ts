@@ -4,15 +4,23 @@ import type { LoggerLike } from '../db/logger-like';
 import type { Database } from '../db/schema';
 import type { BackoffOptions, QueueItem } from '../queue/types';
 
-/** What a handler reports per item. A failed item is retried later when `retryable`, else dead-lettered. */
+/**
+ * What a handler reports per item. A failed item is retried later when `retryable` (one attempt
+ * counted), else dead-lettered. A deferred item was kept waiting on Zoho (a rate-limit slot, a 429
+ * pause, a spent daily quota): it goes back to pending, due at `notBefore` (else shortly), with no
+ * attempt counted (docs/webhooks-and-queue.md).
+ */
 export type ItemOutcome =
   | { id: string; status: 'completed' }
-  | { id: string; status: 'failed'; error: string; retryable: boolean };
+  | { id: string; status: 'failed'; error: string; retryable: boolean }
+  | { id: string; status: 'deferred'; reason: string; notBefore?: Date };
 
 export interface HandlerContext {
   workerId: string;
   /** Aborted when the handler ran past its time limit or the pool is stopping past its grace period. */
   signal: AbortSignal;
+  /** The handler's time limit (when the signal fires), for telling a slow answer from an unlucky one. */
+  timeoutMs?: number;
 }
 
 /**
@@ -42,6 +50,8 @@ export interface WorkerPoolOptions {
   handlerTimeoutMs?: number;
   /** Retry delays of failed items. Default 1, 2, 4, 8, 16 s ± 20 %. */
   backoff?: BackoffOptions;
+  /** Deferrals in a row after which the next one counts as a failed attempt (queue/defer.ts). Default 20. */
+  maxDeferrals?: number;
   logger?: LoggerLike;
   /** NOTIFY channel. Default 'tds_queue' (the queue's insert trigger). */
   channel?: string;
@@ -55,6 +65,8 @@ export interface WorkerStatus {
   inFlight: number;
   processed: number;
   failed: number;
+  /** Items given back without an attempt because Zoho kept them waiting. */
+  deferred: number;
   startedAt: Date;
   lastClaimAt: Date | null;
   lastCompletedAt: Date | null;
@@ -67,6 +79,7 @@ export interface WorkerPoolStatus {
   listener: { connected: boolean; reconnects: number; backendPid: number | null };
   processed: number;
   failed: number;
+  deferred: number;
 }
 
 export interface WorkerPool {

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema';
 import { claim } from '../queue/claim';
 import { complete } from '../queue/complete';
 import { completeAndClaim } from '../queue/complete-and-claim';
+import { deferMany } from '../queue/defer';
 import { errorText } from '../queue/error-text';
 import { failMany } from '../queue/fail';
 import { release } from '../queue/release';
@@ -20,12 +21,16 @@ export interface WorkerSettings {
   pollIntervalMs: number;
   handlerTimeoutMs: number;
   backoff?: BackoffOptions;
+  maxDeferrals?: number;
   logger: LoggerLike;
   wakeup: Wakeup;
   isStopping: () => boolean;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** When a deferral names no time: back in 1-3 s, spread so a deferred batch does not return as one. */
+const deferDelaySeconds = () => 1 + 2 * Math.random();
 
 /** Retries a completion write a few times: a lost write means the item is done again after its lease. */
 async function persist<T>(what: string, logger: LoggerLike, write: () => Promise<T>): Promise<T | undefined> {
@@ -52,6 +57,7 @@ export function createWorker(workerId: string, settings: WorkerSettings) {
   let abandoned = false;
   let processed = 0;
   let failed = 0;
+  let deferred = 0;
   let lastClaimAt: Date | null = null;
   let lastCompletedAt: Date | null = null;
   let lastError: string | null = null;
@@ -75,6 +81,14 @@ export function createWorker(workerId: string, settings: WorkerSettings) {
         const results = await persist('recording failures', logger, () => failMany(db, workerId, failures, { backoff: settings.backoff }));
         const dead = results?.filter((r) => r.outcome === 'dead_letter').length ?? 0;
         logger.warn({ workerId, failed: failures.length, deadLettered: dead, error: lastError }, 'items failed');
+      }
+      const deferrals = outcomes.flatMap((o) => (o.status === 'deferred' ? [{ id: o.id, reason: o.reason, notBefore: o.notBefore, delaySeconds: deferDelaySeconds() }] : []));
+      if (deferrals.length > 0) {
+        const results = await persist('deferring items', logger, () => deferMany(db, workerId, deferrals, { maxDeferrals: settings.maxDeferrals, backoff: settings.backoff }));
+        const counted = results?.filter((r) => r.outcome === 'retry' || r.outcome === 'dead_letter').length ?? 0;
+        deferred += deferrals.length - counted;
+        failed += counted;
+        logger.info({ workerId, deferred: deferrals.length, countedAsAttempt: counted, reason: deferrals[0].reason }, 'items deferred: waiting on Zoho');
       }
       const completed = outcomes.filter((o) => o.status === 'completed').map((o) => o.id);
       inFlight = completed; // still ours until the next step records them
@@ -151,7 +165,7 @@ export function createWorker(workerId: string, settings: WorkerSettings) {
       abandoned = true;
       controller?.abort(new Error('worker pool stopping'));
     },
-    status: (): WorkerStatus => ({ workerId, state, inFlight: inFlight.length, processed, failed, startedAt, lastClaimAt, lastCompletedAt, lastError }),
+    status: (): WorkerStatus => ({ workerId, state, inFlight: inFlight.length, processed, failed, deferred, startedAt, lastClaimAt, lastCompletedAt, lastError }),
   };
 }
 

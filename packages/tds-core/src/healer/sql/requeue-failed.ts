@@ -10,7 +10,7 @@ export async function requeueFailed(db: QueueDb, limit: number): Promise<Returne
   return returnToPending(
     db,
     sql`
-SELECT q.*, false AS bump, NULL::text AS error, 0::float8 AS delay_s
+SELECT q.*, false AS bump, NULL::text AS error, NULL::text AS deferral, 0::float8 AS delay_s
 FROM tds_sync_queue q
 WHERE q.status = 'failed' AND q.retry_count < q.max_retries
 ORDER BY q.id
