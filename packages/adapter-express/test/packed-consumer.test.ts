@@ -102,6 +102,17 @@ describe('the packed tarballs', () => {
       const cjs = await run(process.execPath, ['-e', `console.log(Object.keys(require('${name}')).length)`], { cwd: project, env: consumerEnv() });
       expect(Number(cjs.stdout), name).toBeGreaterThan(0);
     }
+    // An error thrown by code behind one entry must be `instanceof` the class another entry exports.
+    for (const [name, second, className] of [
+      ['@tsh/zoho-client', '@tsh/zoho-client/internal', 'ZohoApiError'],
+      ['@tsh/tds-core', '@tsh/tds-core/internal', 'QueueInputError'],
+    ]) {
+      const same = `a.${className} === b.${className} && typeof a.${className} === 'function'`;
+      const cjs = await run(process.execPath, ['-e', `const a = require('${name}'), b = require('${second}'); console.log(${same})`], { cwd: project, env: consumerEnv() });
+      expect(cjs.stdout.trim(), `${className} in CommonJS`).toBe('true');
+      const esm = await run(process.execPath, ['--input-type=module', '-e', `const a = await import('${name}'), b = await import('${second}'); console.log(${same})`], { cwd: project, env: consumerEnv() });
+      expect(esm.stdout.trim(), `${className} in ESM`).toBe('true');
+    }
   });
 
   it('reject a library call without DATABASE_URL, and name the missing package when the embedded database is asked for', async () => {
