@@ -1,0 +1,79 @@
+import { createZohoClient, type ZohoClient } from '@tsh/zoho-client';
+import { startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { syncEntity } from '../src/sync';
+import { createTestDatabase, type TestDatabase } from './helpers/test-db';
+
+// What a full sync holds at once is bounded by what it has asked Zoho for and not yet applied, not
+// by the catalogue (docs/benchmarks.md, memory row): each list page is asked for only once the one
+// before is stored, and each price book (an entry per item it prices) only once the one before is.
+// The consumer is made slow (each answer waits before it is handed over), so a sync that read
+// ahead would have asked for the next page or book by then.
+
+const SLOW_MS = 40;
+let t: TestDatabase;
+let sandbox: ZohoSandbox;
+let zoho: ZohoClient;
+
+beforeAll(async () => {
+  [t, sandbox] = await Promise.all([
+    createTestDatabase(),
+    startZohoSandbox({ seed: 'sync-in-flight', items: 700, customers: 2, vendors: 1, invoices: 1, bills: 1, pricebooks: 4, requestsPerMinute: 100_000, maxConcurrent: 50 }),
+  ]);
+  zoho = createZohoClient({ organizationId: sandbox.organizationId, credentials: sandbox.credentials, accountsUrl: sandbox.accountsUrl, apiUrl: sandbox.apiUrl, requestsPerMinute: 100_000 });
+});
+afterAll(async () => {
+  await Promise.all([t?.close(), sandbox?.close()]);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const stored = async (table: 'products' | 'price_lists') => Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${sql.table(table)}`.execute(t.db)).rows[0]!.n);
+
+/** `zoho` with one resource method replaced (the rest, stats and limiter included, is the original). */
+function withResource(api: 'books' | 'inventory', resource: string, method: string, wrap: (original: (...args: unknown[]) => Promise<unknown>) => (...args: unknown[]) => Promise<unknown>): ZohoClient {
+  const resources = zoho[api] as unknown as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
+  const target = resources[resource]!;
+  const replaced = { ...resources, [resource]: { ...target, [method]: wrap(target[method]!.bind(target)) } };
+  return new Proxy(zoho, { get: (client, key) => (key === api ? replaced : Reflect.get(client, key)) });
+}
+
+it('asks for each list page of a full products sync only after the page before is applied', { timeout: 120_000 }, async () => {
+  const storedAtEachRequest: number[] = [];
+  const client = withResource('inventory', 'items', 'list', (list) => async (...args) => {
+    storedAtEachRequest.push(await stored('products'));
+    const page = await list(...args);
+    await sleep(SLOW_MS);
+    return page;
+  });
+
+  const result = await syncEntity({ db: t.db, zoho: client }, 'products', { mode: 'full' });
+
+  expect(result).toMatchObject({ status: 'succeeded', counts: { inserted: 700, pages: 4 } });
+  // 700 items are 4 pages of 200: page k is asked for once the 200·k items before it are stored.
+  expect(storedAtEachRequest).toEqual([0, 200, 400, 600]);
+});
+
+it('fetches one price book at a time, each only after the book before is applied', { timeout: 120_000 }, async () => {
+  const storedAtEachRequest: number[] = [];
+  let fetching = 0;
+  let mostAtOnce = 0;
+  const client = withResource('books', 'pricebooks', 'get', (get) => async (...args) => {
+    fetching += 1;
+    mostAtOnce = Math.max(mostAtOnce, fetching);
+    try {
+      storedAtEachRequest.push(await stored('price_lists'));
+      const book = await get(...args);
+      await sleep(SLOW_MS);
+      return book;
+    } finally {
+      fetching -= 1;
+    }
+  });
+
+  const result = await syncEntity({ db: t.db, zoho: client }, 'pricelists', { mode: 'full' });
+
+  expect(result).toMatchObject({ status: 'succeeded', counts: { inserted: 4 } });
+  expect(mostAtOnce).toBe(1);
+  expect(storedAtEachRequest).toEqual([0, 1, 2, 3]);
+});
