@@ -5,7 +5,8 @@ import { enqueueMany } from '../queue/enqueue';
 import { withRetryOn } from '../queue/retry-on';
 import type { EnqueueInput } from '../queue/types';
 import { isEntityType, primaryWebhookKeyOf } from '../transform/entities';
-import { storedRecordStates, type StoredRecordState } from './stored-record-state';
+import { inLockedTransaction } from './locked-transaction';
+import { storedRecordStatesOf, storedRecordStatesQuery, type StoredRecordState } from './stored-record-state';
 
 /** A verified delivery, ready to be written. */
 export interface WebhookToStore {
@@ -37,14 +38,47 @@ const RETRYABLE = ['40P01', '40001', '23505', '25P02'];
 
 const recordKeyOf = (entity: string, zohoId: string | null) => `${entity}:${zohoId ?? ''}`;
 
-/** Locks in one order (by lock key) so that two batches sharing records cannot deadlock. */
-const LOCK = (keys: string[]) => sql`
-SELECT pg_advisory_xact_lock(k)
-FROM (SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest(${keys}::text[]) AS key ORDER BY k) AS locks`;
+/**
+ * The three things the intake decides by, read in one statement (one round trip): the latest
+ * inbox row of each record (stale ones aside), the latest earlier copy of each delivery (same
+ * record, same payload hash), and the stored state of each record (stored-record-state.ts).
+ */
+function intakeReads(deliveries: readonly WebhookToStore[]) {
+  const entities = deliveries.map((d) => d.entity);
+  const ids = deliveries.map((d) => d.zohoId);
+  const states =
+    storedRecordStatesQuery(
+      // A stock movement's id names no stored row (Zoho ids are unique across record kinds), so it is never stale.
+      deliveries.map((d) => ({ recordKey: isEntityType(d.entity) ? primaryWebhookKeyOf[d.entity] : undefined, zohoId: d.zohoId, version: d.queueItem.zoho_last_modified_time ?? null })),
+    ) ?? sql`SELECT NULL::int AS ord, NULL::boolean AS stale, NULL::boolean AS deleted WHERE false`;
+  return sql<{ latest: InboxRow[]; earlier: InboxRow[]; states: Array<{ ord: number; stale: boolean; deleted: boolean }> }>`
+SELECT
+  (SELECT coalesce(json_agg(l), '[]') FROM (
+    SELECT DISTINCT ON (entity, zoho_id) id::text AS id, entity, zoho_id, payload_hash, queue_item_id::text AS queue_item_id
+    FROM tds_webhook_events
+    WHERE (entity, zoho_id) IN (SELECT * FROM unnest(${entities}::text[], ${ids}::text[]))
+      AND error IS DISTINCT FROM ${STALE_DELIVERY_NOTE}
+    ORDER BY entity, zoho_id, id DESC) l) AS latest,
+  (SELECT coalesce(json_agg(e), '[]') FROM (
+    SELECT DISTINCT ON (entity, zoho_id, payload_hash) id::text AS id, entity, zoho_id, payload_hash, queue_item_id::text AS queue_item_id
+    FROM tds_webhook_events
+    WHERE (entity, zoho_id, payload_hash) IN (SELECT * FROM unnest(${entities}::text[], ${ids}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]))
+    ORDER BY entity, zoho_id, payload_hash, id DESC) e) AS earlier,
+  (SELECT coalesce(json_agg(s), '[]') FROM (${states}) s) AS states`;
+}
+
+interface InboxRow {
+  id: string;
+  entity: string;
+  zoho_id: string | null;
+  payload_hash: string | null;
+  queue_item_id: string | null;
+}
 
 /**
  * Inbox rows and queue items of a batch of deliveries in one transaction (N deliveries, a fixed
- * handful of statements). Zoho sends no event id, so a delivery is a duplicate when it repeats the
+ * handful of round trips: BEGIN with the record locks, the reads, the enqueue, the inbox insert,
+ * COMMIT). Zoho sends no event id, so a delivery is a duplicate when it repeats the
  * latest delivery queued for the same record (same payload hash): a re-sent copy answers
  * `duplicate` with that copy's ids, while a record that changed and changed back (A, B, A) is
  * stored again, unless the delivery would make the worker ask Zoho (see asksZoho): then a repeat
@@ -55,34 +89,19 @@ FROM (SELECT DISTINCT hashtextextended(key, 0) AS k FROM unnest(${keys}::text[])
  */
 export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly WebhookToStore[]): Promise<WebhookIngestResult[]> {
   if (deliveries.length === 0) return [];
+  const keys = deliveries.map((d) => recordKeyOf(d.entity, d.zohoId));
   return withRetryOn(RETRYABLE, () =>
-    db.transaction().execute(async (trx) => {
-      const keys = deliveries.map((d) => recordKeyOf(d.entity, d.zohoId));
-      await LOCK(keys).execute(trx);
-
-      const { rows: stored } = await sql<{ id: string; entity: string; zoho_id: string | null; payload_hash: string | null; queue_item_id: string | null }>`
-SELECT DISTINCT ON (entity, zoho_id) id, entity, zoho_id, payload_hash, queue_item_id
-FROM tds_webhook_events
-WHERE (entity, zoho_id) IN (SELECT * FROM unnest(${deliveries.map((d) => d.entity)}::text[], ${deliveries.map((d) => d.zohoId)}::text[]))
-  AND error IS DISTINCT FROM ${STALE_DELIVERY_NOTE}
-ORDER BY entity, zoho_id, id DESC`.execute(trx);
+    inLockedTransaction(db, keys, async (trx) => {
+      const {
+        rows: [read],
+      } = await intakeReads(deliveries).execute(trx);
       const latest = new Map<string, { hash: string | null; id: string | null; queueItemId: string | null }>();
-      for (const row of stored) latest.set(recordKeyOf(row.entity, row.zoho_id), { hash: row.payload_hash, id: row.id, queueItemId: row.queue_item_id });
+      for (const row of read!.latest) latest.set(recordKeyOf(row.entity, row.zoho_id), { hash: row.payload_hash, id: row.id, queueItemId: row.queue_item_id });
 
-      const { rows: earlier } = await sql<{ id: string; entity: string; zoho_id: string | null; payload_hash: string; queue_item_id: string | null }>`
-SELECT DISTINCT ON (entity, zoho_id, payload_hash) id, entity, zoho_id, payload_hash, queue_item_id
-FROM tds_webhook_events
-WHERE (entity, zoho_id, payload_hash) IN (
-  SELECT * FROM unnest(${deliveries.map((d) => d.entity)}::text[], ${deliveries.map((d) => d.zohoId)}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]))
-ORDER BY entity, zoho_id, payload_hash, id DESC`.execute(trx);
       const seenBefore = new Map<string, number | { id: string; queueItemId: string | null }>();
-      for (const row of earlier) seenBefore.set(`${recordKeyOf(row.entity, row.zoho_id)}\n${row.payload_hash}`, { id: row.id, queueItemId: row.queue_item_id });
+      for (const row of read!.earlier) seenBefore.set(`${recordKeyOf(row.entity, row.zoho_id)}\n${row.payload_hash}`, { id: row.id, queueItemId: row.queue_item_id });
 
-      const states = await storedRecordStates(
-        trx,
-        // A stock movement's id names no stored row (Zoho ids are unique across record kinds), so it is never stale.
-        deliveries.map((d) => ({ recordKey: isEntityType(d.entity) ? primaryWebhookKeyOf[d.entity] : undefined, zohoId: d.zohoId, version: d.queueItem.zoho_last_modified_time ?? null })),
-      );
+      const states = storedRecordStatesOf(deliveries.length, read!.states);
 
       // Walk the batch in order: each queued delivery becomes the latest of its record.
       const fresh: number[] = [];

@@ -1,5 +1,4 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import { sql, type RawBuilder } from 'kysely';
 import type { WebhookEntityKey } from '../transform/entities';
 
 /** What the entity table already holds for a delivered record. */
@@ -27,26 +26,33 @@ export interface DeliveredRecord {
 }
 
 /**
- * The stored state of each delivered record, in input order (undefined: not stored, or a kind not
- * stored). One statement per table the batch touches. Read inside the intake transaction, after the
- * record locks, so two deliveries of one record decide one after the other.
+ * The stored state of each delivered record that has one, as rows (ord: the record's index in
+ * `records`, stale, deleted): one branch per table the batch touches, UNION ALL, so the intake
+ * reads it in the same statement as its other reads (store-webhooks.ts). Null when no record is
+ * of a stored kind. Read inside the intake transaction, after the record locks, so two deliveries
+ * of one record decide one after the other.
  */
-export async function storedRecordStates(trx: Transaction<Database>, records: readonly DeliveredRecord[]): Promise<Array<StoredRecordState | undefined>> {
-  const states = new Array<StoredRecordState | undefined>(records.length);
-  const byTable = new Map<string, number[]>();
+export function storedRecordStatesQuery(records: readonly DeliveredRecord[]): RawBuilder<{ ord: number; stale: boolean; deleted: boolean }> | null {
+  const byTable = new Map<WebhookEntityKey, number[]>();
   records.forEach((r, index) => {
-    const spec = r.recordKey && storedIn[r.recordKey];
-    if (spec) byTable.set(r.recordKey!, [...(byTable.get(r.recordKey!) ?? []), index]);
+    if (r.recordKey && storedIn[r.recordKey]) byTable.set(r.recordKey, [...(byTable.get(r.recordKey) ?? []), index]);
   });
-  for (const [recordKey, indexes] of byTable) {
-    const { table, key } = storedIn[recordKey as WebhookEntityKey]!;
-    const { rows } = await sql<{ ord: number; stale: boolean; deleted: boolean }>`
+  if (byTable.size === 0) return null;
+  const branches = [...byTable].map(([recordKey, indexes]) => {
+    const { table, key } = storedIn[recordKey]!;
+    return sql`
 SELECT d.ord,
        (d.version IS NOT NULL AND t.zoho_last_modified_time > d.version) AS stale,
        t.deleted_at IS NOT NULL AS deleted
 FROM unnest(${indexes.map((i) => records[i].zohoId)}::text[], ${indexes.map((i) => records[i].version)}::timestamptz[], ${indexes}::int[]) AS d(id, version, ord)
-JOIN ${sql.table(table)} t ON t.${sql.ref(key)} = d.id`.execute(trx);
-    for (const row of rows) states[Number(row.ord)] = { stale: row.stale, deleted: row.deleted };
-  }
+JOIN ${sql.table(table)} t ON t.${sql.ref(key)} = d.id`;
+  });
+  return sql<{ ord: number; stale: boolean; deleted: boolean }>`${sql.join(branches, sql`\nUNION ALL\n`)}`;
+}
+
+/** The rows of storedRecordStatesQuery, in input order (undefined: not stored, or a kind not stored). */
+export function storedRecordStatesOf(count: number, rows: ReadonlyArray<{ ord: number; stale: boolean; deleted: boolean }>): Array<StoredRecordState | undefined> {
+  const states = new Array<StoredRecordState | undefined>(count);
+  for (const row of rows) states[Number(row.ord)] = { stale: row.stale, deleted: row.deleted };
   return states;
 }
