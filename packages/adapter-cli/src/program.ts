@@ -25,6 +25,7 @@ import { VERSION } from './runtime/version';
 const ENVIRONMENT_HELP = `
 Configuration comes from the environment, then ./.env (never overriding the environment), then flags:
   DATABASE_URL                 PostgreSQL URL (unset: embedded PostgreSQL under $TDS_DATA_DIR, default ./.tds)
+  TDS_SCHEMA                   PostgreSQL schema for TDS's tables (default: the server's search_path)
   ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET, ZOHO_REFRESH_TOKEN, ZOHO_ORGANIZATION_ID   Zoho OAuth self-client
   ZOHO_DATA_CENTER             com, eu, in, com.au, jp, ca, sa, com.cn (default com)
   ZOHO_ACCOUNTS_URL, ZOHO_API_URL   override the Zoho hosts (e.g. the sandbox's)

@@ -48,7 +48,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const session = startSession(ctx, { globals: globalsOf(command) });
       try {
         const { config, logger } = session;
-        const database = await createDatabase({ url: config.DATABASE_URL, dataDir: join(config.TDS_DATA_DIR, 'pg'), logger });
+        const database = await createDatabase({ url: config.DATABASE_URL, dataDir: join(config.TDS_DATA_DIR, 'pg'), logger, schema: config.TDS_SCHEMA });
         try {
           const dryRun = options.dryRun === true;
           const result = await migrate(database.db, { dryRun, alterColumns: options.alterColumns !== false });

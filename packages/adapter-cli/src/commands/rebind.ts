@@ -40,7 +40,7 @@ export function registerRebind(program: Command, ctx: CliContext): void {
         const claim = config.ZOHO_ORGANIZATION_ID
           ? bindingClaimFrom(config, 'tds rebind')
           : { organizationId, dataCenter: null, apiHost: null, claimedBy: 'tds rebind' };
-        const database = await createDatabase({ url: config.DATABASE_URL, dataDir: join(config.TDS_DATA_DIR, 'pg'), logger });
+        const database = await createDatabase({ url: config.DATABASE_URL, dataDir: join(config.TDS_DATA_DIR, 'pg'), logger, schema: config.TDS_SCHEMA });
         try {
           await migrate(database.db);
           const result = await rebindOrganization(database.db, { ...claim, reason: 'tds rebind --confirm' });

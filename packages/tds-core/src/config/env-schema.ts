@@ -70,6 +70,14 @@ export const envSchema = z.object({
   /** Alerts are also POSTed here as JSON with a Slack-compatible `text`. */
   TDS_ALERT_WEBHOOK_URL: optionalUrl,
   TDS_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./.tds')),
+  // The same rule createDatabase applies to its `schema` option (docs/embedding.md), checked at start.
+  TDS_SCHEMA: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case PostgreSQL identifier: a letter or _, then letters, digits or _ (at most 63)' })
+      .optional(),
+  ),
   TDS_LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),

@@ -57,7 +57,7 @@ export interface CreateTdsCoreOptions {
   /**
    * The PostgreSQL schema for every TDS table and its migration bookkeeping (created when
    * missing), so TDS can share a host's database without touching its tables. Default: the
-   * server's search_path, normally `public` (docs/embedding.md).
+   * server's search_path, normally `public` (docs/embedding.md). Default: TDS_SCHEMA.
    */
   schema?: string;
   /** Mapping options: Arabic-name field, price list names. */
@@ -106,7 +106,7 @@ async function openDatabase(options: CreateTdsCoreOptions, logger: Logger): Prom
     logger,
     maxConnections: Math.max(20, config.TDS_WORKERS + 8),
     timeouts: databaseTimeoutsOf(config),
-    schema: options.schema,
+    schema: options.schema ?? config.TDS_SCHEMA,
   });
 }
 
