@@ -10,6 +10,7 @@ import { migrate as runMigrations } from '../db/migrate';
 import { createSyncHandlers } from '../handlers/create-sync-handlers';
 import { createHealer } from '../healer/create-healer';
 import type { HealerOptions } from '../healer/types';
+import { healerHealthOptions } from './healer-health';
 import type { AlertSink } from '../health/alerts/types';
 import { createHealthService } from '../health/health-service';
 import { createHealthMetrics } from '../health/metrics';
@@ -178,7 +179,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
       ...options.healer,
       retention: { ...retentionOf(config), ...options.healer?.retention },
       changesRetentionDays: options.healer?.changesRetentionDays ?? config.TDS_CHANGES_RETENTION_DAYS,
-      health: { secrets, thresholds: options.health?.thresholds, ...options.healer?.health },
+      health: healerHealthOptions(healthDeps, options.healer?.health),
     },
   });
   const syncRunner = createSyncRunner({ db, zoho: lazyZoho, logger, applyContext, beforeRun: () => binding.claim('sync') });
