@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createZohoClient, ZohoQuotaExhaustedError } from '@tsh/zoho-client';
-import { buildHealthReport, createPostgresRateLimiter, getHealth, readRateLimitStatus, recordDailyQuota, renderStatusReport } from '../src/internal';
+import { buildHealthReport, createHealthMetrics, createPostgresRateLimiter, getHealth, readRateLimitStatus, recordDailyQuota, renderStatusReport } from '../src/internal';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 // One organization has different daily quotas on Books and Inventory the same day (1,000 and
@@ -117,5 +117,18 @@ describe('daily quota per API', () => {
     await recordDailyQuota(testDb.db, 'org-interleave-0', { limit: 1000, remaining: 999, resetSeconds: 3600 + 86_400, api: 'books' });
     expect((await readRateLimitStatus(testDb.db, 'org-interleave-0', 60_000)).dailyByApi.books!.remaining).toBe(999);
   });
-});
 
+  it('/metrics has the daily quota per API: remaining and limit, labelled books and inventory', async () => {
+    const org = 'org-metrics-quota';
+    await recordDailyQuota(testDb.db, org, { limit: 1000, remaining: 12, resetSeconds: 3600, api: 'books' });
+    await recordDailyQuota(testDb.db, org, { limit: 7500, remaining: 7400, resetSeconds: 3600, api: 'inventory' });
+    const { body } = await createHealthMetrics().collect({ db: testDb.db, organizationId: org });
+    const series = Object.fromEntries(body.split('\n').filter((l) => l.startsWith('tds_zoho_daily_quota_api_')).map((l) => [l.split(' ')[0], Number(l.split(' ')[1])]));
+    expect(series).toEqual({
+      'tds_zoho_daily_quota_api_remaining{api="books"}': 12,
+      'tds_zoho_daily_quota_api_remaining{api="inventory"}': 7400,
+      'tds_zoho_daily_quota_api_limit{api="books"}': 1000,
+      'tds_zoho_daily_quota_api_limit{api="inventory"}': 7500,
+    });
+  });
+});

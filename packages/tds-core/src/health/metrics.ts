@@ -41,6 +41,8 @@ export function createHealthMetrics(options: { registry?: Registry } = {}) {
     rateRemaining: gauge('tds_zoho_rate_limit_remaining', 'Zoho requests left in the current window (all processes)'),
     rateLimit: gauge('tds_zoho_rate_limit_per_minute', 'Configured Zoho requests per window'),
     dailyRemaining: gauge('tds_zoho_daily_quota_remaining', 'Daily Zoho requests left, from X-Rate-Limit-Remaining'),
+    dailyRemainingByApi: gauge('tds_zoho_daily_quota_api_remaining', "Daily Zoho requests left per API (books, inventory: each has its own quota), from that API's X-Rate-Limit-Remaining", ['api']),
+    dailyLimitByApi: gauge('tds_zoho_daily_quota_api_limit', "Daily Zoho request quota per API, from that API's X-Rate-Limit-Limit", ['api']),
     rateLimited: gauge('tds_zoho_rate_limited_count', '429 answers from Zoho (all processes)'),
     paused: gauge('tds_zoho_paused', '1 while every process pauses Zoho calls after a 429'),
     healRate: gauge('tds_heal_success_ratio', 'Successful heal actions over successful + failed, last 24 h'),
@@ -146,6 +148,10 @@ export function createHealthMetrics(options: { registry?: Registry } = {}) {
     g.rateRemaining.set(z.rate_limit_remaining);
     g.rateLimit.set(z.rate_limit_per_minute);
     g.dailyRemaining.set(nullable(z.daily_quota_remaining));
+    for (const [api, quota] of Object.entries(z.daily_quota_by_api)) {
+      g.dailyRemainingByApi.set({ api }, quota.remaining);
+      g.dailyLimitByApi.set({ api }, quota.limit);
+    }
     g.rateLimited.set(z.rate_limited_count);
     g.paused.set(z.paused_until ? 1 : 0);
     const s = health.success_metrics;
