@@ -14,9 +14,10 @@ import type { Database } from '../db/schema';
  * off for the transaction (SET LOCAL), which leaves the ordered index walk as the only cheap plan
  * (the final sort of the claimed batch has no alternative and still runs). JIT too: it never pays
  * on a statement this small, and the cost a switched-off node carries would make PostgreSQL spend
- * a second compiling it.
+ * a second compiling it. The step keeps one generic plan per session (migration 0017): an explained
+ * statement is planned the same way.
  */
-const CLAIM_PLAN = 'SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off';
+const CLAIM_PLAN = 'SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_generic_plan';
 
 export async function useClaimPlan(trx: Transaction<Database>): Promise<void> {
   await sql.raw(CLAIM_PLAN).execute(trx);

@@ -39,17 +39,20 @@ export async function claim(db: QueueDb, options: ClaimOptions): Promise<QueueIt
 }
 
 /**
- * EXPLAIN (ANALYZE, FORMAT JSON) of the claim as the step function runs it: its body as stored in
- * the database, prepared in this transaction under the function's planner settings. It claims for
- * real, so run it in a transaction that is rolled back.
+ * EXPLAIN (ANALYZE, FORMAT JSON) of the claim as the step function runs it: its statement as stored
+ * in the database, prepared in this transaction under the function's planner settings (the generic
+ * plan, as PL/pgSQL keeps it). It claims for real, so run it in a transaction that is rolled back.
  */
 export async function explainClaim(trx: Transaction<Database>, options: ClaimOptions): Promise<QueryResult<{ 'QUERY PLAN': unknown }>> {
   const { rows } = await sql<{ body: string }>`SELECT prosrc AS body FROM pg_proc WHERE proname = 'tds_queue_step'`.execute(trx);
   if (rows.length !== 1) throw new Error('tds_queue_step is missing: run the migrations');
+  // The statement inside PL/pgSQL's RETURN QUERY (migration 0017).
+  const body = /^\s*BEGIN\s+RETURN\s+QUERY\s([\s\S]*);\s*END\s*$/i.exec(rows[0].body)?.[1];
+  if (body === undefined) throw new Error('tds_queue_step is not the RETURN QUERY of migration 0017: run the migrations');
   await useClaimPlan(trx);
   // EXPLAIN EXECUTE takes literals, not bind parameters. A prepared statement outlives the transaction: a name of its own, deallocated after use.
   const name = sql.id(`tds_explained_step_${randomBytes(4).toString('hex')}`);
-  await sql`PREPARE ${name}(bigint[], text, integer, float8) AS ${sql.raw(rows[0].body)}`.execute(trx);
+  await sql`PREPARE ${name}(bigint[], text, integer, float8) AS ${sql.raw(body)}`.execute(trx);
   try {
     return await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${name}('{}', ${sql.lit(requireText(options.workerId, 'workerId', 200))}, ${sql.lit(Math.trunc(options.batchSize))}, ${sql.lit(Number(options.leaseSeconds))})`.execute(trx);
   } finally {

@@ -15,6 +15,9 @@ import * as queueWritePath from './0013-queue-write-path';
 import * as queueStep from './0014-queue-step';
 import * as queueDeferrals from './0015-queue-deferrals';
 import * as productSyncStatusSets from './0016-product-sync-status-sets';
+import * as queueStepCachedPlan from './0017-queue-step-cached-plan';
+import * as changeFeedFillfactor from './0018-change-feed-fillfactor';
+import * as priceRoleListsLocked from './0019-price-role-lists-locked';
 
 /**
  * Every migration as code (they ship inside the built bundle). Kysely applies them sorted by key and
@@ -38,4 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0014-queue-step': queueStep,
   '0015-queue-deferrals': queueDeferrals,
   '0016-product-sync-status-sets': productSyncStatusSets,
+  '0017-queue-step-cached-plan': queueStepCachedPlan,
+  '0018-change-feed-fillfactor': changeFeedFillfactor,
+  '0019-price-role-lists-locked': priceRoleListsLocked,
 };
