@@ -33,7 +33,7 @@ export interface PriceListRoleRow {
   rounding_type: string | null;
 }
 
-type RoleNames = Pick<TransformConfig, 'consumerPriceListName' | 'wholesalePriceListName'>;
+export type RoleNames = Pick<TransformConfig, 'consumerPriceListName' | 'wholesalePriceListName'>;
 
 /**
  * Picks the price list of each role among the stored, not deleted ones whose name matches the

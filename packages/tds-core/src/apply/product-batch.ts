@@ -2,8 +2,7 @@ import type { ZohoItem } from '@tsh/zoho-client';
 import { sql } from 'kysely';
 import { withRetryOn } from '../queue/retry-on';
 import type { ApplyContext } from './apply-context';
-import { lockPriceRolesShared } from './price-role-lock';
-import { loadPriceRoleBooks } from './price-roles';
+import { lockPriceRolesSharedAndLoadBooks } from './price-roles-locked';
 import { linkUncachedCategories } from './product-batch-links';
 import { replaceStockLevelsOfMany } from './product-batch-stock';
 import { upsertProductsVersioned, type ProductUpsertInput } from './product-batch-upsert';
@@ -116,9 +115,8 @@ async function writeBatch(
   ctx: ApplyContext,
   onCommit: (effect: () => void) => void,
 ): Promise<ProductBatchResult[]> {
-  // First statement of the transaction, and the role books only after it (price-role-lock.ts).
-  await lockPriceRolesShared(tx);
-  const books = await loadPriceRoleBooks(tx, ctx.config);
+  // First statement of the transaction; the role books are read after the lock was granted (price-roles-locked.ts).
+  const books = await lockPriceRolesSharedAndLoadBooks(tx, ctx.config);
   // The cache vouches for a category only until a record of the batch missed it: from then on, in
   // batch order, that category is upserted and linked after the rows (as one record after another would).
   const missed = new Set<string>();
