@@ -71,7 +71,8 @@ function observed(db: TestDatabase['db']) {
       texts.delete(args.queryId);
       const rows = Number(args.result.numAffectedRows ?? 0n);
       if (text.startsWith('purge ')) events.push({ kind: 'purge', table: text.slice('purge '.length), rows });
-      else if (text === 'InsertQueryNode' && rows > 0) events.push({ kind: 'intake', table: 'insert', rows });
+      // The intake's inbox insert goes with its COMMIT, as one statement text (webhooks/locked-transaction.ts).
+      else if (text.startsWith('INSERT INTO tds_webhook_events')) events.push({ kind: 'intake', table: 'insert', rows });
       return args.result;
     },
   });

@@ -5,6 +5,7 @@ import { enqueueMany } from '../queue/enqueue';
 import { withRetryOn } from '../queue/retry-on';
 import type { EnqueueInput } from '../queue/types';
 import { isEntityType, primaryWebhookKeyOf } from '../transform/entities';
+import { hexTextLiteral } from './hex-literal';
 import { inLockedTransaction } from './locked-transaction';
 import { storedRecordStatesOf, storedRecordStatesQuery, type StoredRecordState } from './stored-record-state';
 
@@ -51,7 +52,7 @@ function intakeReads(deliveries: readonly WebhookToStore[]) {
       // A stock movement's id names no stored row (Zoho ids are unique across record kinds), so it is never stale.
       deliveries.map((d) => ({ recordKey: isEntityType(d.entity) ? primaryWebhookKeyOf[d.entity] : undefined, zohoId: d.zohoId, version: d.queueItem.zoho_last_modified_time ?? null })),
     ) ?? sql`SELECT NULL::int AS ord, NULL::boolean AS stale, NULL::boolean AS deleted WHERE false`;
-  return sql<{ latest: InboxRow[]; earlier: InboxRow[]; states: Array<{ ord: number; stale: boolean; deleted: boolean }> }>`
+  return sql<{ latest: InboxRow[]; earlier: InboxRow[]; states: Array<{ ord: number; stale: boolean; deleted: boolean }>; ids: string[] }>`
 SELECT
   (SELECT coalesce(json_agg(l), '[]') FROM (
     SELECT DISTINCT ON (entity, zoho_id) id::text AS id, entity, zoho_id, payload_hash, queue_item_id::text AS queue_item_id
@@ -64,7 +65,38 @@ SELECT
     FROM tds_webhook_events
     WHERE (entity, zoho_id, payload_hash) IN (SELECT * FROM unnest(${entities}::text[], ${ids}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]))
     ORDER BY entity, zoho_id, payload_hash, id DESC) e) AS earlier,
-  (SELECT coalesce(json_agg(s), '[]') FROM (${states}) s) AS states`;
+  (SELECT coalesce(json_agg(s), '[]') FROM (${states}) s) AS states,
+  -- The inbox ids of the rows this batch may write, drawn now so that the insert needs no RETURNING
+  -- and can go in the round trip of the COMMIT (inboxInsert).
+  ARRAY(SELECT nextval('tds_webhook_events_id_seq')::text FROM generate_series(1, ${deliveries.length}::int)) AS ids`;
+}
+
+// A lone UTF-16 surrogate is written as U+FFFD, as a text parameter's UTF-8 encoding writes it
+// (JSON would carry it as an escape that jsonb refuses).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The inbox rows as one statement without parameters (hex-literal.ts), to be sent with the COMMIT
+ * (locked-transaction.ts): ids drawn by the reads, queue ids from the enqueue.
+ */
+function inboxInsert(rows: ReadonlyArray<{ delivery: WebhookToStore; stale: boolean; id: string; queueItemId: string | null }>): string {
+  const document = JSON.stringify(
+    rows.map(({ delivery: d, stale, id, queueItemId }) => ({
+      id,
+      entity: d.entity,
+      zoho_id: d.zohoId.replace(LONE_SURROGATE, '\ufffd'),
+      method: d.method,
+      event: d.operation,
+      payload_hash: d.payloadHash,
+      queue_item_id: queueItemId,
+      query: d.query,
+      error: stale ? STALE_DELIVERY_NOTE : null,
+    })),
+  );
+  return `INSERT INTO tds_webhook_events (id, entity, zoho_id, method, event, payload_hash, signature_ok, queue_item_id, query, error)
+SELECT id, entity, zoho_id, method, event, payload_hash, true, queue_item_id, query, error
+FROM jsonb_to_recordset(${hexTextLiteral(document)}::jsonb)
+  AS r(id bigint, entity text, zoho_id text, method text, event text, payload_hash text, queue_item_id bigint, query jsonb, error text)`;
 }
 
 interface InboxRow {
@@ -77,8 +109,8 @@ interface InboxRow {
 
 /**
  * Inbox rows and queue items of a batch of deliveries in one transaction (N deliveries, a fixed
- * handful of round trips: BEGIN with the record locks, the reads, the enqueue, the inbox insert,
- * COMMIT). Zoho sends no event id, so a delivery is a duplicate when it repeats the
+ * handful of round trips: BEGIN with the record locks, the reads, the enqueue, the inbox insert
+ * with the COMMIT). Zoho sends no event id, so a delivery is a duplicate when it repeats the
  * latest delivery queued for the same record (same payload hash): a re-sent copy answers
  * `duplicate` with that copy's ids, while a record that changed and changed back (A, B, A) is
  * stored again, unless the delivery would make the worker ask Zoho (see asksZoho): then a repeat
@@ -131,40 +163,20 @@ export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly W
         latestIndex.set(key, index);
         fresh.push(index);
       });
-      const storedIds = new Map<number, { id: string; queueItemId: string | null }>();
       const queued = fresh.length > 0 ? await enqueueMany(trx, fresh.map((index) => deliveries[index].queueItem)) : [];
       const logged = [...fresh.map((index, n) => ({ index, queueItemId: queued[n].id || null })), ...stale.map((index) => ({ index, queueItemId: null }))];
-      if (logged.length > 0) {
-        const inserted = await trx
-          .insertInto('tds_webhook_events')
-          .values(
-            logged.map(({ index, queueItemId }) => {
-              const d = deliveries[index];
-              return {
-                entity: d.entity,
-                zoho_id: d.zohoId,
-                method: d.method,
-                event: d.operation,
-                payload_hash: d.payloadHash,
-                signature_ok: true,
-                queue_item_id: queueItemId,
-                query: JSON.stringify(d.query),
-                error: queueItemId === null && stale.includes(index) ? STALE_DELIVERY_NOTE : null,
-              };
-            }),
-          )
-          .returning(['id', 'queue_item_id'])
-          .execute();
-        inserted.forEach((row, n) => storedIds.set(logged[n].index, { id: row.id, queueItemId: row.queue_item_id }));
-      }
+      // The ids drawn by the reads, in order: the rows of a record are still numbered in the order they were decided.
+      const storedIds = new Map<number, { id: string; queueItemId: string | null }>();
+      logged.forEach(({ index, queueItemId }, n) => storedIds.set(index, { id: read!.ids[n]!, queueItemId }));
 
       const staleSet = new Set(stale);
-      return deliveries.map((_, index): WebhookIngestResult => {
+      const results = deliveries.map((_, index): WebhookIngestResult => {
         const original = duplicateOf.get(index);
         if (original === undefined) return { status: staleSet.has(index) ? 'stale' : 'accepted', eventId: storedIds.get(index)!.id, queueItemId: storedIds.get(index)!.queueItemId };
         const copy = typeof original === 'number' ? storedIds.get(original)! : original;
         return { status: 'duplicate', eventId: copy.id, queueItemId: copy.queueItemId };
       });
+      return { result: results, beforeCommit: logged.length > 0 ? inboxInsert(logged.map(({ index }) => ({ delivery: deliveries[index], stale: staleSet.has(index), ...storedIds.get(index)! }))) : null };
     }),
   );
 }
