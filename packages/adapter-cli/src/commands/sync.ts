@@ -7,9 +7,11 @@ import { writeLine } from '../runtime/io';
 import { printResult } from '../runtime/output';
 import { parseIsoDate } from '../runtime/parse';
 import { createProgress } from '../runtime/progress';
+import { preferSmallHeap } from '../runtime/small-heap';
 import { quotaShortfallWarnings, quotaSpentMessage, quotaStops } from '../runtime/quota-message';
 import { withCore } from '../runtime/session';
 import { failedSyncResults, formatSyncResults } from '../runtime/sync-results';
+import type { SyncOutcome } from '@tsh/tds-core';
 
 interface SyncFlags {
   full?: boolean;
@@ -30,6 +32,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  tds sync all --full\n  tds sync products stock --since 2025-06-01T00:00:00+03:00\n\nCtrl-C stops cleanly: what was applied stays, the cursor is saved, queue locks are released.\nWhen Zoho\'s daily quota runs out the sync stops (exit 3) with its checkpoint kept; --wait waits for the reset instead.')
     .action(async (names: string[], options: SyncFlags, command: Command) => {
       const entities = parseEntities(names);
+      preferSmallHeap();
       if (options.full && options.since) throw new UsageError('--full reads everything: it cannot be combined with --since');
       // Without --wait a spent quota ends the run at once (docs/hardening.md, "When a daily quota runs out").
       const zoho = { onDailyQuotaExhausted: options.wait ? ('wait' as const) : ('fail' as const) };
@@ -38,7 +41,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
           for (const warning of quotaShortfallWarnings(await core.sync.estimateFull(entities))) writeLine(ctx.io.stderr, warning);
         }
         const progress = createProgress(ctx.io);
-        let results: Array<Record<string, unknown>>;
+        let results: SyncOutcome[];
         try {
           results = await core.sync.run(entities, {
             mode: options.full ? 'full' : 'incremental',
@@ -50,7 +53,7 @@ export function registerSync(program: Command, ctx: CliContext): void {
           progress.stop();
         }
         const stops = quotaStops(results);
-        const otherFailures = failedSyncResults(results).filter((r) => r.quota === undefined);
+        const otherFailures = failedSyncResults(results).filter((r) => !('quota' in r) || r.quota === undefined);
         if (session.shutdown.signal.aborted) ctx.exitCode = EXIT.interrupted;
         else if (otherFailures.length > 0) ctx.exitCode = EXIT.failure;
         else if (stops.length > 0) ctx.exitCode = EXIT.quotaSpent;
