@@ -35,6 +35,8 @@ export function snapshotFixture(overrides: Partial<LiveSnapshot> = {}): LiveSnap
       pending: 1234,
       ready: 1200,
       retrying: 5,
+      deferred: 0,
+      most_deferrals: 0,
       processing: 3,
       expired_leases: 0,
       completed: 99_000,

@@ -107,7 +107,7 @@ describe('getHealth', () => {
     const h = await getHealth(deps);
     expect(h.status).toBe('healthy');
     expect(h.alerts).toEqual([]);
-    expect(h.queue_status).toEqual({ pending: 3, processing: 0, completed_last_24h: 10, failed: 0, retrying: 0, ready: 3, expired_leases: 0 });
+    expect(h.queue_status).toEqual({ pending: 3, processing: 0, completed_last_24h: 10, failed: 0, retrying: 0, deferred: 0, ready: 3, expired_leases: 0 });
     expect(h.dead_letter_queue).toEqual({ total_items: 0, unresolved: 0, added_last_24h: 0 });
     expect(Object.keys(h.last_sync_timestamps)).toEqual(['products', 'customers', 'invoices', 'bills', 'stock', 'pricelists']);
     for (const [entity, at] of Object.entries(h.last_sync_timestamps)) {

@@ -2,7 +2,7 @@ import { sql, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/schema';
-import { claim, complete, deferMany, enqueue } from '../src/queue';
+import { claim, complete, deferMany, enqueue, queueStats } from '../src/queue';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 
 // Deferring (docs/webhooks-and-queue.md, "Waiting on Zoho is not a failed attempt") races with
@@ -210,5 +210,7 @@ describe('the deferral cap (a poison item that is always kept waiting)', () => {
     expect(row).toMatchObject({ status: 'pending', retry_count: 0, deferrals: 1, last_deferral: 'inventory quota spent', locked_by: null, last_error: null });
     expect(Math.abs(new Date(row.run_after as Date).getTime() - resetAt.getTime())).toBeLessThan(60_000);
     expect(await claim(t.db, { workerId: 'w', batchSize: 1, leaseSeconds: 60 })).toEqual([]);
+    // `tds queue status` and health show it: deferred, and how many times in a row at most.
+    expect(await queueStats(t.db)).toMatchObject({ pending: 1, ready: 0, retrying: 0, deferred: 1, most_deferrals: 1 });
   });
 });

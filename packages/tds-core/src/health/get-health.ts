@@ -65,6 +65,7 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
       completed_last_24h: queue.completed_last_24h,
       failed: queue.failed,
       retrying: queue.retrying,
+      deferred: queue.deferred,
       ready: queue.ready,
       expired_leases: queue.expired_leases,
     },
@@ -144,7 +145,7 @@ export function databaseLost(deps: Omit<HealthDeps, 'db'>, error: unknown): Syst
   const sections: HealthSections = {
     checked_at: new Date().toISOString(),
     organization_id: deps.organizationId,
-    queue_status: { pending: 0, processing: 0, completed_last_24h: 0, failed: 0, retrying: 0, ready: 0, expired_leases: 0 },
+    queue_status: { pending: 0, processing: 0, completed_last_24h: 0, failed: 0, retrying: 0, deferred: 0, ready: 0, expired_leases: 0 },
     dead_letter_queue: { total_items: 0, unresolved: 0, added_last_24h: 0 },
     last_sync_timestamps: Object.fromEntries(entities.map((e) => [e, null])),
     last_sync_age_seconds: Object.fromEntries(entities.map((e) => [e, null])),

@@ -123,7 +123,7 @@ export function createHealthMetrics(options: { registry?: Registry } = {}) {
       g.alerts.set({ severity }, health.alerts.filter((a) => a.severity === severity).length);
     }
     const q = health.queue_status;
-    for (const status of ['pending', 'processing', 'failed', 'retrying', 'ready', 'expired_leases'] as const) g.queue.set({ status }, q[status]);
+    for (const status of ['pending', 'processing', 'failed', 'retrying', 'deferred', 'ready', 'expired_leases'] as const) g.queue.set({ status }, q[status]);
     g.completed24h.set(q.completed_last_24h);
     for (const e of entities) {
       g.queueByEntity.set({ entity: e.entity_type, status: 'pending' }, e.pending);

@@ -47,6 +47,8 @@ export interface QueueStatusSection {
   failed: number;
   /** Pending again after a failed attempt, waiting for their retry. */
   retrying: number;
+  /** Pending again after a deferral: kept waiting on Zoho's budget, no attempt counted. */
+  deferred: number;
   /** Pending and due now. */
   ready: number;
   /** Processing items whose holder's lease ran out. */

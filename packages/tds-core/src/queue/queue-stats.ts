@@ -7,6 +7,10 @@ export interface QueueStats {
   ready: number;
   /** Pending after at least one failed attempt. */
   retrying: number;
+  /** Pending after a deferral (kept waiting on Zoho's budget, no attempt counted; docs/webhooks-and-queue.md). */
+  deferred: number;
+  /** The most deferrals in a row of any pending item: near the cap (20 by default), one of them is always kept waiting. */
+  most_deferrals: number;
   processing: number;
   /** Processing items whose holder's lease ran out (they will be reclaimed). */
   expired_leases: number;
@@ -27,6 +31,8 @@ SELECT
   (SELECT count(*) FROM tds_sync_queue WHERE status = 'pending') AS pending,
   (SELECT count(*) FROM tds_sync_queue WHERE status = 'pending' AND run_after <= now()) AS ready,
   (SELECT count(*) FROM tds_sync_queue WHERE status = 'pending' AND retry_count > 0) AS retrying,
+  (SELECT count(*) FROM tds_sync_queue WHERE status = 'pending' AND deferrals > 0) AS deferred,
+  (SELECT coalesce(max(deferrals), 0) FROM tds_sync_queue WHERE status = 'pending') AS most_deferrals,
   (SELECT count(*) FROM tds_sync_queue WHERE status = 'processing') AS processing,
   (SELECT count(*) FROM tds_sync_queue WHERE status = 'processing' AND locked_until < now()) AS expired_leases,
   (SELECT count(*) FROM tds_sync_queue WHERE status = 'completed') AS completed,
@@ -50,6 +56,8 @@ ORDER BY entity_type`.execute(db),
     pending: n('pending'),
     ready: n('ready'),
     retrying: n('retrying'),
+    deferred: n('deferred'),
+    most_deferrals: n('most_deferrals'),
     processing: n('processing'),
     expired_leases: n('expired_leases'),
     completed: n('completed'),
