@@ -179,6 +179,28 @@ describe('daily quota (X-Rate-Limit-* headers)', () => {
     expect(calls).toEqual({ books: 1, inventory: 1 });
   });
 
+  it("a 429 for a spent Inventory quota pauses nobody: Books calls go on, Inventory waits for its reset", async () => {
+    const time = virtualClock();
+    const calls = { books: 0, inventory: 0 };
+    server.use(
+      tokenEndpoint().handler,
+      http.get(`${INVENTORY}/items`, () => {
+        calls.inventory += 1;
+        return HttpResponse.json({ code: 44, message: 'quota' }, { status: 429, headers: { ...quotaHeaders(0), 'retry-after': '3600' } });
+      }),
+      http.get(`${BOOKS}/items`, () => {
+        calls.books += 1;
+        return ok({ items: [] }, { headers: quotaHeaders(500) });
+      }),
+    );
+    const client = makeClient({ clock: time.clock });
+    expect(await caught(client.inventory.items.list({}, { onDailyQuotaExhausted: 'fail' }))).toBeInstanceOf(ZohoQuotaExhaustedError);
+    const before = time.now();
+    await client.books.items.list();
+    expect(time.now() - before).toBe(0); // no hour's pause for every caller
+    expect(calls).toEqual({ books: 1, inventory: 1 });
+  });
+
   it('a 429 that says the daily quota is spent fails fast in fail mode', async () => {
     const time = virtualClock();
     let calls = 0;

@@ -234,6 +234,9 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
         }
         if (error instanceof ZohoApiError && error.status === 429) {
           o.counters.record429();
+          // A 429 whose headers say this API's daily quota is spent: the budget waits (or fails) until
+          // its reset. Pausing every caller would also stop the other API, whose quota is its own.
+          if (o.dailyBudgets[api].exhausted()) continue;
           consecutive429 += 1;
         }
         const decision = decideRetry(error, retriesDone, o.maxRetries);
