@@ -13,19 +13,24 @@ const ITERATIONS = 80;
 type Operation = 'enqueue' | 'complete' | 'deadLetter' | 'apply' | 'resolve' | 'insert';
 const OPERATIONS: readonly Operation[] = ['enqueue', 'complete', 'deadLetter', 'apply', 'resolve', 'insert'];
 
-// What the queue code, the appliers and `tds dlq resolve` run, reduced to the rows of one product.
-const STATEMENTS: Record<Operation, string> = {
-  enqueue: `INSERT INTO tds_sync_queue (entity_type, zoho_id, operation, source) VALUES ('products', '${PRODUCT}', 'upsert', 'webhook')
-            ON CONFLICT (entity_type, zoho_id) WHERE status = 'pending' DO NOTHING`,
-  complete: `UPDATE tds_sync_queue SET status = 'completed', completed_at = now() WHERE zoho_id = '${PRODUCT}' AND status = 'processing'`,
-  deadLetter: `WITH moved AS (DELETE FROM tds_sync_queue WHERE zoho_id = '${PRODUCT}' AND status = 'processing' RETURNING id, entity_type, zoho_id, operation)
-               INSERT INTO tds_dead_letter_queue (original_queue_id, entity_type, zoho_id, operation, error) SELECT id, entity_type, zoho_id, operation, 'boom' FROM moved`,
-  apply: `UPDATE products SET last_synced_at = clock_timestamp(), name = 'applied ' || clock_timestamp() WHERE zoho_item_id = '${PRODUCT}'`,
-  resolve: `UPDATE tds_dead_letter_queue SET resolved_at = now() WHERE zoho_id = '${PRODUCT}' AND resolved_at IS NULL`,
-  // The apply of a record not stored yet (versioned-upsert's shape).
-  insert: `INSERT INTO products (zoho_item_id, name, last_synced_at) VALUES ('${PRODUCT}', 'inserted', clock_timestamp())
-           ON CONFLICT (zoho_item_id) DO UPDATE SET last_synced_at = clock_timestamp()`,
-};
+// What the queue code, the appliers and `tds dlq resolve` run, reduced to the rows of the given
+// products (one statement for all of them, as an enqueue batch or a worker's step is).
+function statementsFor(ids: readonly string[]): Record<Operation, string> {
+  const list = ids.map((id) => `'${id}'`).join(', ');
+  return {
+    enqueue: `INSERT INTO tds_sync_queue (entity_type, zoho_id, operation, source) SELECT 'products', id, 'upsert', 'webhook' FROM unnest(ARRAY[${list}]) AS id
+              ON CONFLICT (entity_type, zoho_id) WHERE status = 'pending' DO NOTHING`,
+    complete: `UPDATE tds_sync_queue SET status = 'completed', completed_at = now() WHERE zoho_id IN (${list}) AND status = 'processing'`,
+    deadLetter: `WITH moved AS (DELETE FROM tds_sync_queue WHERE zoho_id IN (${list}) AND status = 'processing' RETURNING id, entity_type, zoho_id, operation)
+                 INSERT INTO tds_dead_letter_queue (original_queue_id, entity_type, zoho_id, operation, error) SELECT id, entity_type, zoho_id, operation, 'boom' FROM moved`,
+    apply: `UPDATE products SET last_synced_at = clock_timestamp(), name = 'applied ' || clock_timestamp() WHERE zoho_item_id IN (${list})`,
+    resolve: `UPDATE tds_dead_letter_queue SET resolved_at = now() WHERE zoho_id IN (${list}) AND resolved_at IS NULL`,
+    // The apply of a record not stored yet (versioned-upsert's shape).
+    insert: `INSERT INTO products (zoho_item_id, name, last_synced_at) SELECT id, 'inserted', clock_timestamp() FROM unnest(ARRAY[${list}]) AS id
+             ON CONFLICT (zoho_item_id) DO UPDATE SET last_synced_at = clock_timestamp()`,
+  };
+}
+const STATEMENTS = statementsFor([PRODUCT]);
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -71,33 +76,33 @@ async function untilDoneOrBlocked(client: pg.PoolClient, running: Promise<unknow
 }
 
 /** Starting state: the product stored or not yet, maybe an item in processing, maybe an open dead letter. */
-async function reset(random: () => number): Promise<void> {
-  await database.pool.query(`DELETE FROM tds_sync_queue WHERE zoho_id = $1`, [PRODUCT]);
-  await database.pool.query(`DELETE FROM tds_dead_letter_queue WHERE zoho_id = $1`, [PRODUCT]);
-  await database.pool.query(`DELETE FROM products WHERE zoho_item_id = $1`, [PRODUCT]);
+async function reset(random: () => number, product = PRODUCT): Promise<void> {
+  await database.pool.query(`DELETE FROM tds_sync_queue WHERE zoho_id = $1`, [product]);
+  await database.pool.query(`DELETE FROM tds_dead_letter_queue WHERE zoho_id = $1`, [product]);
+  await database.pool.query(`DELETE FROM products WHERE zoho_item_id = $1`, [product]);
   if (random() < 0.7) {
-    await database.pool.query(`INSERT INTO products (zoho_item_id, name, last_synced_at) VALUES ($1, 'race', now() - interval '1 hour')`, [PRODUCT]);
+    await database.pool.query(`INSERT INTO products (zoho_item_id, name, last_synced_at) VALUES ($1, 'race', now() - interval '1 hour')`, [product]);
   }
   if (random() < 0.5) {
-    await database.pool.query(`INSERT INTO tds_dead_letter_queue (entity_type, zoho_id, operation, error) VALUES ('products', $1, 'upsert', 'earlier')`, [PRODUCT]);
+    await database.pool.query(`INSERT INTO tds_dead_letter_queue (entity_type, zoho_id, operation, error) VALUES ('products', $1, 'upsert', 'earlier')`, [product]);
   }
   if (random() < 0.8) {
     await database.pool.query(
       `INSERT INTO tds_sync_queue (entity_type, zoho_id, operation, status, locked_by, locked_until) VALUES ('products', $1, 'upsert', 'processing', 'w', now() + interval '1 minute')`,
-      [PRODUCT],
+      [product],
     );
   }
 }
 
-async function runPair(random: () => number, first: Operation, second: Operation): Promise<string[]> {
+async function runPair(random: () => number, first: Operation, second: Operation, statements = [STATEMENTS, STATEMENTS]): Promise<string[]> {
   const errors: string[] = [];
   const run = (client: pg.PoolClient, text: string) => client.query(text).catch((error: { code?: string }) => void errors.push(error.code ?? 'error'));
   const [x, y] = random() < 0.5 ? [a, b] : [b, a];
   await x.query('BEGIN');
   await y.query('BEGIN');
-  const xRunning = run(x, STATEMENTS[first]);
+  const xRunning = run(x, statements[0][first]);
   await untilDoneOrBlocked(x, xRunning);
-  const yRunning = run(y, STATEMENTS[second]);
+  const yRunning = run(y, statements[1][second]);
   await untilDoneOrBlocked(y, yRunning);
   // Commit order: chosen at random, except that a transaction still blocked cannot commit first.
   const xFirst = random() < 0.5;
@@ -131,5 +136,30 @@ describe('products.sync_status under concurrent writers', () => {
     }
     expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(ITERATIONS / 2);
+  });
+
+  // The queue and dead-letter triggers recompute every product of a statement at once (migration
+  // 0016): two writers whose statements each cover the same three products, named in different orders.
+  it(`equals the committed state of every product after ${ITERATIONS} seeded interleavings of two writers on three products`, { timeout: 180_000 }, async () => {
+    const products = [PRODUCT, 'race-item-2', 'race-item-3'];
+    const random = seeded(16);
+    const wrong: string[] = [];
+    let checked = 0;
+    for (let i = 0; i < ITERATIONS; i++) {
+      for (const product of products) await reset(random, product);
+      const first = OPERATIONS[Math.floor(random() * OPERATIONS.length)]!;
+      const second = OPERATIONS[Math.floor(random() * OPERATIONS.length)]!;
+      const errors = await runPair(random, first, second, [statementsFor(products), statementsFor([...products].reverse())]);
+      const { rows } = await database.pool.query<{ id: string; stored: string; truth: string }>(
+        `SELECT zoho_item_id AS id, sync_status AS stored, tds_product_sync_status(zoho_item_id, last_synced_at) AS truth FROM products WHERE zoho_item_id = ANY ($1)`,
+        [products],
+      );
+      for (const row of rows) {
+        checked++;
+        if (row.stored !== row.truth) wrong.push(`#${i} ${first} then ${second}, ${row.id}: stored ${row.stored}, committed state says ${row.truth}${errors.length ? ` (${errors.join(',')})` : ''}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(ITERATIONS);
   });
 });
