@@ -11,7 +11,16 @@ import type { CliIo } from '../src/runtime/io';
 import { parseDailyTime, parseIsoDate } from '../src/runtime/parse';
 import { createLineProgress } from '../src/runtime/progress';
 import { failedSyncResults, formatSyncResults } from '../src/runtime/sync-results';
+import type { SyncCounts, SyncOutcome, SyncRunResult } from '@tsh/tds-core';
 import { runCli } from '../src/run-cli';
+
+const NO_COUNTS: SyncCounts = { pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0, restored: 0, skipped: 0, deadLettered: 0, requestsUsed: 0 };
+
+/** A full sync result of 1.5 s as core.sync.run returns it. */
+function syncRun(entity: SyncRunResult['entity'], status: SyncRunResult['status'], error: string | null, counts: Partial<SyncCounts>): SyncRunResult {
+  const startedAt = new Date('2026-01-01T00:00:00Z');
+  return { runId: 'r', entity, mode: 'full', status, error, counts: { ...NO_COUNTS, ...counts }, startedAt, finishedAt: new Date(startedAt.getTime() + 1500), cursor: null };
+}
 
 function captureIo(): CliIo & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -88,17 +97,21 @@ describe('output formatting', () => {
     expect(text).toContain('zoho:\n  ok: true');
   });
   it('sync results flatten their counts, and failures are found', () => {
-    const results = [
-      { entity: 'products', mode: 'full', status: 'succeeded', error: null, counts: { fetched: 5, inserted: 5, requestsUsed: 2 } },
-      { entity: 'bills', mode: 'full', status: 'failed', error: 'Zoho said no', counts: { fetched: 0, inserted: 0, requestsUsed: 1 } },
+    const results: SyncOutcome[] = [
+      syncRun('products', 'succeeded', null, { fetched: 5, inserted: 5, requestsUsed: 2 }),
+      syncRun('bills', 'failed', 'Zoho said no', { requestsUsed: 1 }),
+      { entity: 'stock', mode: 'full', status: 'skipped', error: 'a sync of stock is already running for this organization' },
     ];
-    expect(formatSyncResults(results)).toMatch(/^products\s+full\s+succeeded\s+5\s+5\s+2\s+-$/m);
-    expect(failedSyncResults(results).map((r) => r.entity)).toEqual(['bills']);
+    const lines = formatSyncResults(results).split('\n');
+    expect(lines[0]).toMatch(/^entity\s+mode\s+status\s+fetched\s+inserted\s+updated\s+restored\s+unchanged\s+stale\s+skipped\s+deadLettered\s+deleted\s+pages\s+requests\s+duration\s+error$/);
+    expect(lines[2]).toMatch(/^products\s+full\s+succeeded\s+5\s+5\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+0\s+2\s+1\.5s\s+-$/);
+    expect(lines[4]).toMatch(/^stock\s+full\s+skipped\s+(-\s+){12}a sync of stock is already running/);
+    expect(failedSyncResults(results).map((r) => r.entity)).toEqual(['bills', 'stock']);
   });
 
   it('shows every outcome column, so inserted … deadLettered add up to fetched', () => {
     const counts = { pages: 2, fetched: 12, inserted: 3, updated: 2, restored: 1, unchanged: 2, stale: 1, skipped: 2, deadLettered: 1, deleted: 4, requestsUsed: 3 };
-    const [header, , row] = formatSyncResults([{ entity: 'customers', mode: 'full', status: 'succeeded', error: null, counts }]).split('\n');
+    const [header, , row] = formatSyncResults([syncRun('customers', 'succeeded', null, counts)]).split('\n');
     const cells = Object.fromEntries(header!.split(/\s+/).map((name, i) => [name, row!.split(/\s+/)[i]]));
     const outcomes = ['inserted', 'updated', 'restored', 'unchanged', 'stale', 'skipped', 'deadLettered'];
     expect(outcomes.reduce((sum, name) => sum + Number(cells[name]), 0)).toBe(Number(cells.fetched));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
-import { type Logger, type TdsCore } from '@tsh/tds-core';
+import { type Logger, type SyncOutcome, type TdsCore } from '@tsh/tds-core';
 import { sandboxEnvironment, startZohoSandbox, type ZohoSandbox } from '@tsh/zoho-sandbox';
 import { resolveConfig } from '../runtime/config';
 import { formatDuration, formatTree } from '../runtime/format';
@@ -41,7 +41,7 @@ export interface DemoOptions {
 export interface DemoSummary {
   ok: boolean;
   problems: string[];
-  syncResults: Array<Record<string, unknown>>;
+  syncResults: SyncOutcome[];
   webhooks: { sent: number; accepted: number };
   forged: Array<{ what: string; status: number | undefined }>;
   queueDrained: boolean;
@@ -108,7 +108,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     heading('Full sync of every entity (progress on stderr)');
     t = Date.now();
     const progress = createProgress(io, { prefix: '      sync' });
-    let syncResults: Array<Record<string, unknown>>;
+    let syncResults: SyncOutcome[];
     try {
       syncResults = await core.sync.run('all', { mode: 'full', onProgress: (p) => progress.onProgress(p), signal });
     } finally {
@@ -116,7 +116,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     }
     say(formatSyncResults(syncResults).replace(/^/gm, '      '));
     say(`      done in ${seconds(t)}`);
-    for (const failed of failedSyncResults(syncResults)) problems.push(`sync of ${String(failed.entity ?? '?')} failed: ${String(failed.error ?? failed.status)}`);
+    for (const failed of failedSyncResults(syncResults)) problems.push(`sync of ${failed.entity} failed: ${failed.error ?? failed.status}`);
 
     heading('Serving webhooks, with workers');
     http = await startHttp(core, { webhookSecret: config.ZOHO_WEBHOOK_SECRET!, adminToken, port: 0, host: '127.0.0.1', logger: options.logger });

@@ -1,22 +1,13 @@
-import type { RequestEstimate } from '@tsh/tds-core';
+import type { QuotaStop, RequestEstimate, SyncOutcome } from '@tsh/tds-core';
 import { formatDuration } from './format';
 
 const API_NAME: Record<string, string> = { books: 'Zoho Books', inventory: 'Zoho Inventory' };
 const apiName = (api: unknown) => API_NAME[String(api)] ?? `Zoho ${String(api)}`;
 
-interface QuotaStopLike {
-  api: string;
-  remaining: number | null;
-  limit: number | null;
-  resetAt: string;
-}
-
-const isQuotaStop = (value: unknown): value is QuotaStopLike =>
-  typeof value === 'object' && value !== null && typeof (value as QuotaStopLike).api === 'string' && typeof (value as QuotaStopLike).resetAt === 'string';
 
 /** The results of core.sync.run that stopped because a daily quota is spent. */
-export function quotaStops(results: ReadonlyArray<Record<string, unknown>>): Array<{ entity: string; quota: QuotaStopLike }> {
-  return results.flatMap((r) => (isQuotaStop(r.quota) ? [{ entity: String(r.entity), quota: r.quota }] : []));
+export function quotaStops(results: ReadonlyArray<SyncOutcome>): Array<{ entity: string; quota: QuotaStop }> {
+  return results.flatMap((r) => ('quota' in r && r.quota ? [{ entity: r.entity, quota: r.quota }] : []));
 }
 
 function resetText(resetAt: Date, now: number): string {
@@ -25,7 +16,7 @@ function resetText(resetAt: Date, now: number): string {
 
 /** One message for every API whose quota stopped the sync (docs/hardening.md, "When a daily quota runs out"). */
 export function quotaSpentMessage(stops: ReturnType<typeof quotaStops>, command: string, now = Date.now()): string {
-  const byApi = new Map<string, { quota: QuotaStopLike; entities: string[] }>();
+  const byApi = new Map<string, { quota: QuotaStop; entities: string[] }>();
   for (const stop of stops) {
     const entry = byApi.get(stop.quota.api) ?? { quota: stop.quota, entities: [] };
     entry.entities.push(stop.entity);

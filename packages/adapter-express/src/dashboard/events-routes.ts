@@ -1,4 +1,4 @@
-import type { TdsCore } from '@tsh/tds-core';
+import type { SyncJob, TdsCore } from '@tsh/tds-core';
 import express, { type Router } from 'express';
 import { requireAdminToken } from '../admin-auth';
 import { ADMIN_PREFIX } from '../admin-routes';
@@ -43,8 +43,8 @@ export function eventRoutes(core: TdsCore, options: ResolvedTdsExpressOptions, i
     if (first === null) throw new HttpProblem(404, 'run_not_found', 'No sync run with that id');
     const events = openEventStream(req, res, stream);
     let last = '';
-    const emit = (run: Record<string, unknown>) => {
-      const data = withoutSecrets(run, secrets);
+    const emit = (run: SyncJob) => {
+      const data = withoutSecrets({ ...run }, secrets);
       const text = JSON.stringify(data);
       if (text !== last) events.send('run', data);
       last = text;

@@ -1,4 +1,4 @@
-import { type HealthSnapshot, type SyncOptions, type TdsCore } from '@tsh/tds-core';
+import { type HealthSnapshot, type SyncJob, type SyncOptions, type TdsCore } from '@tsh/tds-core';
 import { createApplyContext, createVerifyApi, createWebhookIngestor, listConsumers, listDeadLetters, queueStats, readChanges, resetConsumer, resolveDeadLetter, retryDeadLetter, searchRecords, traceRecord, createDashboardReads } from '@tsh/tds-core/internal';
 import { createZohoClient } from '@tsh/zoho-client';
 import type { Logger } from 'pino';
@@ -8,7 +8,7 @@ export interface FakeCoreControls {
   /** What the next GET /api/health returns (or throws). */
   health: { snapshot: HealthSnapshot | Error };
   syncStarts: Array<{ entities: ReadonlyArray<string> | 'all'; options: SyncOptions | undefined }>;
-  runs: Map<string, Record<string, unknown>>;
+  runs: Map<string, SyncJob>;
   closed: number;
 }
 
@@ -54,13 +54,16 @@ export function createFakeCore(db: TdsCore['db'], logger: Logger, webhookSecret:
       start: async (entities, options) => {
         controls.syncStarts.push({ entities, options });
         const runId = `run-${nextRun++}`;
-        controls.runs.set(runId, { runId, entities, status: 'running', pages: 0 });
+        controls.runs.set(runId, { runId, entities: [...entities], mode: options?.mode ?? 'incremental', status: 'running', startedAt: new Date(), finishedAt: null, progress: {}, results: [], error: null });
         return { runId };
       },
       getRun: async (runId) => controls.runs.get(runId) ?? null,
       estimateFull: async () => [],
     },
-    token: { status: async () => ({ valid: true }), refresh: async () => ({ refreshed: true }) },
+    token: {
+      status: async () => ({ organizationId: '1', hasToken: true, expiresAt: null, expiresInSeconds: null, lastRefreshAt: null, refreshCount: 0, lastError: null, lastErrorAt: null, storedKeyId: null, configured: true }),
+      refresh: async () => ({ refreshed: true, expiresAt: new Date() }),
+    },
     health: {
       get: async () => {
         if (controls.health.snapshot instanceof Error) throw controls.health.snapshot;
@@ -84,7 +87,7 @@ export function createFakeCore(db: TdsCore['db'], logger: Logger, webhookSecret:
     },
     trace: (entity, zohoId) => traceRecord(db, entity, zohoId),
     traceSearch: (query) => searchRecords(db, query),
-    healer: { runOnce: async () => ({ actions: [] }) },
+    healer: { runOnce: async () => ({ started_at: new Date().toISOString(), finished_at: new Date().toISOString(), actions: [], purged: { error: 'not run by the fake core' } }) },
     start: async () => {},
     close: async () => {
       controls.closed++;

@@ -1,8 +1,8 @@
 import { isEntityType, type EntityType } from '../transform/entities';
 import { estimateFullSync } from '../sync/request-estimate';
 import { syncAll, SYNC_ORDER } from '../sync/sync-all';
-import { SyncInputError, type SyncDeps } from '../sync/types';
-import type { SyncOptions } from './types';
+import { SyncInputError, type SyncDeps, } from '../sync/types';
+import type { SyncOptions, SyncOutcome } from './types';
 
 /**
  * Products take their consumer and wholesale prices from the stored price lists; synced before
@@ -31,7 +31,7 @@ export function createSyncRunner(deps: SyncDeps & { beforeRun?: () => Promise<un
     estimateFull(entities: ReadonlyArray<string>) {
       return estimateFullSync(deps.db, deps.zoho.organizationId, entities as EntityType[]);
     },
-    async run(entities: ReadonlyArray<string>, options: SyncOptions): Promise<Array<Record<string, unknown>>> {
+    async run(entities: ReadonlyArray<string>, options: SyncOptions): Promise<SyncOutcome[]> {
       // The organization binding check (docs/organization-binding.md) comes before any Zoho call or write.
       await deps.beforeRun?.();
       const results = await syncAll(deps, {
@@ -41,7 +41,7 @@ export function createSyncRunner(deps: SyncDeps & { beforeRun?: () => Promise<un
         signal: options.signal,
         onProgress: options.onProgress,
       });
-      return results.map((r) => ({ ...r }));
+      return results;
     },
   };
 }

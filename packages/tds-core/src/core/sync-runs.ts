@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LoggerLike } from '../db/logger-like';
-import type { SyncOptions, SyncProgress } from './types';
+import type { SyncOptions, SyncOutcome, SyncProgress } from './types';
 
 export interface SyncJob {
   runId: string;
@@ -10,7 +10,7 @@ export interface SyncJob {
   startedAt: Date;
   finishedAt: Date | null;
   progress: Record<string, SyncProgress>;
-  results: Array<Record<string, unknown>>;
+  results: SyncOutcome[];
   error: string | null;
 }
 
@@ -19,7 +19,7 @@ export interface SyncJob {
  * their progress can be polled; finished jobs are forgotten after `keep` newer ones.
  */
 export function createSyncRunRegistry(
-  run: (entities: string[], options: SyncOptions) => Promise<Array<Record<string, unknown>>>,
+  run: (entities: string[], options: SyncOptions) => Promise<SyncOutcome[]>,
   logger: LoggerLike,
   keep = 50,
 ) {

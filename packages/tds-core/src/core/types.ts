@@ -7,6 +7,12 @@ import type { TdsVerifyApi } from '../verify/core-api';
 import type { TdsChangesApi } from '../changes/core-api';
 import type { TdsDashboardReads } from './dashboard-reads';
 import type { QueueStats } from '../queue/queue-stats';
+import type { DeadLetterRow } from '../db/schema';
+import type { SyncRunResult } from '../sync/types';
+import type { SyncSkipped } from '../sync/sync-all';
+import type { SyncJob } from './sync-runs';
+import type { TokenStatus } from '../zoho-access/postgres-token-store';
+import type { HealRunResult } from '../healer/types';
 import type { EntityType } from '../transform/entities';
 import type { WebhookDelivery, WebhookIngestResult, WebhookStreamDelivery } from '../webhooks/types';
 
@@ -36,7 +42,7 @@ export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
   };
 
   dlq: {
-    list(filter?: { entityType?: string; includeResolved?: boolean; limit?: number; offset?: number }): Promise<Array<Record<string, unknown>>>;
+    list(filter?: { entityType?: string; includeResolved?: boolean; limit?: number; offset?: number }): Promise<DeadLetterRow[]>;
     retry(target: string | 'all'): Promise<{ retried: number }>;
     resolve(id: string, note: string): Promise<{ resolved: boolean }>;
   };
@@ -47,17 +53,18 @@ export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
      * no price list stored yet sync the price lists first (their prices come from them). An
      * unknown entity rejects with SyncInputError.
      */
-    run(entities: ReadonlyArray<EntityType> | 'all', options?: SyncOptions): Promise<Array<Record<string, unknown>>>;
+    run(entities: ReadonlyArray<EntityType> | 'all', options?: SyncOptions): Promise<SyncOutcome[]>;
     /** Starts in the background; progress via getRun. */
     start(entities: ReadonlyArray<EntityType> | 'all', options?: SyncOptions): Promise<{ runId: string }>;
-    getRun(runId: string): Promise<Record<string, unknown> | null>;
+    getRun(runId: string): Promise<SyncJob | null>;
     /** Requests a full sync of these entities will likely need per Zoho API, and what is left of each daily quota. */
     estimateFull(entities: ReadonlyArray<EntityType> | 'all'): Promise<RequestEstimate[]>;
   };
 
   token: {
-    status(): Promise<Record<string, unknown>>;
-    refresh(): Promise<Record<string, unknown>>;
+    /** The stored token's state (never the token itself) and whether a refresh token is configured. */
+    status(): Promise<TokenStatus & { configured: boolean }>;
+    refresh(): Promise<{ refreshed: true; expiresAt: Date }>;
   };
 
   health: {
@@ -69,7 +76,7 @@ export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
   };
 
   healer: {
-    runOnce(): Promise<Record<string, unknown>>;
+    runOnce(): Promise<HealRunResult>;
   };
 
   /** Starts what a long-running process runs: workers, healer, scheduled syncs (each optional). */
@@ -77,6 +84,9 @@ export interface TdsCore extends TdsVerifyApi, TdsChangesApi {
   /** Stops everything started, releases queue locks, closes the database (and the embedded server). */
   close(): Promise<void>;
 }
+
+/** One entity's sync: its run, or why it was skipped (a sync of it was already running elsewhere). */
+export type SyncOutcome = SyncRunResult | SyncSkipped;
 
 export interface SyncOptions {
   mode?: 'full' | 'incremental';

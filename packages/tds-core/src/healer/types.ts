@@ -54,7 +54,7 @@ export interface HealActionResult {
   details: Record<string, unknown>;
 }
 
-/** A type alias so it fits the core's `Record<string, unknown>` answer. */
+/** What one healer run did. */
 export type HealRunResult = {
   started_at: string;
   finished_at: string;
