@@ -45,9 +45,17 @@ describe('a batch whose Zoho request outlives the handler deadline', () => {
     const outcomes = await runHandlers(items, handlers, { workerId: 'deadline', controller: new AbortController(), timeoutMs: 500 });
     await held.arrived;
 
-    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'completed', 'completed']);
-    expect(outcomes[0]).toMatchObject({ retryable: true });
-    expect(outcomes[0]!.status === 'failed' && outcomes[0]!.error).toMatch(/did not finish within 500 ms/);
+    expect(outcomes.slice(1).map((o) => o.status)).toEqual(['completed', 'completed']);
+    // The check goes back: a failed attempt when Zoho had its request for half the deadline or more,
+    // else deferred (sent late, after the copies were applied on a busy machine: docs/webhooks-and-queue.md).
+    const check = outcomes[0]!;
+    if (check.status === 'failed') {
+      expect(check).toMatchObject({ retryable: true });
+      expect(check.error).toMatch(/while Zoho had the request for \d+ ms: handler did not finish within 500 ms/);
+    } else {
+      expect(check).toMatchObject({ status: 'deferred' });
+      expect(check.status === 'deferred' && check.reason).toMatch(/aborted (while Zoho had the request for \d+ ms|while waiting to ask Zoho): handler did not finish within 500 ms/);
+    }
     const names = await t.db.selectFrom('products').select(['zoho_item_id', 'name', 'deleted_at']).where('zoho_item_id', 'in', copies.map((c) => String(c.item_id))).orderBy('name').execute();
     expect(names.map((r) => [r.name, r.deleted_at])).toEqual([
       ['Copy one', null],
