@@ -38,13 +38,16 @@ const startedAt = new Date();
 const machine = describeMachine(databaseUrl);
 console.error(`pnpm bench: ${rows.join(', ')}\n${renderMachine(machine)}\n`);
 
+/** The memory row syncs 100 000 items through the CLI, which on the shared machine has taken over 15 minutes. */
+const rowTimeoutMs = (row: string) => (row === 'memory' ? 45 : 15) * 60_000;
+
 const results: RowResult[] = [];
 const failed: string[] = [];
 for (const row of rows) {
   const t0 = Date.now();
   console.error(`== ${row}`);
   try {
-    results.push(await runRow(benchDir, row, options, env, 15 * 60_000));
+    results.push(await runRow(benchDir, row, options, env, rowTimeoutMs(row)));
     console.error(`== ${row} done in ${Math.round((Date.now() - t0) / 1000)} s\n`);
   } catch (error) {
     failed.push(row);

@@ -15,4 +15,8 @@ const sandbox = await startZohoSandbox({
 });
 const { apiUrl, accountsUrl, organizationId, credentials, webhookSecret } = sandbox;
 process.stdout.write(`${JSON.stringify({ apiUrl, accountsUrl, organizationId, credentials, webhookSecret })}\n`);
-process.on('SIGTERM', () => void sandbox.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  // Its stderr is the row's: a close that waits on a lingering connection would keep the row's output open.
+  setTimeout(() => process.exit(0), 2000).unref();
+  void sandbox.close().then(() => process.exit(0));
+});
