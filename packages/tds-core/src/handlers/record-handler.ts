@@ -172,7 +172,8 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
         continue;
       }
       const outcome = outcomeOf(item.id, result.error, timeoutMs);
-      tally[outcome.status === 'deferred' ? 'deferred' : 'failed'] = (tally[outcome.status === 'deferred' ? 'deferred' : 'failed'] ?? 0) + 1;
+      const kind = outcome.status === 'deferred' ? 'deferred' : 'failed';
+      tally[kind] = (tally[kind] ?? 0) + 1;
       if (outcome.status === 'failed' && !outcome.retryable) logger.warn({ entity, zohoId: item.zoho_id, err: outcome.error }, 'record refused; it goes to the dead-letter queue');
       outcomes.push(outcome);
     }
