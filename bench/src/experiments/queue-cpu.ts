@@ -114,6 +114,7 @@ async function tdsQueue(url: string): Promise<System> {
   const database = await createDatabase({ url, maxConnections: 10, applicationName: 'qcpu-tds' });
   await migrate(database.db);
   if (variant === 'sql-step') await database.pool.query(SQL_STEP);
+  if (variant === 'no-sync-status-triggers') await database.pool.query('ALTER TABLE tds_sync_queue DISABLE TRIGGER tds_product_sync_status_insert, DISABLE TRIGGER tds_product_sync_status_update');
   const noop: BatchHandler = async (items) => items.map((item) => ({ id: item.id, status: 'completed' as const }));
   const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: { noop }, concurrency: 2, batchSize: 100, leaseSeconds: 60 });
   return {
