@@ -11,7 +11,10 @@ import type { CliIo } from '../src/runtime/io';
 import { parseDailyTime, parseIsoDate } from '../src/runtime/parse';
 import { createLineProgress } from '../src/runtime/progress';
 import { failedSyncResults, formatSyncResults } from '../src/runtime/sync-results';
-import type { SyncCounts, SyncOutcome, SyncRunResult } from '@tsh/tds-core';
+import type { SyncOutcome } from '@tsh/tds-core';
+
+type SyncRunResult = Extract<SyncOutcome, { runId: string }>;
+type SyncCounts = SyncRunResult['counts'];
 import { runCli } from '../src/run-cli';
 
 const NO_COUNTS: SyncCounts = { pages: 0, fetched: 0, inserted: 0, updated: 0, unchanged: 0, stale: 0, deleted: 0, restored: 0, skipped: 0, deadLettered: 0, requestsUsed: 0 };

@@ -5,13 +5,8 @@
 // The facade.
 export { createTdsCore, DatabaseRequiredError, type CreateTdsCoreOptions, type EmbeddedDatabaseRequest } from './core/create-tds-core';
 export type { TdsCore, SyncOptions, SyncOutcome, SyncProgress, HealthSnapshot } from './core/types';
+// The facade's other answers are typed too; their parts are reached through it (ReturnType<…>).
 export type { SyncJob } from './core/sync-runs';
-export type { SyncRunResult, SyncCounts, SyncMode, SyncStatus } from './sync/types';
-export type { SyncSkipped } from './sync/sync-all';
-export type { QuotaStop } from './sync/quota-stop';
-export type { TokenStatus } from './zoho-access/postgres-token-store';
-export type { HealRunResult, HealActionResult } from './healer/types';
-export type { DeadLetterRow } from './db/schema';
 export type { TdsDashboardReads } from './core/dashboard-reads';
 export type { EntityStats } from './health/dashboard-entity-stats';
 export type { StoredAlert } from './health/alerts/types';

@@ -1,4 +1,6 @@
-import type { QuotaStop, RequestEstimate, SyncOutcome } from '@tsh/tds-core';
+import type { RequestEstimate, SyncOutcome } from '@tsh/tds-core';
+
+type QuotaStop = NonNullable<Extract<SyncOutcome, { runId: string }>['quota']>;
 import { formatDuration } from './format';
 
 const API_NAME: Record<string, string> = { books: 'Zoho Books', inventory: 'Zoho Inventory' };
