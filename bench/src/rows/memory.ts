@@ -90,7 +90,7 @@ try {
       },
     ],
     notes: [
-      `Memory: ${fmt(ITEMS)} sandbox items synced into an empty database by the built CLI (node ${relative(repoDir, cliPath)}, ${builtAt}) with Node's defaults, each command in a process of its own: ` +
+      `Memory: ${fmt(ITEMS)} sandbox items synced into an empty database by the built CLI (node ${relative(repoDir, cliPath)}, ${builtAt}) with no Node flags from the bench (\`tds sync\` sets its own small-heap flag: packages/adapter-cli/src/runtime/small-heap.ts), each command in a process of its own: ` +
         `\`tds migrate\`, then \`tds sync pricelists --full --json\` (${fmt(entries.books)} books, ${fmt(entries.entries)} entries, ${fmt(books.seconds)} s), then \`tds sync products --full --json\` (${fmt(inserted)} products, ${fmt(items.seconds)} s, ${fmt(inserted / items.seconds)} records/s). ` +
         `On an empty database \`tds sync products\` syncs the price lists first in the same process; they are run apart here so that each line is one entity's peak: the items pass holds one list page and its item details at a time, a price book's detail is one Zoho document with an entry per item it prices. ` +
         `Peak RSS is the process's getrusage maxrss at exit (everything it ever held, module code included), written by a preloaded plain-JavaScript hook (report-peak-rss.mjs), which also notes Node's own size before the CLI loaded. ` +
