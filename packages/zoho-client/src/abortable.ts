@@ -9,11 +9,17 @@ export interface ZohoCallOptions {
    * `onDailyQuotaExhausted` for this call ('fail' throws ZohoQuotaExhaustedError at once, with the reset time).
    */
   onDailyQuotaExhausted?: 'wait' | 'fail';
+  /**
+   * Longest wait for a rate-limit slot, a 429 pause or a retry backoff (ms): a longer one ends the call
+   * at once with ZohoWaitTooLongError carrying `retryAt`, so a caller with other work (a queue
+   * worker) is never held. Unset: the call waits as long as it takes.
+   */
+  maxWaitMs?: number;
 }
 
 /** The per-call options a resource passes on to request(). */
 export function callOptions(options: ZohoCallOptions): ZohoCallOptions {
-  return { signal: options.signal, onDailyQuotaExhausted: options.onDailyQuotaExhausted };
+  return { signal: options.signal, onDailyQuotaExhausted: options.onDailyQuotaExhausted, maxWaitMs: options.maxWaitMs };
 }
 
 /** The reason of an aborted signal, as thrown by `signal.throwIfAborted()`. */

@@ -123,3 +123,29 @@ export class ZohoAbortedError extends ZohoError {
     this.inFlightMs = phase === 'in-flight' ? inFlightMs : 0;
   }
 }
+
+/** What a call would have waited for had it not given up: a rate-limit slot, a 429 pause, or the backoff before a retry. */
+export type ZohoWaitKind = 'rate-limit-slot' | 'rate-limit-pause' | 'retry-backoff';
+
+/**
+ * A call made with `maxWaitMs` would have waited longer than that before asking Zoho, so it gave up
+ * at once instead (Zoho was not asked this time; a slot it gave up on was never taken). `retryAt`
+ * is when asking again is expected to go through without that wait. `cause`: the error that
+ * started a retry backoff or a 429 pause, if any.
+ */
+export class ZohoWaitTooLongError extends ZohoError {
+  readonly endpoint: string;
+  readonly waitingFor: ZohoWaitKind;
+  readonly retryAt: Date;
+  readonly waitMs: number;
+  constructor(args: { endpoint: string; waitingFor: ZohoWaitKind; waitMs: number; retryAt: Date; maxWaitMs: number; cause?: unknown }) {
+    super(
+      `Zoho call to ${args.endpoint} not made: it would wait ${Math.round(args.waitMs)} ms for a ${args.waitingFor.replace(/-/g, ' ')} (more than its ${args.maxWaitMs} ms); ask again after ${args.retryAt.toISOString()}`,
+      { retryable: true, cause: args.cause },
+    );
+    this.endpoint = args.endpoint;
+    this.waitingFor = args.waitingFor;
+    this.retryAt = args.retryAt;
+    this.waitMs = args.waitMs;
+  }
+}

@@ -20,7 +20,7 @@ export type { ZohoInventoryResources } from './resources/inventory';
 export type { ZohoItem, ZohoCompositeItem, ZohoContact, ZohoLineItem, ZohoInvoice, ZohoBill, ZohoPricebook, ZohoLocation, ZohoOrganization } from './schemas/entities';
 
 // Errors.
-export { ZohoError, ZohoApiError, ZohoAuthError, ZohoValidationError, ZohoWriteBlockedError, ZohoQuotaExhaustedError, ZohoConfigError, ZohoWebhookError, ZohoAbortedError } from './errors';
+export { ZohoError, ZohoApiError, ZohoAuthError, ZohoValidationError, ZohoWriteBlockedError, ZohoQuotaExhaustedError, ZohoConfigError, ZohoWebhookError, ZohoAbortedError, ZohoWaitTooLongError } from './errors';
 
 // Webhooks.
 export { parseZohoWebhook, type ZohoWebhookDelivery } from './webhooks/parse-webhook';

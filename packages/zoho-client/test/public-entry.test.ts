@@ -34,6 +34,7 @@ describe('@tsh/zoho-client public entry', () => {
       'ZohoError',
       'ZohoQuotaExhaustedError',
       'ZohoValidationError',
+      'ZohoWaitTooLongError',
       'ZohoWebhookError',
       'ZohoWriteBlockedError',
       'createMemoryTokenStore',

@@ -1,3 +1,3 @@
-export type { RateLimiter, ZohoQuota } from './rate-limiter';
+export type { RateLimiter, ScheduleOptions, ZohoQuota } from './rate-limiter';
 export { createPQueueRateLimiter, type PQueueRateLimiterOptions } from './p-queue-rate-limiter';
 export { readQuotaHeaders } from './quota-headers';

@@ -2,7 +2,7 @@ import { raceAbort, sleepUnlessAborted } from '../abortable';
 import type { TokenManager } from '../auth/token-manager';
 import type { ZohoClock } from '../clock';
 import { apiBaseUrl, trustedApiDomain, ZOHO_API_PATHS, type ZohoApiName } from '../data-centers';
-import { ZohoAbortedError, ZohoApiError, ZohoError } from '../errors';
+import { ZohoAbortedError, ZohoApiError, ZohoError, ZohoWaitTooLongError } from '../errors';
 import { callHook, log, type ZohoHooks, type ZohoLogger } from '../hooks';
 import type { DailyBudget } from '../rate-limit/daily-budget';
 import { readQuotaHeaders } from '../rate-limit/quota-headers';
@@ -29,6 +29,11 @@ export interface ZohoRequestOptions {
   signal?: AbortSignal;
   /** Overrides the client's onDailyQuotaExhausted for this call. */
   onDailyQuotaExhausted?: 'wait' | 'fail';
+  /**
+   * Longest wait for a rate-limit slot, a 429 pause or a retry backoff this call takes; a longer one
+   * ends the call at once with ZohoWaitTooLongError (with `retryAt`). Unset: it waits as long as it takes.
+   */
+  maxWaitMs?: number;
 }
 
 export type ZohoRequest = (
@@ -191,7 +196,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
         respond(response.status, error as Error);
         throw error;
       }
-    }, { signal });
+    }, { signal, maxWaitMs: options.maxWaitMs, endpoint });
   }
 
   return async function request(rawMethod, api, rawPath, options = {}) {
@@ -221,6 +226,7 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
       } catch (caught) {
         // Whatever an aborted call was doing (waiting, sending, being refused) ends it here.
         if (signal?.aborted) throw caught instanceof ZohoAbortedError ? caught : aborted();
+        if (caught instanceof ZohoWaitTooLongError) throw caught;
         const error = caught;
         if (error instanceof ZohoApiError && error.status === 401) {
           const verdict = used.token === undefined ? 'not-authorized' : await raceAbort(onUnauthorized(used.token), signal).catch((e: unknown) => {
@@ -250,6 +256,17 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
           callHook(o.hooks?.onRateLimitWait, { reason: '429', waitMs: delayMs });
         } else {
           delayMs = fullJitterDelay(retriesDone, backoff);
+        }
+        if (options.maxWaitMs !== undefined && delayMs > options.maxWaitMs) {
+          // Other callers still pause (above); this one gives up rather than sleep past its bound.
+          throw new ZohoWaitTooLongError({
+            endpoint,
+            waitingFor: decision.pauseAll ? 'rate-limit-pause' : 'retry-backoff',
+            waitMs: delayMs,
+            maxWaitMs: options.maxWaitMs,
+            retryAt: new Date(o.clock.now() + delayMs),
+            cause: error,
+          });
         }
         callHook(o.hooks?.onRetry, { method, endpoint, attempt: retriesDone, delayMs, error: error as ZohoError });
         log(o.logger, 'warn', 'zoho request failed; retrying', {
