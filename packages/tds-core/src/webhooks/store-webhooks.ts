@@ -67,8 +67,18 @@ SELECT
     ORDER BY entity, zoho_id, payload_hash, id DESC) e) AS earlier,
   (SELECT coalesce(json_agg(s), '[]') FROM (${states}) s) AS states,
   -- The inbox ids of the rows this batch may write, drawn now so that the insert needs no RETURNING
-  -- and can go in the round trip of the COMMIT (inboxInsert).
-  ARRAY(SELECT nextval('tds_webhook_events_id_seq')::text FROM generate_series(1, ${deliveries.length}::int)) AS ids`;
+  -- and can go in the round trip of the COMMIT (inboxInsert). None for a delivery that is surely a
+  -- duplicate (the first of its record in the batch, repeating the latest row stored), so that a
+  -- replayed delivery leaves the id sequence as it was.
+  ARRAY(
+    SELECT nextval('tds_webhook_events_id_seq')::text
+    FROM unnest(${entities}::text[], ${ids}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]) WITH ORDINALITY AS d(entity, zoho_id, payload_hash, ord)
+    WHERE NOT (
+      d.ord = (SELECT min(b.ord) FROM unnest(${entities}::text[], ${ids}::text[]) WITH ORDINALITY AS b(entity, zoho_id, ord) WHERE b.entity = d.entity AND b.zoho_id = d.zoho_id)
+      AND d.payload_hash IS NOT DISTINCT FROM (
+        SELECT w.payload_hash FROM tds_webhook_events w
+        WHERE w.entity = d.entity AND w.zoho_id = d.zoho_id AND w.error IS DISTINCT FROM ${STALE_DELIVERY_NOTE}
+        ORDER BY w.id DESC LIMIT 1))) AS ids`;
 }
 
 // A lone UTF-16 surrogate is written as U+FFFD, as a text parameter's UTF-8 encoding writes it
@@ -165,9 +175,11 @@ export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly W
       });
       const queued = fresh.length > 0 ? await enqueueMany(trx, fresh.map((index) => deliveries[index].queueItem)) : [];
       const logged = [...fresh.map((index, n) => ({ index, queueItemId: queued[n].id || null })), ...stale.map((index) => ({ index, queueItemId: null }))];
-      // The ids drawn by the reads, in order: the rows of a record are still numbered in the order they were decided.
+      // The ids drawn by the reads, in ascending order: the rows of a record are still numbered in the order they were decided.
+      const drawn = [...read!.ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      if (drawn.length < logged.length) throw new Error(`webhook intake drew ${drawn.length} inbox ids for ${logged.length} rows`);
       const storedIds = new Map<number, { id: string; queueItemId: string | null }>();
-      logged.forEach(({ index, queueItemId }, n) => storedIds.set(index, { id: read!.ids[n]!, queueItemId }));
+      logged.forEach(({ index, queueItemId }, n) => storedIds.set(index, { id: drawn[n]!, queueItemId }));
 
       const staleSet = new Set(stale);
       const results = deliveries.map((_, index): WebhookIngestResult => {
