@@ -48,8 +48,8 @@ function client(rateLimiter?: RateLimiter) {
   });
 }
 
-async function startPool(options: { handlerTimeoutMs: number; rateLimiter?: RateLimiter; backoffSeconds?: number }): Promise<WorkerPool> {
-  const handlers = createSyncHandlers({ db: t.db, zoho: client(options.rateLimiter) });
+async function startPool(options: { handlerTimeoutMs: number; rateLimiter?: RateLimiter; backoffSeconds?: number; zohoMaxWaitMs?: number }): Promise<WorkerPool> {
+  const handlers = createSyncHandlers({ db: t.db, zoho: client(options.rateLimiter), zohoMaxWaitMs: options.zohoMaxWaitMs });
   const backoff = { baseSeconds: options.backoffSeconds ?? 1, maxSeconds: options.backoffSeconds ?? 1, jitter: 0 };
   const pool = createWorkerPool({ db: t.db, pool: t.pool, handlers, pollIntervalMs: 20, leaseSeconds: 60, handlerTimeoutMs: options.handlerTimeoutMs, concurrency: 1, batchSize: 10, backoff });
   pools.push(pool);
@@ -107,7 +107,9 @@ describe('the handler deadline while a call waits', () => {
     // One request per 4 s window across every process, and the test takes this window's request.
     const rateLimiter = createPostgresRateLimiter({ db: t.db, organizationId, requestsPerMinute: 1, windowMs: 4_000, safetyMarginMs: 0 });
     await rateLimiter.schedule(async () => undefined);
-    await startPool({ handlerTimeoutMs: 1_000, rateLimiter });
+    // A wait bound longer than the deadline, so the deadline is what ends the wait (a shorter bound
+    // gives up before it: zoho-wait-bound.test.ts).
+    await startPool({ handlerTimeoutMs: 1_000, rateLimiter, zohoMaxWaitMs: 60_000 });
     const customerId = zohoId();
     const { id } = await enqueue(t.db, { entity_type: 'customers', zoho_id: customerId });
     const done = await waitFor(async () => {

@@ -156,7 +156,7 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
       if (asking.length > 0) {
         const fetchIds = asking.map((index) => (plans[index] as { id: string }).id);
         fetchedCount += fetchIds.length;
-        const { askedAt, results: fetched } = await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, handlerCallOptions(signal)));
+        const { askedAt, results: fetched } = await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, handlerCallOptions(signal, deps.zohoMaxWaitMs)));
         await runItems(asking, fetched, askedAt);
       }
       pending = again;

@@ -1,4 +1,4 @@
-import type { ZohoClient } from '@tsh/zoho-client';
+import type { ZohoCallOptions, ZohoClient } from '@tsh/zoho-client';
 import type { ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client/internal';
 import type { ApplyContext } from '../apply/apply-context';
 import { fetchedAt } from '../apply/ask-time';
@@ -30,13 +30,13 @@ async function movementItems(
   zoho: ZohoClient,
   kind: 'inventory_adjustment' | 'transfer_order',
   movement: ZohoInventoryAdjustment | ZohoTransferOrder,
-  signal: AbortSignal,
+  options: ZohoCallOptions,
 ): Promise<Affected> {
   const listed = stockAffectedItemIds(movement);
   if (listed !== null) return { itemIds: listed };
   const id = kind === 'inventory_adjustment' ? (movement as ZohoInventoryAdjustment).inventory_adjustment_id : (movement as ZohoTransferOrder).transfer_order_id;
   const detail = await fetchOne<ZohoInventoryAdjustment | ZohoTransferOrder>(() =>
-    kind === 'inventory_adjustment' ? zoho.inventory.inventoryAdjustments.get(id, undefined, handlerCallOptions(signal)) : zoho.inventory.transferOrders.get(id, undefined, handlerCallOptions(signal)),
+    kind === 'inventory_adjustment' ? zoho.inventory.inventoryAdjustments.get(id, undefined, options) : zoho.inventory.transferOrders.get(id, undefined, options),
   );
   if (detail.status === 'found') return { itemIds: stockAffectedItemIds(detail.record) ?? [] };
   // A movement deleted before we could read it: which items it touched is unknown; reconciliation
@@ -46,13 +46,13 @@ async function movementItems(
 }
 
 /** Which items' stock a stock queue item is about: the item itself, or the lines of a movement. */
-async function affectedItems(zoho: ZohoClient, item: QueueItem, signal: AbortSignal): Promise<Affected> {
+async function affectedItems(zoho: ZohoClient, item: QueueItem, options: ZohoCallOptions): Promise<Affected> {
   const carried = carriedRecord(item.payload, STOCK_KEYS);
   if (carried === null) return { itemIds: [item.zoho_id] };
   try {
     if (carried.key === 'item') return { itemIds: [parseWebhookRecord('item', carried.raw).item_id] };
-    if (carried.key === 'inventory_adjustment') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw), signal);
-    if (carried.key === 'transfer_order') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw), signal);
+    if (carried.key === 'inventory_adjustment') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw), options);
+    if (carried.key === 'transfer_order') return await movementItems(zoho, carried.key, parseWebhookRecord(carried.key, carried.raw), options);
     return { error: new Error(`the stock route does not take a ${carried.key} record`) };
   } catch (error) {
     // An item is refreshed from Zoho by id anyway, so a malformed copy of it (or a dead letter of
@@ -74,7 +74,7 @@ export function createStockHandler(deps: SyncHandlerDeps & { applyContext: Apply
   const { db, zoho, applyContext: ctx } = deps;
 
   return async (items, { signal, timeoutMs }) => {
-    const affected = await Promise.all(items.map((item) => affectedItems(zoho, item, signal)));
+    const affected = await Promise.all(items.map((item) => affectedItems(zoho, item, handlerCallOptions(signal, deps.zohoMaxWaitMs))));
     const itemIds = [...new Set(affected.flatMap((a) => ('itemIds' in a ? a.itemIds : [])))];
     const errors = new Map<string, unknown>();
     // The database clock is read before Zoho is asked: an item soft-deleted after that moment (its
@@ -82,7 +82,7 @@ export function createStockHandler(deps: SyncHandlerDeps & { applyContext: Apply
     // more, and that answer decides (docs/deletions.md).
     let pending = itemIds;
     for (let round = 1; pending.length > 0; round++) {
-      const { askedAt, results: fetched } = await fetchedAt(db, () => fetchItemsByIds(zoho, pending, handlerCallOptions(signal)));
+      const { askedAt, results: fetched } = await fetchedAt(db, () => fetchItemsByIds(zoho, pending, handlerCallOptions(signal, deps.zohoMaxWaitMs)));
       const again: string[] = [];
       for (const id of pending) {
         const result = fetched.get(id);

@@ -13,4 +13,6 @@ export interface SyncHandlerDeps {
   logger?: LoggerLike;
   /** Caches shared with other appliers of this process (a sync run, say); created from `config` when absent. */
   applyContext?: ApplyContext;
+  /** Longest wait of a handler's Zoho call for the rate limit before its items are deferred (default HANDLER_ZOHO_MAX_WAIT_MS, zoho-wait.ts). */
+  zohoMaxWaitMs?: number;
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import PQueue from 'p-queue';
-import type { RateLimiter, ZohoQuota } from '@tsh/zoho-client';
+import { ZohoWaitTooLongError, type RateLimiter, type ZohoQuota } from '@tsh/zoho-client';
+import type { ScheduleOptions } from '@tsh/zoho-client/internal';
 import { acquireRateSlot, pauseRateLimit, recordDailyQuota, releaseRateSlot } from './rate-limit-sql';
 
 export interface PostgresRateLimiterOptions {
@@ -21,6 +22,13 @@ export interface PostgresRateLimiterOptions {
   /** An in-flight slot is reclaimed after this long even if its process died (default 120 000 ms). */
   slotLeaseMs?: number;
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** A caller's limit on its wait: `maxWaitMs` from `since`. */
+interface Bound {
+  maxWaitMs: number;
+  since: number;
+  endpoint?: string;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -53,8 +61,13 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
   // Only as many local callers poll the database as could ever be granted at once.
   const local = new PQueue({ concurrency: maxInFlight });
 
-  /** Polls for a slot; an aborted caller stops polling (the slot it never got is nobody's). */
-  async function acquire(signal: AbortSignal | undefined): Promise<string> {
+  /**
+   * Polls for a slot; an aborted caller stops polling (the slot it never got is nobody's). With
+   * `maxWaitMs`, an answer "no slot for N ms" with N past the caller's bound (counted from its
+   * call) gives up at once instead of sleeping: a refusal takes no slot, and a slot granted to a
+   * caller that has already given up (aborted) is released unused.
+   */
+  async function acquire(signal: AbortSignal | undefined, bound: Bound | undefined): Promise<string> {
     for (;;) {
       signal?.throwIfAborted();
       const { slotId, waitMs } = await acquireRateSlot(options.db, {
@@ -70,21 +83,58 @@ export function createPostgresRateLimiter(options: PostgresRateLimiterOptions): 
         await releaseRateSlot(options.db, slotId).catch(() => undefined);
         signal.throwIfAborted();
       }
+      if (bound) {
+        const now = Date.now();
+        const waited = now - bound.since;
+        if (waited + waitMs > bound.maxWaitMs) {
+          throw new ZohoWaitTooLongError({
+            endpoint: bound.endpoint ?? 'Zoho',
+            waitingFor: 'rate-limit-slot',
+            waitMs: waited + waitMs,
+            maxWaitMs: bound.maxWaitMs,
+            // A short answer (the in-flight cap) says nothing of when a slot frees: come back after one more bound.
+            retryAt: new Date(now + Math.max(waitMs, bound.maxWaitMs)),
+          });
+        }
+      }
       await sleepUntilAborted(sleep, waitMs + Math.floor(Math.random() * 20), signal);
     }
   }
 
+  async function holdSlotFor<T>(fn: () => Promise<T>, signal: AbortSignal | undefined, bound: Bound | undefined): Promise<T> {
+    const slotId = await acquire(signal, bound);
+    try {
+      return await fn();
+    } finally {
+      await releaseRateSlot(options.db, slotId).catch(() => undefined); // the lease reclaims it anyway
+    }
+  }
+
   return {
-    schedule<T>(fn: () => Promise<T>, scheduleOptions?: { signal?: AbortSignal }): Promise<T> {
+    schedule<T>(fn: () => Promise<T>, scheduleOptions?: ScheduleOptions): Promise<T> {
       const signal = scheduleOptions?.signal;
-      return local.add(async () => {
-        const slotId = await acquire(signal);
-        try {
-          return await fn();
-        } finally {
-          await releaseRateSlot(options.db, slotId).catch(() => undefined); // the lease reclaims it anyway
-        }
-      }, { signal }) as Promise<T>;
+      const maxWaitMs = scheduleOptions?.maxWaitMs;
+      const bound = maxWaitMs === undefined ? undefined : { maxWaitMs, since: Date.now(), endpoint: scheduleOptions?.endpoint };
+      if (!bound) return local.add(() => holdSlotFor(fn, signal, undefined), { signal }) as Promise<T>;
+      // A caller queued behind this process's own in-flight requests gives up at its bound too; the
+      // entry is dropped before it runs, so it never polled and holds nothing.
+      const giveUp = new AbortController();
+      const timer = setTimeout(() => giveUp.abort(), Math.max(0, bound.maxWaitMs));
+      return (local.add(() => {
+        clearTimeout(timer);
+        return holdSlotFor(fn, signal, bound);
+      }, { signal: signal ? AbortSignal.any([signal, giveUp.signal]) : giveUp.signal }) as Promise<T>)
+        .catch((error: unknown) => {
+          if (!giveUp.signal.aborted || signal?.aborted) throw error;
+          throw new ZohoWaitTooLongError({
+            endpoint: bound.endpoint ?? 'Zoho',
+            waitingFor: 'rate-limit-slot',
+            waitMs: bound.maxWaitMs,
+            maxWaitMs: bound.maxWaitMs,
+            retryAt: new Date(Date.now() + bound.maxWaitMs),
+          });
+        })
+        .finally(() => clearTimeout(timer));
     },
     pause: (ms: number) => pauseRateLimit(options.db, options.organizationId, ms),
     updateQuota: (quota: ZohoQuota) => recordDailyQuota(options.db, options.organizationId, quota),
