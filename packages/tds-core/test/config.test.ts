@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       TDS_WORKERS: 2,
       TDS_RATE_LIMIT_PER_MINUTE: 100,
       TDS_LEASE_SECONDS: 60,
+      TDS_WORKER_ZOHO_MAX_WAIT_MS: 3000,
       PORT: 3000,
     });
   });

@@ -63,6 +63,8 @@ export const envSchema = z.object({
   TDS_WORKERS: positiveInt(2, 64),
   TDS_RATE_LIMIT_PER_MINUTE: positiveInt(100, 10_000),
   TDS_LEASE_SECONDS: positiveInt(60, 3600),
+  /** Longest wait of a queue handler's Zoho call for the rate limit before its items are deferred (handlers/zoho-wait.ts). */
+  TDS_WORKER_ZOHO_MAX_WAIT_MS: positiveInt(3000, 600_000),
   PORT: z.preprocess(
     emptyToUndefined,
     z.coerce.number({ message: 'must be a port number' }).int({ message: 'must be a port number' }).min(0).max(65535, { message: 'must be a port number (0–65535)' }).default(3000),

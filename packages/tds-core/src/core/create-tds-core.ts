@@ -136,7 +136,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
   const lazyZoho = new Proxy({} as ZohoClient, { get: (_target, key) => Reflect.get(zoho(), key) });
 
   const applyContext = createApplyContext(options.transform ?? {});
-  const handlers = metrics.instrumentHandlers(createSyncHandlers({ db, zoho: lazyZoho, logger, applyContext }));
+  const handlers = metrics.instrumentHandlers(createSyncHandlers({ db, zoho: lazyZoho, logger, applyContext, zohoMaxWaitMs: config.TDS_WORKER_ZOHO_MAX_WAIT_MS }));
   const workerPool = createWorkerPool({
     db,
     pool,
