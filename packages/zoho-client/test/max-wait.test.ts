@@ -26,19 +26,20 @@ function countedItems(answer: () => Response | Promise<Response> = itemsOk) {
 describe('maxWaitMs with the in-process limiter', () => {
   it('a call whose slot is further away than maxWaitMs is refused at once with when to come back; it takes no slot', async () => {
     const seen = countedItems();
-    const client = makeClient({ rateLimiter: createPQueueRateLimiter({ requestsPerMinute: 2, intervalMs: 60_000 }) });
+    // An hour's window and a bound of ten minutes: a call that slept until its bound would outlast the test.
+    const client = makeClient({ rateLimiter: createPQueueRateLimiter({ requestsPerMinute: 2, intervalMs: 3_600_000 }) });
     const before = Date.now();
     await client.books.items.list();
     await client.books.items.list(); // the window's two slots
-    const refused = await Promise.all([1, 2, 3].map(() => caught(client.books.items.list({}, { maxWaitMs: 2_000 }))));
+    const refused = await Promise.all([1, 2, 3].map(() => caught(client.books.items.list({}, { maxWaitMs: 600_000 }))));
     for (const error of refused) {
       expect(error).toBeInstanceOf(ZohoWaitTooLongError);
       expect(error).toMatchObject({ retryable: true, waitingFor: 'rate-limit-slot', endpoint: '/books/v3/items' });
       const retryAt = (error as ZohoWaitTooLongError).retryAt.getTime();
-      // The first of the two slots leaves the window a minute after it started.
-      expect(retryAt).toBeGreaterThanOrEqual(before + 60_000);
-      expect(retryAt).toBeLessThanOrEqual(Date.now() + 60_000);
-      expect((error as ZohoWaitTooLongError).waitMs).toBeGreaterThan(2_000);
+      // The first of the two slots leaves the window an hour after it started.
+      expect(retryAt).toBeGreaterThanOrEqual(before + 3_600_000);
+      expect(retryAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+      expect((error as ZohoWaitTooLongError).waitMs).toBeGreaterThan(600_000);
     }
     expect(seen.calls).toBe(2);
   });

@@ -59,7 +59,10 @@ export function createPQueueRateLimiter(options: PQueueRateLimiterOptions = {}):
   function schedule<T>(fn: () => Promise<T>, scheduleOptions: ScheduleOptions = {}): Promise<T> {
     const { signal, maxWaitMs, endpoint } = scheduleOptions;
     const run = () => {
-      starts.push(clock.now());
+      const now = clock.now();
+      // Only the window's starts are kept, whether or not any caller asks for an estimate.
+      while (starts.length > 0 && starts[0]! <= now - intervalMs) starts.shift();
+      starts.push(now);
       return fn();
     };
     // p-queue drops an entry whose signal aborts while it waits (also during a 429 pause).
