@@ -2,9 +2,12 @@ import { loadavg } from 'node:os';
 import type { Machine } from './machine';
 import type { BenchLine, RowResult } from './run-row';
 
-/** "6 498 jobs/s" → 6498, "0.95×" → 0.95, "97.7 %" → 97.7; the first number of a text, or null. */
+/**
+ * "6 498 jobs/s" → 6498, "0.95×" → 0.95, "97.7 %" → 97.7, "p50 215 ms, p99 11.1 s" → 215; the first
+ * number of a text that is not part of a word (p50), or null.
+ */
 export function firstNumber(text: string): number | null {
-  const match = /-?\d{1,3}(?:[ \u202f]\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?/.exec(text);
+  const match = /(?<![\w.])(?:-?\d{1,3}(?:[ \u202f]\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)/.exec(text);
   return match ? Number(match[0].replace(/[ \u202f]/g, '')) : null;
 }
 
