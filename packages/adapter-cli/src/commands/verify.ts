@@ -9,6 +9,7 @@ import { writeLine } from '../runtime/io';
 import { printResult } from '../runtime/output';
 import { parseWholeNumber } from '../runtime/parse';
 import { withCore } from '../runtime/session';
+import { preferSmallHeap } from '../runtime/small-heap';
 
 interface VerifyFlags {
   sample?: number;
@@ -71,6 +72,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExamples:\n  tds verify\n  tds verify products --sample 20\n  tds verify all --repair --json\n\nWithout --repair nothing is written to the entity tables: a database role with SELECT only is enough.')
     .action(async (names: string[], options: VerifyFlags, command: Command) => {
       const entities = parseEntities(names.length === 0 ? ['all'] : names);
+      // A full verify reads the whole catalogue page by page, like a full sync (docs/benchmarks.md).
+      preferSmallHeap();
       await withCore(ctx, { globals: globalsOf(command), needs: { zoho: true }, migrate: options.repair === true }, async (core, session) => {
         const report = await core.verify({
           entities,
