@@ -115,8 +115,13 @@ async function writeBatch(
   ctx: ApplyContext,
   onCommit: (effect: () => void) => void,
 ): Promise<ProductBatchResult[]> {
-  // First statement of the transaction; the role books are read after the lock was granted (price-roles-locked.ts).
-  const books = await lockPriceRolesSharedAndLoadBooks(tx, ctx.config);
+  // First statement of the transaction; the role books are read after the lock was granted, and the
+  // products' sync_status keys are taken before any row lock (price-roles-locked.ts).
+  const books = await lockPriceRolesSharedAndLoadBooks(
+    tx,
+    ctx.config,
+    batch.map((b) => b.prepared.item.item_id),
+  );
   // The cache vouches for a category only until a record of the batch missed it: from then on, in
   // batch order, that category is upserted and linked after the rows (as one record after another would).
   const missed = new Set<string>();

@@ -18,6 +18,7 @@ import * as productSyncStatusSets from './0016-product-sync-status-sets';
 import * as queueStepCachedPlan from './0017-queue-step-cached-plan';
 import * as changeFeedFillfactor from './0018-change-feed-fillfactor';
 import * as priceRoleListsLocked from './0019-price-role-lists-locked';
+import * as productInsertKeysShared from './0020-product-insert-keys-shared';
 
 /**
  * Every migration as code (they ship inside the built bundle). Kysely applies them sorted by key and
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0017-queue-step-cached-plan': queueStepCachedPlan,
   '0018-change-feed-fillfactor': changeFeedFillfactor,
   '0019-price-role-lists-locked': priceRoleListsLocked,
+  '0020-product-insert-keys-shared': productInsertKeysShared,
 };
