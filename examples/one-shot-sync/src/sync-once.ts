@@ -17,8 +17,9 @@ async function main(): Promise<number> {
   try {
     const results = await core.sync.run('all', { mode: full ? 'full' : 'incremental', signal: stop.signal });
     for (const r of results) {
-      const counts = r.counts as Record<string, number>;
-      console.log(`${String(r.entity).padEnd(10)} ${String(r.status).padEnd(9)} fetched ${counts.fetched}, inserted ${counts.inserted}, updated ${counts.updated}, deleted ${counts.deleted}${r.error ? ` (${String(r.error)})` : ''}`);
+      // A skipped entity (a sync of it was already running elsewhere) has no counts, only its reason.
+      const counts = 'counts' in r ? `fetched ${r.counts.fetched}, inserted ${r.counts.inserted}, updated ${r.counts.updated}, deleted ${r.counts.deleted}` : '';
+      console.log(`${r.entity.padEnd(10)} ${r.status.padEnd(9)} ${counts}${r.error ? ` (${r.error})` : ''}`);
     }
     return results.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
