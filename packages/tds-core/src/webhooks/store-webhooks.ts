@@ -109,6 +109,8 @@ FROM jsonb_to_recordset(${hexTextLiteral(document)}::jsonb)
   AS r(id bigint, entity text, zoho_id text, method text, event text, payload_hash text, queue_item_id bigint, query jsonb, error text)`;
 }
 
+const moreInboxIds = (count: number) => sql<{ id: string }>`SELECT nextval('tds_webhook_events_id_seq')::text AS id FROM generate_series(1, ${count}::int)`;
+
 interface InboxRow {
   id: string;
   entity: string;
@@ -177,7 +179,10 @@ export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly W
       const logged = [...fresh.map((index, n) => ({ index, queueItemId: queued[n].id || null })), ...stale.map((index) => ({ index, queueItemId: null }))];
       // The ids drawn by the reads, in ascending order: the rows of a record are still numbered in the order they were decided.
       const drawn = [...read!.ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-      if (drawn.length < logged.length) throw new Error(`webhook intake drew ${drawn.length} inbox ids for ${logged.length} rows`);
+      // The reads only guess which deliveries need a row; the walk above decides. Should the guess
+      // fall short, the missing ids are drawn now (larger, so the order of decision still holds)
+      // rather than failing a delivery that must be stored.
+      if (drawn.length < logged.length) drawn.push(...(await moreInboxIds(logged.length - drawn.length).execute(trx)).rows.map((r) => r.id));
       const storedIds = new Map<number, { id: string; queueItemId: string | null }>();
       logged.forEach(({ index, queueItemId }, n) => storedIds.set(index, { id: drawn[n]!, queueItemId }));
 
