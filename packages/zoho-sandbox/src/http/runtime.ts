@@ -7,7 +7,8 @@ import { SandboxOAuth } from './oauth';
 import { SandboxRateLimiter } from './rate-limit';
 import { SandboxStats } from './stats';
 
-type RuntimeOptions = Pick<
+/** The limits, token rules, faults and rendering switches the server and the msw handlers both take. */
+export type SandboxRuntimeOptions = Pick<
   ZohoSandboxOptions,
   | 'seed'
   | 'credentials'
@@ -32,7 +33,7 @@ type RuntimeOptions = Pick<
  * credentials, OAuth authority, limits, faults, rendering switches, counters and the list cache.
  * `apiDomain` is a getter because the HTTP server learns its own address only once it listens.
  */
-export function createSandboxRuntime(options: RuntimeOptions, now: () => number, apiDomain: () => string) {
+export function createSandboxRuntime(options: SandboxRuntimeOptions, now: () => number, apiDomain: () => string) {
   const credentials = sandboxCredentials(options.seed, options.credentials);
   const settings: SandboxSettings = {
     legacyWarehouses: options.legacyWarehouses ?? false,

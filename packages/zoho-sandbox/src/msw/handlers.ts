@@ -4,35 +4,17 @@ import { corruptRecord, drawFault, type SandboxFaults } from '../http/faults';
 import type { SandboxOAuth, SandboxCredentials } from '../http/oauth';
 import { jsonResponse, SandboxHttpError, type SandboxResponse, zohoErrorResponse } from '../http/respond';
 import { routeApi, routeName, type SandboxApi } from '../http/routes';
-import { createSandboxRuntime } from '../http/runtime';
+import { createSandboxRuntime, type SandboxRuntimeOptions } from '../http/runtime';
 import type { SandboxStatsSnapshot } from '../http/stats';
 import { clockFunction, type SandboxSettings, type ZohoSandboxOptions } from '../options';
 import type { SandboxStore } from '../store';
 
 /** The limits, token rules, faults and rendering switches of `startZohoSandbox`, without the port. */
-export type ZohoSandboxHandlerOptions = Pick<
-  ZohoSandboxOptions,
-  | 'seed'
-  | 'credentials'
-  | 'requestsPerMinute'
-  | 'rateWindowMs'
-  | 'dailyLimit'
-  | 'quotaWindowSeconds'
-  | 'maxConcurrent'
-  | 'tokenTtlSeconds'
-  | 'tokenMintLimit'
-  | 'tokenMintWindowMs'
-  | 'maxLiveTokens'
-  | 'faults'
-  | 'legacyWarehouses'
-  | 'itemListLocations'
-  | 'booksContactsActiveOnly'
-  | 'itemDetailsUnknownIds'
-  | 'clock'
-> & {
-  /** Host the handlers answer for, accounts and API alike (default `https://zoho-sandbox.test`). */
-  baseUrl?: string;
-};
+export type ZohoSandboxHandlerOptions = SandboxRuntimeOptions &
+  Pick<ZohoSandboxOptions, 'clock'> & {
+    /** Host the handlers answer for, accounts and API alike (default `https://zoho-sandbox.test`). */
+    baseUrl?: string;
+  };
 
 export interface ZohoSandboxHandlers {
   /** Pass to msw: `setupServer(...sandbox.handlers)` or `server.use(...sandbox.handlers)`. */
