@@ -1,4 +1,3 @@
-import { createZohoClient, type RateLimiter } from '@tsh/zoho-client';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSyncHandlers } from '../src/handlers';
@@ -6,7 +5,7 @@ import { enqueue } from '../src/queue';
 import { createWorkerPool, type WorkerPool } from '../src/workers';
 import { createPostgresRateLimiter } from '../src/zoho-access';
 import { rawItem, zohoId } from './apply-fixtures';
-import { startBudgetZoho } from './fixtures/budget-zoho';
+import { budgetZohoClient, startBudgetZoho } from './fixtures/budget-zoho';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { waitFor } from './helpers/wait-for';
 
@@ -34,18 +33,6 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.stop({ graceMs: 0 })));
 });
 
-function client(rateLimiter: RateLimiter) {
-  return createZohoClient({
-    organizationId: '60000000001',
-    credentials: { clientId: 'id', clientSecret: 'secret-xyz', refreshToken: 'refresh-xyz' },
-    accountsUrl: zoho.url,
-    apiUrl: zoho.url,
-    rateLimiter,
-    retryBaseDelayMs: 1,
-    retryMaxDelayMs: 5,
-  });
-}
-
 const row = (id: string) => t.db.selectFrom('tds_sync_queue').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 describe('a spent per-minute budget in serve/worker', () => {
@@ -66,7 +53,7 @@ describe('a spent per-minute budget in serve/worker', () => {
       await enqueue(t.db, { entity_type: 'products', zoho_id: productId }),
       await enqueue(t.db, { entity_type: 'products', zoho_id: String(carried.item_id), payload: { item: carried } }),
     ];
-    const handlers = createSyncHandlers({ db: t.db, zoho: client(createPostgresRateLimiter({ db: t.db, ...budget })), zohoMaxWaitMs: 1_000 });
+    const handlers = createSyncHandlers({ db: t.db, zoho: budgetZohoClient(zoho, createPostgresRateLimiter({ db: t.db, ...budget })), zohoMaxWaitMs: 1_000 });
     // A deadline of a minute and one worker slot: had the waits held the slot, nothing below would
     // happen before the deadline.
     const pool = createWorkerPool({ db: t.db, pool: t.pool, handlers, pollIntervalMs: 20, leaseSeconds: 60, handlerTimeoutMs: 60_000, concurrency: 1, batchSize: 10 });

@@ -1,4 +1,4 @@
-import { createZohoClient, type RateLimiter } from '@tsh/zoho-client';
+import type { RateLimiter } from '@tsh/zoho-client';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSyncHandlers } from '../src/handlers';
@@ -6,7 +6,7 @@ import { enqueue } from '../src/queue';
 import { createWorkerPool, type WorkerPool } from '../src/workers';
 import { createPostgresRateLimiter } from '../src/zoho-access';
 import { rawItem, zohoId } from './apply-fixtures';
-import { startBudgetZoho } from './fixtures/budget-zoho';
+import { budgetZohoClient, startBudgetZoho } from './fixtures/budget-zoho';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
 import { waitFor } from './helpers/wait-for';
 
@@ -35,21 +35,8 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.stop({ graceMs: 0 })));
 });
 
-/** A client that waits for a spent daily quota (the default, as `tds sync --wait` would): the handlers must not. */
-function client(rateLimiter?: RateLimiter) {
-  return createZohoClient({
-    organizationId: '60000000001',
-    credentials: { clientId: 'id', clientSecret: 'secret-xyz', refreshToken: 'refresh-xyz' },
-    accountsUrl: zoho.url,
-    apiUrl: zoho.url,
-    ...(rateLimiter ? { rateLimiter } : { requestsPerMinute: 100_000 }),
-    retryBaseDelayMs: 1,
-    retryMaxDelayMs: 5,
-  });
-}
-
 async function startPool(options: { handlerTimeoutMs: number; rateLimiter?: RateLimiter; backoffSeconds?: number; zohoMaxWaitMs?: number }): Promise<WorkerPool> {
-  const handlers = createSyncHandlers({ db: t.db, zoho: client(options.rateLimiter), zohoMaxWaitMs: options.zohoMaxWaitMs });
+  const handlers = createSyncHandlers({ db: t.db, zoho: budgetZohoClient(zoho, options.rateLimiter), zohoMaxWaitMs: options.zohoMaxWaitMs });
   const backoff = { baseSeconds: options.backoffSeconds ?? 1, maxSeconds: options.backoffSeconds ?? 1, jitter: 0 };
   const pool = createWorkerPool({ db: t.db, pool: t.pool, handlers, pollIntervalMs: 20, leaseSeconds: 60, handlerTimeoutMs: options.handlerTimeoutMs, concurrency: 1, batchSize: 10, backoff });
   pools.push(pool);
