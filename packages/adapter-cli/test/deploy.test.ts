@@ -205,7 +205,7 @@ describe('deploy/systemd', () => {
 
 // ---- the entrypoint as a real process ----------------------------------------------------------
 
-const PACKAGES_THE_ENTRYPOINT_LOADS = ['zoho-client', 'tds-core', 'adapter-express', 'dashboard'];
+const PACKAGES_THE_ENTRYPOINT_LOADS = ['zoho-client', 'zoho-sandbox', 'tds-core', 'adapter-express', 'dashboard'];
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
