@@ -178,12 +178,13 @@ ORDER BY p.zoho_item_id LIMIT 3`.execute(t.db)).rows;
 
     it('as a role that may only SELECT: the same report, nothing written, the run not recorded (and said so)', { timeout: 120_000 }, async () => {
       const role = `${t.name}_ro`;
-      await sql`CREATE ROLE ${sql.id(role)} LOGIN`.execute(t.db);
+      await sql`CREATE ROLE ${sql.id(role)} LOGIN PASSWORD 'read-only-test'`.execute(t.db);
       await sql`GRANT USAGE ON SCHEMA public TO ${sql.id(role)}`.execute(t.db);
       await sql`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${sql.id(role)}`.execute(t.db);
-      const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+      // The test database's own server: DATABASE_URL's, or the embedded one when it is unset.
+      const url = new URL(t.url);
       url.username = role;
-      url.pathname = `/${t.name}`;
+      url.password = 'read-only-test'; // the embedded server asks for one
       let readOnly: TdsDatabase | undefined;
       try {
         readOnly = await createDatabase({ url: url.toString() });
