@@ -53,6 +53,7 @@ const found = scenarios(output);
 const bare = found.find((s) => s.name.startsWith('bare'));
 const stored = found.find((s) => s.name.includes('stored'));
 const paced = found.find((s) => s.name.includes('req/s'));
+const cpuLine = /^CPU per request: (.*)$/m.exec(output)?.[1];
 const storedPerSecond = Number(/\((\d+)\/s\), acknowledged/.exec(output)?.[1] ?? Number.NaN);
 if (!bare || !stored || !Number.isFinite(storedPerSecond)) throw new Error('could not read the webhook benchmark output');
 
@@ -85,6 +86,7 @@ reportRow({
   notes: [
     `Webhook ingest: bench/src/webhooks/webhook-ingest.ts (\`pnpm bench:webhooks\`) with ${SECONDS} s per run: the TDS Express app (serveTds) in a process of its own, ~1 KB signed item webhooks, each a different record, each answered 2xx only once its inbox row and queue item are committed; "stored/s" counts inbox rows written during the closed-loop run. ` +
       `The bare Express endpoint parses the same JSON and answers 202 without storing anything: the ratio is what durability and verification cost.` +
-      (stored.errors + (paced?.errors ?? 0) > 0 ? ` Non-2xx answers: ${stored.errors + (paced?.errors ?? 0)}.` : ''),
+      (stored.errors + (paced?.errors ?? 0) > 0 ? ` Non-2xx answers: ${stored.errors + (paced?.errors ?? 0)}.` : '') +
+      (cpuLine ? ` CPU per request over the closed-loop runs (/proc): ${cpuLine}.` : ''),
   ],
 });

@@ -2,11 +2,13 @@
 // against the real TDS app and PostgreSQL, beside a bare Express JSON endpoint in the same run.
 //   pnpm bench:webhooks   (DATABASE_URL, or an embedded PostgreSQL); the webhooks row of `pnpm bench` runs it
 // Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50), BENCH_RATE (200 req/s for the latency run),
-// BENCH_CPU_PROF (a directory for a CPU profile of the server process).
+// BENCH_CPU_PROF (a directory for a CPU profile of the TDS server process; the bare endpoint runs in a
+// process of its own and is not profiled).
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { signZohoWebhook } from '@tsh/zoho-client';
@@ -142,25 +144,30 @@ function table(results: RunResult[]): string {
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }
 
-async function startServer(databaseUrl: string): Promise<{ tdsPort: number; barePort: number; stop(): Promise<void> }> {
+interface ServerProcess {
+  pid: number;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(role: 'tds' | 'bare', databaseUrl: string): Promise<ServerProcess> {
   const here = dirname(fileURLToPath(import.meta.url));
-  // BENCH_CPU_PROF=<dir> writes a CPU profile of the server process there.
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--conditions=source', '--import', 'tsx', join(here, 'webhook-server.ts')], {
+  // BENCH_CPU_PROF=<dir> writes a CPU profile of the TDS server process there.
+  const profile = role === 'tds' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--conditions=source', '--import', 'tsx', join(here, 'webhook-server.ts'), role], {
     cwd: join(here, '..', '..'),
     env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_WEBHOOK_SECRET: SECRET },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ready = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`benchmark server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`benchmark server (${role}) exited with ${code}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line.startsWith('READY ')) resolve(line);
     });
   });
-  const [, tdsPort, barePort] = ready.split(' ').map(Number);
   return {
-    tdsPort,
-    barePort,
+    pid: child.pid!,
+    port: Number(ready.split(' ')[1]),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());
@@ -169,20 +176,57 @@ async function startServer(databaseUrl: string): Promise<{ tdsPort: number; bare
   };
 }
 
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends of the TDS server's pool (application_name tds) in the benchmark's database. */
+async function tdsBackends(): Promise<number[]> {
+  const { rows } = await database.pool.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tds' AND pid <> pg_backend_pid()`,
+  );
+  return rows.map((r) => r.pid);
+}
+
+/** CPU seconds of a process and of the TDS pool's PostgreSQL backends, read before and after a run. */
+async function cpuSnapshot(pid: number): Promise<{ server: number; backends: Map<number, number> }> {
+  return { server: cpuSeconds(pid), backends: new Map((await tdsBackends()).map((p) => [p, cpuSeconds(p)])) };
+}
+
+async function cpuSince(pid: number, before: { server: number; backends: Map<number, number> }): Promise<{ server: number; postgres: number }> {
+  const after = await cpuSnapshot(pid);
+  let postgres = 0;
+  for (const [p, seconds] of after.backends) postgres += seconds - (before.backends.get(p) ?? 0);
+  return { server: after.server - before.server, postgres };
+}
+
 const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
 const database = await createTestDatabase();
-const server = await startServer(database.url);
+const tdsServer = await startServer('tds', database.url);
+const bareServer = await startServer('bare', database.url);
 try {
-  const bare = (n: number): Target => ({ ...itemWebhook(server.barePort, n), path: '/bare' });
-  const webhook = (offset: number) => (n: number) => itemWebhook(server.tdsPort, offset + n);
+  const bare = (n: number): Target => ({ ...itemWebhook(bareServer.port, n), path: '/bare' });
+  const webhook = (offset: number) => (n: number) => itemWebhook(tdsServer.port, offset + n);
 
   // Warm-up (JIT, pool connections), then the measured runs on fresh record ids.
   await closedLoop('warm-up', CONNECTIONS, 2, bare);
   await closedLoop('warm-up', CONNECTIONS, 2, webhook(10_000_000));
   const stored0 = await storedCount();
 
+  const bareCpu0 = cpuSeconds(bareServer.pid);
   const bareRun = await closedLoop('bare Express JSON endpoint', CONNECTIONS, SECONDS, bare);
+  const bareCpu = cpuSeconds(bareServer.pid) - bareCpu0;
+  const tdsCpu0 = await cpuSnapshot(tdsServer.pid);
   const tdsRun = await closedLoop('TDS signed webhook, stored', CONNECTIONS, SECONDS, webhook(20_000_000));
+  const tdsCpu = await cpuSince(tdsServer.pid, tdsCpu0);
   const stored1 = await storedCount();
   const rateRun = await openLoop(`TDS signed webhook at ${RATE} req/s`, RATE, SECONDS, webhook(30_000_000));
 
@@ -192,10 +236,16 @@ try {
   const storedPerSecond = (stored1 - stored0) / tdsRun.seconds;
   console.log(`\nstored in PostgreSQL during the 50-connection run: ${stored1 - stored0} inbox rows (${storedPerSecond.toFixed(0)}/s), acknowledged: ${tdsRun.ok}`);
   console.log(`TDS / bare Express throughput: ${((tdsRun.ok / tdsRun.seconds) / (bareRun.ok / bareRun.seconds)).toFixed(3)}`);
+  // CPU time from /proc over each closed-loop run (10 ms ticks), per answered request.
+  const perRequest = (seconds: number, count: number) => ((seconds * 1000) / Math.max(count, 1)).toFixed(3);
+  console.log(
+    `CPU per request: bare server ${perRequest(bareCpu, bareRun.requests)} ms; TDS server ${perRequest(tdsCpu.server, tdsRun.requests)} ms, ` +
+      `its PostgreSQL backends ${perRequest(tdsCpu.postgres, tdsRun.requests)} ms`,
+  );
   const p99 = percentile([...rateRun.latencies].sort((a, b) => a - b), 99);
   console.log(`targets: >= 2000 stored/s: ${storedPerSecond >= 2000 ? 'met' : 'NOT met'}; p99 < 50 ms at ${RATE} req/s: ${p99 < 50 ? 'met' : 'NOT met'}`);
 } finally {
-  await server.stop();
+  await Promise.all([tdsServer.stop(), bareServer.stop()]);
   await database.close();
 }
 
