@@ -19,6 +19,7 @@ import * as queueStepCachedPlan from './0017-queue-step-cached-plan';
 import * as changeFeedFillfactor from './0018-change-feed-fillfactor';
 import * as priceRoleListsLocked from './0019-price-role-lists-locked';
 import * as productInsertKeysShared from './0020-product-insert-keys-shared';
+import * as queueSyncStatusNoted from './0021-queue-sync-status-noted';
 
 /**
  * Every migration as code (they ship inside the built bundle). Kysely applies them sorted by key and
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0018-change-feed-fillfactor': changeFeedFillfactor,
   '0019-price-role-lists-locked': priceRoleListsLocked,
   '0020-product-insert-keys-shared': productInsertKeysShared,
+  '0021-queue-sync-status-noted': queueSyncStatusNoted,
 };
