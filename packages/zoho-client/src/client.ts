@@ -9,8 +9,9 @@ import { createDailyBudget } from './rate-limit/daily-budget';
 import { createPQueueRateLimiter } from './rate-limit/p-queue-rate-limiter';
 import type { RateLimiter } from './rate-limit/rate-limiter';
 import { createSecretRegistry } from './redact';
-import { createRequestCore, type ZohoRequest } from './request/request-core';
+import { createRequestCalls, type ZohoRequest, type ZohoStreamRequest } from './request/request-core';
 import { createHttpSend, type FetchLike } from './transport/transport';
+import { createHttpStreamSend } from './transport/stream-transport';
 import { createBooksResources, type ZohoBooksResources } from './resources/books';
 import { createInventoryResources, type ZohoInventoryResources } from './resources/inventory';
 import { createRequestCounters, type ZohoClientStats, type ZohoDailyBudget } from './stats';
@@ -73,6 +74,8 @@ export interface ZohoClient {
   auth: ZohoAuth;
   /** Low-level call through the same pipeline (auth, limits, retries, read-only guard). */
   request: ZohoRequest;
+  /** Low-level GET whose 2xx answer a reader consumes as a stream, through the same pipeline. */
+  requestStream: ZohoStreamRequest;
   stats(): ZohoClientStats;
 }
 
@@ -138,7 +141,7 @@ export function createZohoClient(options: ZohoClientOptions): ZohoClient {
   const whenExhausted = options.onDailyQuotaExhausted ?? 'wait';
   const dailyBudgets = { books: createDailyBudget(clock, whenExhausted), inventory: createDailyBudget(clock, whenExhausted) };
 
-  const request = createRequestCore({
+  const { request, requestStream } = createRequestCalls({
     organizationId: options.organizationId,
     fixedApiUrl: urls.apiUrlFixed ? urls.apiUrl : null,
     defaultApiUrl: urls.apiUrl,
@@ -146,6 +149,7 @@ export function createZohoClient(options: ZohoClientOptions): ZohoClient {
     limiter,
     dailyBudgets,
     send,
+    sendStream: createHttpStreamSend(options.fetch),
     counters,
     secrets,
     clock,
@@ -161,7 +165,7 @@ export function createZohoClient(options: ZohoClientOptions): ZohoClient {
 
   return {
     organizationId: options.organizationId,
-    books: createBooksResources(request),
+    books: createBooksResources(request, requestStream),
     inventory: createInventoryResources(request),
     auth: {
       getAccessToken: async () => (await tokens.getToken()).accessToken,
@@ -169,6 +173,7 @@ export function createZohoClient(options: ZohoClientOptions): ZohoClient {
       status: () => tokens.status(),
     },
     request,
+    requestStream,
     stats() {
       const auth = tokens.status();
       return {

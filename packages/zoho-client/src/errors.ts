@@ -35,6 +35,21 @@ export class ZohoApiError extends ZohoError {
   }
 }
 
+/**
+ * A streamed answer failed in a way a retry could cure (connection lost, timeout, a truncated or
+ * malformed body, a 5xx-like error) after part of it was handed to the caller. The client does not
+ * retry it, because the caller holds a partial answer: the caller drops what it got and asks again
+ * (retryable). `cause` is the failure as the client reports it when nothing was handed out yet.
+ */
+export class ZohoStreamBrokenError extends ZohoError {
+  readonly endpoint: string;
+  constructor(endpoint: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`Zoho answer from ${endpoint} broke off after part of it was handed over: ${why}`, { retryable: true, cause });
+    this.endpoint = endpoint;
+  }
+}
+
 /** The refresh token was refused (revoked, invalid or the client is wrong): a person must re-authorize. */
 export class ZohoAuthError extends ZohoError {
   readonly reason: string;

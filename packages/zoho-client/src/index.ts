@@ -17,10 +17,11 @@ export type { ZohoBooksResources } from './resources/books';
 export type { ZohoInventoryResources } from './resources/inventory';
 
 // The records the resources return.
-export type { ZohoItem, ZohoCompositeItem, ZohoContact, ZohoLineItem, ZohoInvoice, ZohoBill, ZohoPricebook, ZohoLocation, ZohoOrganization } from './schemas/entities';
+export type { ZohoItem, ZohoCompositeItem, ZohoContact, ZohoLineItem, ZohoInvoice, ZohoBill, ZohoPricebook, ZohoPricebookItem, ZohoLocation, ZohoOrganization } from './schemas/entities';
+export type { ZohoStreamedPricebook } from './resources/pricebook-stream';
 
 // Errors.
-export { ZohoError, ZohoApiError, ZohoAuthError, ZohoValidationError, ZohoWriteBlockedError, ZohoQuotaExhaustedError, ZohoConfigError, ZohoWebhookError, ZohoAbortedError, ZohoWaitTooLongError } from './errors';
+export { ZohoError, ZohoApiError, ZohoAuthError, ZohoStreamBrokenError, ZohoValidationError, ZohoWriteBlockedError, ZohoQuotaExhaustedError, ZohoConfigError, ZohoWebhookError, ZohoAbortedError, ZohoWaitTooLongError } from './errors';
 
 // Webhooks.
 export { parseZohoWebhook, type ZohoWebhookDelivery } from './webhooks/parse-webhook';

@@ -33,6 +33,7 @@ describe('@tsh/zoho-client public entry', () => {
       'ZohoConfigError',
       'ZohoError',
       'ZohoQuotaExhaustedError',
+      'ZohoStreamBrokenError',
       'ZohoValidationError',
       'ZohoWaitTooLongError',
       'ZohoWebhookError',

@@ -1,5 +1,5 @@
 import { type ZohoClient } from '@tsh/zoho-client';
-import { createBooksResources, createInventoryResources, type ZohoRequest } from '@tsh/zoho-client/internal';
+import { createBooksResources, createInventoryResources, type ZohoRequest, type ZohoStreamRequest } from '@tsh/zoho-client/internal';
 
 /**
  * A view of `zoho` whose every call carries `signal` (unless the call brings its own), so that a
@@ -10,7 +10,8 @@ import { createBooksResources, createInventoryResources, type ZohoRequest } from
 export function bindSignal(zoho: ZohoClient, signal: AbortSignal | undefined): ZohoClient {
   if (!signal) return zoho;
   const request: ZohoRequest = (method, api, path, options = {}) => zoho.request(method, api, path, { ...options, signal: options.signal ?? signal });
-  const bound: Partial<ZohoClient> = { request, books: createBooksResources(request), inventory: createInventoryResources(request) };
+  const requestStream: ZohoStreamRequest = (api, path, options, read) => zoho.requestStream(api, path, { ...options, signal: options.signal ?? signal }, read);
+  const bound: Partial<ZohoClient> = { request, requestStream, books: createBooksResources(request, requestStream), inventory: createInventoryResources(request) };
   // Everything else (auth, stats, whatever the client adds later) is the original's.
   return new Proxy(zoho, { get: (target, key) => (key in bound ? bound[key as keyof ZohoClient] : Reflect.get(target, key)) });
 }

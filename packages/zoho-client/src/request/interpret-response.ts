@@ -13,7 +13,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function zohoCode(body: Record<string, unknown>): number | undefined {
+export function zohoCode(body: Record<string, unknown>): number | undefined {
   const code = body.code;
   if (typeof code === 'number') return code;
   if (typeof code === 'string' && /^-?\d+$/.test(code)) return Number(code);

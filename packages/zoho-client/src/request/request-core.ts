@@ -2,7 +2,7 @@ import { raceAbort, sleepUnlessAborted } from '../abortable';
 import type { TokenManager } from '../auth/token-manager';
 import type { ZohoClock } from '../clock';
 import { apiBaseUrl, trustedApiDomain, ZOHO_API_PATHS, type ZohoApiName } from '../data-centers';
-import { ZohoAbortedError, ZohoApiError, ZohoError, ZohoWaitTooLongError } from '../errors';
+import { ZohoAbortedError, ZohoApiError, ZohoError, ZohoStreamBrokenError, ZohoWaitTooLongError } from '../errors';
 import { callHook, log, type ZohoHooks, type ZohoLogger } from '../hooks';
 import type { DailyBudget } from '../rate-limit/daily-budget';
 import { readQuotaHeaders } from '../rate-limit/quota-headers';
@@ -12,7 +12,8 @@ import { fullJitterDelay, rateLimitPauseMs } from '../retry/backoff';
 import { decideRetry } from '../retry/retry-policy';
 import type { RequestCounters } from '../stats';
 import { interpretResponse, type ZohoEnvelope } from './interpret-response';
-import { TransportError, type HttpSend } from '../transport/transport';
+import { TransportError, type HttpRequest, type HttpSend } from '../transport/transport';
+import type { HttpStreamResponse, HttpStreamSend } from '../transport/stream-transport';
 import { createUnauthorizedPolicy } from './unauthorized';
 import { assertReadOnly } from './write-guard';
 
@@ -43,6 +44,18 @@ export type ZohoRequest = (
   options?: ZohoRequestOptions,
 ) => Promise<ZohoEnvelope>;
 
+/**
+ * Reads one streamed 2xx answer to its end (the answers of other statuses are read whole and
+ * interpreted as request() does); it calls `handingOut` before it first hands a piece to its own
+ * caller. What fails before that is retried like any failed attempt (when retryable); what fails
+ * after it ends the call with ZohoStreamBrokenError, never retried here. Errors the caller's
+ * consumer throws are to be wrapped in CallerError: they reach the caller unchanged.
+ */
+export type ZohoStreamReader<T> = (response: HttpStreamResponse, endpoint: string, handingOut: () => void) => Promise<T>;
+
+/** request() whose 2xx answer is read as a stream by `read` instead of parsed whole. GET only. */
+export type ZohoStreamRequest = <T>(api: ZohoApiName, path: string, options: ZohoRequestOptions, read: ZohoStreamReader<T>) => Promise<T>;
+
 export interface RequestCoreOptions {
   organizationId: string;
   /** API host when `apiUrl` was given; otherwise the token's `api_domain`, then the data centre's host. */
@@ -53,6 +66,7 @@ export interface RequestCoreOptions {
   /** One per API: Books and Inventory each report (and enforce) their own daily quota. */
   dailyBudgets: Record<ZohoApiName, DailyBudget>;
   send: HttpSend;
+  sendStream: HttpStreamSend;
   counters: RequestCounters;
   secrets: SecretRegistry;
   clock: ZohoClock;
@@ -108,7 +122,28 @@ interface Attempt {
   sentAt?: number;
 }
 
+/** One HTTP exchange: the answer's status and headers, and how to turn it into the call's result. */
+interface Answered<T> {
+  status: number;
+  headers: Headers;
+  result(): Promise<T>;
+}
+
+type Exchange<T> = (request: HttpRequest) => Promise<Answered<T>>;
+
+async function readText(body: AsyncIterable<Uint8Array>): Promise<string> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const piece of body) text += decoder.decode(piece, { stream: true });
+  return text + decoder.decode();
+}
+
 export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
+  return createRequestCalls(o).request;
+}
+
+/** request() and its streamed twin, sharing one pipeline (one 429 streak, one api_domain warning). */
+export function createRequestCalls(o: RequestCoreOptions): { request: ZohoRequest; requestStream: ZohoStreamRequest } {
   const backoff = { baseMs: o.retryBaseDelayMs, maxMs: o.retryMaxDelayMs, random: o.random };
   // 429s in a row across every caller: a storm backs off exponentially even if each caller sees only one.
   let consecutive429 = 0;
@@ -133,7 +168,17 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
    * One attempt inside a limiter slot; `used.token` tells the caller which token a 401 refused, and
    * `used.sentAt` (unset once answered) that Zoho has the request: an abort then is 'in-flight'.
    */
-  async function attempt(
+  /** A transport failure (no answer, or a body that broke off) as the typed error the caller sees. */
+  function transportFailure(error: unknown, endpoint: string, started: number, signal: AbortSignal | undefined, status: number): ZohoError {
+    if (error instanceof TransportError && error.kind === 'aborted') {
+      return new ZohoAbortedError(endpoint, signal?.reason, 'in-flight', o.clock.now() - started);
+    }
+    const message = error instanceof Error ? o.secrets.redact(error.message) : 'network error';
+    if (status !== 0) return new ZohoApiError({ status, message: `the answer broke off: ${message}`, endpoint, retryable: true });
+    return new ZohoApiError({ status: 0, message, endpoint, retryable: true });
+  }
+
+  async function attempt<T>(
     method: string,
     api: ZohoApiName,
     path: string,
@@ -141,7 +186,8 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
     options: ZohoRequestOptions,
     attemptNo: number,
     used: Attempt,
-  ) {
+    exchange: Exchange<T>,
+  ): Promise<T> {
     const queuedAt = o.clock.now();
     const { signal } = options;
     return o.limiter.schedule(async () => {
@@ -154,10 +200,10 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
       callHook(o.hooks?.onRequest, { method, api, endpoint, attempt: attemptNo, queuedMs: started - queuedAt });
       const respond = (status: number, error?: Error) =>
         callHook(o.hooks?.onResponse, { method, api, endpoint, attempt: attemptNo, status, durationMs: o.clock.now() - started, error });
-      let response;
+      let response: Answered<T>;
       used.sentAt = started;
       try {
-        response = await o.send({
+        response = await exchange({
           method,
           url: `${apiBaseUrl(host, api)}${path}`,
           query: toQuery(options.query, o.organizationId),
@@ -166,20 +212,16 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
           timeoutMs: o.timeoutMs,
           signal,
         });
-        used.sentAt = undefined;
       } catch (error) {
-        if (error instanceof TransportError && error.kind === 'aborted') {
-          const aborted = new ZohoAbortedError(endpoint, signal?.reason, 'in-flight', o.clock.now() - started);
-          respond(0, aborted);
-          throw aborted;
+        const failed = transportFailure(error, endpoint, started, signal, 0);
+        if (failed instanceof ZohoAbortedError) {
+          respond(0, failed);
+          throw failed;
         }
         used.sentAt = undefined;
-        const kind = error instanceof TransportError && error.kind !== 'aborted' ? error.kind : 'network';
-        o.counters.recordResponse(kind);
-        const message = error instanceof Error ? o.secrets.redact(error.message) : 'network error';
-        const apiError = new ZohoApiError({ status: 0, message, endpoint, retryable: true });
-        respond(0, apiError);
-        throw apiError;
+        o.counters.recordResponse(error instanceof TransportError && error.kind !== 'aborted' ? error.kind : 'network');
+        respond(0, failed);
+        throw failed;
       }
       o.counters.recordResponse(response.status);
       const quota = readQuotaHeaders(response.headers);
@@ -188,23 +230,71 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
         void Promise.resolve(o.limiter.updateQuota?.({ ...quota, api })).catch(() => undefined);
       }
       try {
-        const envelope = interpretResponse(response, endpoint, o.secrets.redact, o.clock.now());
+        const result = await response.result();
         consecutive429 = 0;
         respond(response.status);
-        return envelope;
-      } catch (error) {
-        respond(response.status, error as Error);
+        return result;
+      } catch (caught) {
+        const error = caught instanceof TransportError ? transportFailure(caught, endpoint, started, signal, response.status) : caught;
+        respond(response.status, (error instanceof CallerError ? error.cause : error) as Error);
         throw error;
+      } finally {
+        // Answered in full (a streamed body included), unless an abort cut it: then Zoho had it in flight.
+        if (!signal?.aborted) used.sentAt = undefined;
       }
     }, { signal, maxWaitMs: options.maxWaitMs, endpoint });
   }
 
-  return async function request(rawMethod, api, rawPath, options = {}) {
+  const textExchange = (endpoint: string): Exchange<ZohoEnvelope> => async (request) => {
+    const response = await o.send(request);
+    return { status: response.status, headers: response.headers, result: async () => interpretResponse(response, endpoint, o.secrets.redact, o.clock.now()) };
+  };
+
+  const streamExchange = <T>(endpoint: string, read: ZohoStreamReader<T>): Exchange<T> => async (request) => {
+    const started = o.clock.now();
+    const response = await o.sendStream(request);
+    const result = async () => {
+      if (response.status < 200 || response.status >= 300) {
+        // Errors are small documents: read whole and worded as request() words them (always throws).
+        const text = await readText(response.body);
+        return interpretResponse({ status: response.status, headers: response.headers, text }, endpoint, o.secrets.redact, o.clock.now()) as never;
+      }
+      let handedOut = false;
+      try {
+        return await read(response, endpoint, () => (handedOut = true));
+      } catch (caught) {
+        if (caught instanceof CallerError) throw caught;
+        const error = caught instanceof TransportError ? transportFailure(caught, endpoint, started, request.signal, response.status) : caught;
+        // A failure a retry could cure, once the caller holds part of the answer: only it can start over.
+        if (handedOut && error instanceof ZohoError && error.retryable && !(error instanceof ZohoAbortedError)) throw new ZohoStreamBrokenError(endpoint, error);
+        throw error;
+      } finally {
+        response.cancel();
+      }
+    };
+    return { status: response.status, headers: response.headers, result };
+  };
+
+  const request: ZohoRequest = (rawMethod, api, rawPath, options = {}) =>
+    call(rawMethod, api, rawPath, options, (endpoint) => textExchange(endpoint));
+
+  const requestStream: ZohoStreamRequest = async (api, rawPath, options, read) => {
+    try {
+      return await call('GET', api, rawPath, options, (endpoint) => streamExchange(endpoint, read));
+    } catch (error) {
+      throw error instanceof CallerError ? error.cause : error;
+    }
+  };
+
+  return { request, requestStream };
+
+  async function call<T>(rawMethod: string, api: ZohoApiName, rawPath: string, options: ZohoRequestOptions, exchangeFor: (endpoint: string) => Exchange<T>): Promise<T> {
     const method = rawMethod.toUpperCase();
     const path = rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
     if (!(api in ZOHO_API_PATHS)) throw new TypeError(`Unknown Zoho API ${JSON.stringify(api)}; use 'books' or 'inventory'`);
     const endpoint = `${ZOHO_API_PATHS[api]}${path.split('?')[0]}`;
     assertReadOnly(method, endpoint, o.allowWrites);
+    const exchange = exchangeFor(endpoint);
 
     let retriesDone = 0;
     const onUnauthorized = createUnauthorizedPolicy(o.auth);
@@ -222,11 +312,12 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
           callHook(o.hooks?.onRateLimitWait, { reason: 'daily-quota', waitMs });
           log(o.logger, 'warn', 'zoho daily quota spent; waiting for the reset', { api, waitMs });
         }, signal, options.onDailyQuotaExhausted);
-        return await attempt(method, api, path, endpoint, options, retriesDone + 1, used);
+        return await attempt(method, api, path, endpoint, options, retriesDone + 1, used, exchange);
       } catch (caught) {
+        if (caught instanceof CallerError) throw caught;
         // Whatever an aborted call was doing (waiting, sending, being refused) ends it here.
         if (signal?.aborted) throw caught instanceof ZohoAbortedError ? caught : aborted();
-        if (caught instanceof ZohoWaitTooLongError) throw caught;
+        if (caught instanceof ZohoWaitTooLongError || caught instanceof ZohoStreamBrokenError) throw caught;
         const error = caught;
         if (error instanceof ZohoApiError && error.status === 401) {
           const verdict = used.token === undefined ? 'not-authorized' : await raceAbort(onUnauthorized(used.token), signal).catch((e: unknown) => {
@@ -278,5 +369,16 @@ export function createRequestCore(o: RequestCoreOptions): ZohoRequest {
         if (!decision.pauseAll && delayMs > 0) await sleepUnlessAborted(o.clock, delayMs, signal).catch(() => Promise.reject(aborted()));
       }
     }
-  };
+  }
+}
+
+/**
+ * What a stream reader's own caller threw (its consumer of the handed-out pieces): carried through
+ * the pipeline untouched and never retried, then thrown to the caller as it was.
+ */
+export class CallerError extends Error {
+  constructor(readonly cause: unknown) {
+    super('the stream consumer failed', { cause });
+    this.name = 'CallerError';
+  }
 }

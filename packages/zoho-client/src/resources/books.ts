@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ZohoRequest } from '../request/request-core';
+import type { ZohoRequest, ZohoStreamRequest } from '../request/request-core';
 import {
   billSchema,
   contactSchema,
@@ -13,12 +13,14 @@ import {
   salesOrderSchema,
 } from '../schemas/entities';
 import { createListResource } from './list-resource';
+import { createPricebookStream } from './pricebook-stream';
 
 /**
  * Zoho Books v3, read-only. `items` lists every item, active or not (`filter_by=Status.All`),
  * because Books returns only active items by default and a sync must see deactivations.
+ * `pricebooks.streamDetail` reads a book's detail as a stream, its entries a chunk at a time.
  */
-export function createBooksResources(request: ZohoRequest) {
+export function createBooksResources(request: ZohoRequest, requestStream: ZohoStreamRequest) {
   const books = <S extends z.ZodType>(
     path: string,
     listKey: string,
@@ -36,7 +38,7 @@ export function createBooksResources(request: ZohoRequest) {
     customerPayments: books('/customerpayments', 'customerpayments', 'payment', 'payment_id', customerPaymentSchema),
     salesOrders: books('/salesorders', 'salesorders', 'salesorder', 'salesorder_id', salesOrderSchema),
     purchaseOrders: books('/purchaseorders', 'purchaseorders', 'purchaseorder', 'purchaseorder_id', purchaseOrderSchema),
-    pricebooks: books('/pricebooks', 'pricebooks', 'pricebook', 'pricebook_id', pricebookSchema),
+    pricebooks: { ...books('/pricebooks', 'pricebooks', 'pricebook', 'pricebook_id', pricebookSchema), streamDetail: createPricebookStream(requestStream) },
     organizations: books('/organizations', 'organizations', 'organization', 'organization_id', organizationSchema),
   };
 }

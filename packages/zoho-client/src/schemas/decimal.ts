@@ -42,3 +42,36 @@ export function toDecimalString(value: unknown): string | null | undefined {
   }
   return undefined;
 }
+
+const JSON_NUMBER = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * A JSON number's own text as the exact decimal string of its value, without going through a
+ * double: "12.345678901234567890" stays so (Number() would round it). Trailing zeros after the
+ * point are dropped and exponents written out, so every number a double holds comes out as
+ * toDecimalString(Number(text)) does ("12.50" → "12.5", "1e2" → "100"). A number past a double's
+ * range (|exponent| > 400) gives what Number(text) gives, so it fails or rounds as before.
+ */
+export function exactJsonNumber(text: string): string | number {
+  const match = JSON_NUMBER.exec(text);
+  if (!match) return Number(text);
+  const [, sign, whole, fraction = '', exponentText = '0'] = match;
+  const exponent = Number(exponentText);
+  if (Math.abs(exponent) > 400) return Number(text);
+  const digits = whole + fraction;
+  const point = whole.length + exponent;
+  let intPart: string;
+  let fracPart: string;
+  if (point <= 0) {
+    intPart = '0';
+    fracPart = '0'.repeat(-point) + digits;
+  } else if (point >= digits.length) {
+    intPart = digits + '0'.repeat(point - digits.length);
+    fracPart = '';
+  } else {
+    intPart = digits.slice(0, point);
+    fracPart = digits.slice(point);
+  }
+  fracPart = fracPart.replace(/0+$/, '');
+  return canonical(`${sign}${intPart}${fracPart ? `.${fracPart}` : ''}`);
+}
