@@ -195,7 +195,8 @@ describe('sync engine against the sandbox', () => {
     sandbox.faults.errorRate = 0;
     expect(result.status).toBe('failed');
     expect(result.error).toMatch(/Zoho API 5\d\d/);
-    expect(result.counts.pages).toBe(2);
+    // Page 3 is fetched while page 2 is stored: whether it was fetched before the errors began is a race.
+    expect([2, 3]).toContain(result.counts.pages);
     expect((await product(gone)).deleted_at).toBeNull();
     const run = await t.db.selectFrom('tds_sync_runs').selectAll().where('id', '=', result.runId).executeTakeFirstOrThrow();
     expect(run).toMatchObject({ status: 'failed', error: expect.stringMatching(/Zoho API 5\d\d/) });

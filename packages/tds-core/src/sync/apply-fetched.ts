@@ -7,23 +7,33 @@ import type { RunRecord, SyncRun } from './sync-run';
 
 export type FetchByIds<R> = (ids: readonly string[]) => Promise<Map<string, FetchResult<R>>>;
 
+/** What Zoho answered for these ids, and the database clock read just before it was asked. */
+export interface FetchedRecords<R> {
+  ids: readonly string[];
+  askedAt: string;
+  results: Map<string, FetchResult<R>>;
+}
+
+/** Asks Zoho for these ids, the database clock read first (record-origin.ts); writes nothing. */
+export async function fetchRecords<R>(run: SyncRun, ids: readonly string[], fetch: FetchByIds<R>): Promise<FetchedRecords<R>> {
+  const { askedAt, results } = await fetchedAt(run.db, () => fetch(ids));
+  return { ids, askedAt, results };
+}
+
 /**
- * Asks Zoho for these ids (the database clock read first, record-origin.ts) and applies what it
- * gave: found records are applied, records Zoho no longer has are soft-deleted, records failing
- * their schema (or a permanent fetch error) are dead-lettered, and a retryable fetch error fails
- * the run. A record whose row was soft-deleted after Zoho was asked (a deletion confirmed by a
- * worker while this fetch ran) restores nothing: it is asked for again alone, and that answer
- * decides (docs/deletions.md).
+ * Applies what Zoho gave for these ids: found records are applied, records Zoho no longer has are
+ * soft-deleted, records failing their schema (or a permanent fetch error) are dead-lettered, and a
+ * retryable fetch error fails the run. A record whose row was soft-deleted after Zoho was asked (a
+ * deletion confirmed by a worker while the fetch ran) restores nothing: it is asked for again
+ * alone, and that answer decides (docs/deletions.md).
  */
-export async function applyFetched<R>(
+export async function applyFetchedRecords<R>(
   run: SyncRun,
-  ids: readonly string[],
+  { ids, askedAt, results: fetched }: FetchedRecords<R>,
   fetch: FetchByIds<R>,
   apply: (record: R) => Promise<ApplyOutcome>,
   remove: (id: string) => Promise<ApplyOutcome>,
 ): Promise<void> {
-  if (ids.length === 0) return;
-  const { askedAt, results: fetched } = await fetchedAt(run.db, () => fetch(ids));
   const records: RunRecord[] = [];
   for (const id of ids) {
     const result = fetched.get(id) ?? { status: 'error' as const, error: new Error(`Zoho returned nothing for ${id}`) };
@@ -34,6 +44,18 @@ export async function applyFetched<R>(
     else throw result.error;
   }
   await run.applyAll(records);
+}
+
+/** Asks Zoho for these ids and applies what it gave (fetchRecords, then applyFetchedRecords). */
+export async function applyFetched<R>(
+  run: SyncRun,
+  ids: readonly string[],
+  fetch: FetchByIds<R>,
+  apply: (record: R) => Promise<ApplyOutcome>,
+  remove: (id: string) => Promise<ApplyOutcome>,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await applyFetchedRecords(run, await fetchRecords(run, ids, fetch), fetch, apply, remove);
 }
 
 /**
