@@ -8,6 +8,9 @@ import { Logger as GraphileLogger, makeWorkerUtils, run as runGraphileWorker, ty
 import pg from 'pg';
 import { createDatabase, migrate } from '@tsh/tds-core';
 import { createWorkerPool, enqueueMany, type BatchHandler, type EnqueueInput } from '@tsh/tds-core/internal';
+import { sql } from 'kysely';
+import { up as up0016 } from '../../../packages/tds-core/src/db/migrations/0016-product-sync-status-sets';
+import { up as up0020 } from '../../../packages/tds-core/src/db/migrations/0020-product-insert-keys-shared';
 import { createScratchDatabase, serverUrl } from '../lib/scratch-database';
 import { fmt, option, sleep } from '../lib/row-result';
 
@@ -19,6 +22,15 @@ const SQL_STEP = `DO $$ DECLARE body text; BEGIN
   SELECT substring(prosrc FROM '^\\s*BEGIN\\s+RETURN\\s+QUERY\\s(.*);\\s*END\\s*$') INTO body FROM pg_proc WHERE proname = 'tds_queue_step';
   EXECUTE format('CREATE OR REPLACE FUNCTION tds_queue_step(bigint[], text, integer, float8) RETURNS SETOF tds_sync_queue LANGUAGE sql VOLATILE SET enable_bitmapscan = off SET enable_sort = off SET jit = off AS %L', body);
 END $$`;
+// --variant=transition-triggers: the queue's sync_status triggers as before migration 0021 (0016's
+// statement triggers with transition tables, 0020's refresh), for an A/B against 0021's noted ids.
+async function restoreTransitionTriggers(db: Parameters<typeof up0016>[0]): Promise<void> {
+  await up0016(db);
+  await up0020(db);
+  for (const event of ['insert', 'update', 'delete']) await sql.raw(`DROP TRIGGER tds_product_sync_status_note_${event} ON tds_sync_queue`).execute(db);
+}
+// --entity=products: the jobs are product items (their sync_status triggers fire; no product rows exist).
+const ENTITY = process.argv.find((a) => a.startsWith('--entity='))?.slice(9) ?? 'noop';
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 
 interface System {
@@ -114,14 +126,15 @@ async function tdsQueue(url: string): Promise<System> {
   const database = await createDatabase({ url, maxConnections: 10, applicationName: 'qcpu-tds' });
   await migrate(database.db);
   if (variant === 'sql-step') await database.pool.query(SQL_STEP);
+  if (variant === 'transition-triggers') await restoreTransitionTriggers(database.db as never);
   if (variant === 'no-sync-status-triggers') await database.pool.query('ALTER TABLE tds_sync_queue DISABLE TRIGGER tds_product_sync_status_insert, DISABLE TRIGGER tds_product_sync_status_update');
   const noop: BatchHandler = async (items) => items.map((item) => ({ id: item.id, status: 'completed' as const }));
-  const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: { noop }, concurrency: 2, batchSize: 100, leaseSeconds: 60 });
+  const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: { [ENTITY]: noop }, concurrency: 2, batchSize: 100, leaseSeconds: 60 });
   return {
     start: () => pool.start(),
     async enqueue(from, count) {
       const events: EnqueueInput[] = [];
-      for (let i = from; i < from + count; i++) events.push({ entity_type: 'noop', zoho_id: String(i), payload: { n: i } });
+      for (let i = from; i < from + count; i++) events.push({ entity_type: ENTITY, zoho_id: String(i), payload: { n: i } });
       await enqueueMany(database.db, events);
     },
     async unfinished() {
