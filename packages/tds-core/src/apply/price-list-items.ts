@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { PriceListItemRow } from '../transform/price-list';
 import type { ApplyTx } from './types';
 
@@ -7,10 +7,16 @@ import type { ApplyTx } from './types';
  * appeared or disappeared (the products whose prices may need refreshing).
  */
 export async function replacePriceListItems(tx: ApplyTx, pricebookId: string, items: readonly PriceListItemRow[]): Promise<string[]> {
+  return replaceEntriesWith(tx, pricebookId, sql`SELECT * FROM unnest(${items.map((i) => i.zoho_item_id)}::text[], ${items.map((i) => i.rate)}::numeric[]) AS i(zoho_item_id, rate)`);
+}
+
+/**
+ * The same set replacement with the entries taken from `input`, a query of (zoho_item_id, rate)
+ * rows: an array (above) or the scratch table a streamed book was staged into (price-list-scratch.ts).
+ */
+export async function replaceEntriesWith(tx: ApplyTx, pricebookId: string, input: RawBuilder<unknown>): Promise<string[]> {
   const { rows } = await sql<{ zoho_item_id: string }>`
-WITH input AS (
-  SELECT * FROM unnest(${items.map((i) => i.zoho_item_id)}::text[], ${items.map((i) => i.rate)}::numeric[]) AS i(zoho_item_id, rate)
-),
+WITH input AS (${input}),
 removed AS (
   DELETE FROM price_list_items e
   WHERE e.zoho_pricebook_id = ${pricebookId} AND NOT EXISTS (SELECT 1 FROM input i WHERE i.zoho_item_id = e.zoho_item_id)

@@ -1,5 +1,5 @@
 import type { ZohoPricebook } from '@tsh/zoho-client';
-import { transformPriceList, type PriceListItemRow } from '../transform/price-list';
+import { transformPriceList, type PriceListItemRow, type PriceListRow } from '../transform/price-list';
 import type { PriceRole } from '../transform/price-role';
 import type { ApplyContext } from './apply-context';
 import { replacePriceListItems } from './price-list-items';
@@ -20,13 +20,17 @@ interface PreparedPriceList {
   items: PriceListItemRow[];
 }
 
+/** A fixed-percentage book has no per-item rates; a per-item book without its entries is a list row. */
+export function assertEntriesExpected(pricebookId: string, priceList: PriceListRow, hasEntries: boolean): void {
+  if (!hasEntries && priceList.pricebook_type !== 'fixed_percentage') {
+    throw new RecordRejectedError('pricebook', pricebookId, 'the record has no pricebook_items (a list row); fetch its detail before applying');
+  }
+}
+
 function preparePriceList(pricebook: ZohoPricebook, ctx: ApplyContext): PreparedPriceList {
   const { priceList, items } = transformPriceList(pricebook);
-  // A fixed-percentage book has no per-item rates; a per-item book without its entries is a list row.
-  const entries = items ?? (priceList.pricebook_type === 'fixed_percentage' ? [] : null);
-  if (entries === null) {
-    throw new RecordRejectedError('pricebook', pricebook.pricebook_id, 'the record has no pricebook_items (a list row); fetch its detail before applying');
-  }
+  assertEntriesExpected(pricebook.pricebook_id, priceList, items !== null);
+  const entries = items ?? [];
   const row: Record<string, unknown> = { ...priceList };
   if (ctx.config.keepRaw) row.raw = JSON.stringify(pricebook);
   assertStorableText('pricebook', pricebook.pricebook_id, { row, entries, raw: ctx.config.keepRaw ? pricebook : null });
@@ -53,16 +57,31 @@ async function refreshRoles(tx: ApplyTx, before: PriceRoleBooks, after: PriceRol
  */
 export async function applyPriceList(db: ApplyDb, pricebook: ZohoPricebook, ctx: ApplyContext): Promise<ApplyOutcome> {
   const prepared = preparePriceList(pricebook, ctx);
-  return inRecordTransaction(db, ctx, async (tx) => {
-    await lockPriceRolesExclusive(tx);
-    const before = await loadPriceRoleBooks(tx, ctx.config);
-    const { outcome } = await upsertVersioned(tx, { table: 'price_lists', key: 'zoho_pricebook_id', row: prepared.row });
-    const changedItems = await replacePriceListItems(tx, prepared.id, prepared.items);
-    const after = await loadPriceRoleBooks(tx, ctx.config);
-    await refreshRoles(tx, before, after, prepared.id, changedItems);
-    if (isWritten(outcome)) return outcome;
-    return changedItems.length > 0 ? 'updated' : 'unchanged';
-  });
+  return inRecordTransaction(db, ctx, (tx) =>
+    writePriceList(tx, ctx, prepared.id, prepared.row, () => replacePriceListItems(tx, prepared.id, prepared.items)),
+  );
+}
+
+/**
+ * The writes of one price book, inside its transaction: the role lock first, the book's row, its
+ * entries made equal to what `replaceEntries` gives (returning the item ids that changed), and the
+ * products priced from it. Shared by the whole-book apply and the streamed one (price-list-stream.ts).
+ */
+export async function writePriceList(
+  tx: ApplyTx,
+  ctx: ApplyContext,
+  pricebookId: string,
+  row: Record<string, unknown>,
+  replaceEntries: () => Promise<string[]>,
+): Promise<ApplyOutcome> {
+  await lockPriceRolesExclusive(tx);
+  const before = await loadPriceRoleBooks(tx, ctx.config);
+  const { outcome } = await upsertVersioned(tx, { table: 'price_lists', key: 'zoho_pricebook_id', row });
+  const changedItems = await replaceEntries();
+  const after = await loadPriceRoleBooks(tx, ctx.config);
+  await refreshRoles(tx, before, after, pricebookId, changedItems);
+  if (isWritten(outcome)) return outcome;
+  return changedItems.length > 0 ? 'updated' : 'unchanged';
 }
 
 /** Soft-deletes a price book and its entries; products priced from it lose that price. */

@@ -1,0 +1,201 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createZohoClient, ZohoStreamBrokenError, ZohoValidationError, type ZohoClient } from '@tsh/zoho-client';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { applyPriceList, applyProduct, createApplyContext } from '../src/apply';
+import { applyStreamedPriceList } from '../src/apply/price-list-stream';
+import type { ApplyOutcome } from '../src/apply/types';
+import { item, rawItem } from './apply-fixtures';
+import { findWrongPrices } from './helpers/expected-prices';
+import { createTestDatabase, type TestDatabase } from './helpers/test-db';
+
+// A price book read as a stream and applied a chunk at a time must leave exactly the rows the
+// whole-book apply leaves, and a book whose answer breaks off midway must leave nothing of itself.
+
+const ORG = '70001';
+const BOOK = '4815000000900000001';
+
+/** A Zoho stand-in on 127.0.0.1: a token endpoint and GET /books/v3/pricebooks/{id} answering `answer`. */
+interface FakeZoho {
+  url: string;
+  /** The next detail answers: the JSON text, and where (in bytes) to cut the connection, if anywhere. */
+  answer: { body: string; cutAt?: number };
+  detailCalls: number;
+  close(): Promise<void>;
+}
+
+async function startFakeZoho(): Promise<FakeZoho> {
+  const fake = { answer: { body: '{}' }, detailCalls: 0 } as FakeZoho;
+  const server: Server = createServer((request, response) => {
+    if (request.method === 'POST' && request.url?.startsWith('/oauth/v2/token')) {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ access_token: 'tok', expires_in: 3600, token_type: 'Bearer' }));
+      return;
+    }
+    if (request.method === 'GET' && request.url?.startsWith('/books/v3/pricebooks/')) {
+      fake.detailCalls += 1;
+      const bytes = Buffer.from(fake.answer.body);
+      response.writeHead(200, { 'content-type': 'application/json;charset=UTF-8', 'content-length': String(bytes.length) });
+      const { cutAt } = fake.answer;
+      if (cutAt === undefined) {
+        response.end(bytes);
+        return;
+      }
+      // Half the book, then the connection drops (a reset, not a clean end).
+      response.write(bytes.subarray(0, cutAt), () => setTimeout(() => response.socket?.destroy(), 20));
+      return;
+    }
+    response.statusCode = 404;
+    response.end('{"code":5,"message":"no such route"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return fake;
+}
+
+type Entry = { item_id: string; pricebook_rate: string | number };
+
+function bookJson(entries: Entry[], fields: Record<string, unknown> = {}): string {
+  const pricebook = { pricebook_id: BOOK, name: 'Consumer Price List', currency_code: 'IQD', status: 'active', pricebook_type: 'per_item', is_increase: false, percentage: 0, rounding_type: 'no_rounding', ...fields, pricebook_items: entries };
+  return JSON.stringify({ code: 0, message: 'success', pricebook });
+}
+
+const itemId = (i: number) => `4815000000800${String(i).padStart(6, '0')}`;
+
+/** `count` entries; rates of every shape Zoho sends: numeric strings, JSON numbers, trailing zeros, "". */
+function entries(count: number, version: number): Entry[] {
+  return Array.from({ length: count }, (_, i) => {
+    const rate = i % 7 === 0 ? (i * 3 + version) / 4 : i % 7 === 1 ? `${i + version}.50` : i % 11 === 0 ? '' : `${(i * 13 + version) % 9973}.${String(i % 1000).padStart(3, '0')}`;
+    return { item_id: itemId(i), pricebook_rate: rate };
+  });
+}
+
+let t: TestDatabase;
+let fake: FakeZoho;
+let zoho: ZohoClient;
+const ctx = createApplyContext();
+
+beforeAll(async () => {
+  [t, fake] = await Promise.all([createTestDatabase(), startFakeZoho()]);
+  zoho = createZohoClient({
+    organizationId: ORG,
+    credentials: { clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' },
+    accountsUrl: fake.url,
+    apiUrl: fake.url,
+    requestsPerMinute: 10_000,
+    retryBaseDelayMs: 1,
+    retryMaxDelayMs: 5,
+    maxRetries: 1,
+  });
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([t?.close(), fake?.close()]);
+});
+beforeEach(async () => {
+  await sql`TRUNCATE products, categories, stock_levels, price_lists, price_list_items RESTART IDENTITY CASCADE`.execute(t.db);
+});
+
+type Path = 'whole' | 'streamed';
+
+/** Applies the book the fake now serves, through the old path (get, then applyPriceList) or the streamed one. */
+async function applyServed(path: Path, chunkSize = 500): Promise<ApplyOutcome> {
+  if (path === 'whole') return applyPriceList(t.db, await zoho.books.pricebooks.get(BOOK), ctx);
+  return applyStreamedPriceList(t.db, zoho, BOOK, ctx, { chunkSize });
+}
+
+/** Every stored value of price lists, their entries and the products' prices (not the sync times). */
+async function snapshot() {
+  const lists = await sql`SELECT zoho_pricebook_id, name, currency_code, pricebook_type, percentage::text, is_increase, rounding_type, is_active, raw, deleted_at IS NULL AS live FROM price_lists ORDER BY 1`.execute(t.db);
+  const items = await sql`SELECT zoho_pricebook_id, zoho_item_id, rate::text, deleted_at IS NULL AS live FROM price_list_items ORDER BY 1, 2`.execute(t.db);
+  const prices = await sql`SELECT zoho_item_id, consumer_price::text, wholesale_price::text FROM products ORDER BY 1`.execute(t.db);
+  return { lists: lists.rows, items: items.rows, prices: prices.rows };
+}
+
+async function seedProducts(count: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) await applyProduct(t.db, item(rawItem({ item_id: itemId(i * 97), rate: '10' })), ctx);
+}
+
+/** The same books applied in turn through one path, from an empty database with the same products. */
+async function runPath(path: Path, books: string[]) {
+  await sql`TRUNCATE products, categories, stock_levels, price_lists, price_list_items RESTART IDENTITY CASCADE`.execute(t.db);
+  await seedProducts(30);
+  const outcomes: ApplyOutcome[] = [];
+  for (const body of books) {
+    fake.answer = { body };
+    outcomes.push(await applyServed(path));
+  }
+  return { outcomes, rows: await snapshot() };
+}
+
+describe('a price book applied as it streams in', () => {
+  it('leaves exactly the rows of the whole-book apply: a 20 000-entry book, then a changed one (rates, removals, additions)', async () => {
+    const first = entries(20_000, 1);
+    const second = entries(21_000, 2).filter((_, i) => i % 5 !== 3);
+    const books = [bookJson(first), bookJson(second), bookJson(second), bookJson(second, { name: 'Wholesale Price List' })];
+    const whole = await runPath('whole', books);
+    const streamed = await runPath('streamed', books);
+    expect(streamed.outcomes).toEqual(whole.outcomes);
+    expect(whole.outcomes).toEqual(['inserted', 'updated', 'unchanged', 'updated']);
+    expect(streamed.rows.items).toHaveLength(16_800);
+    expect(streamed.rows).toEqual(whole.rows);
+    expect(streamed.rows.prices.some((p) => (p as { wholesale_price: string | null }).wholesale_price !== null)).toBe(true);
+    expect(await findWrongPrices(t.db)).toEqual([]);
+  }, 120_000);
+
+  it('commits nothing of a book whose answer breaks off midway: the previous rows stay', async () => {
+    await seedProducts(30);
+    fake.answer = { body: bookJson(entries(5_000, 1)) };
+    await applyServed('streamed', 200);
+    const before = await snapshot();
+
+    const changed = bookJson(entries(6_000, 2), { name: 'Renamed' });
+    fake.answer = { body: changed, cutAt: Math.floor(changed.length / 2) };
+    const calls = fake.detailCalls;
+    const error = await applyServed('streamed', 200).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZohoStreamBrokenError);
+    expect(fake.detailCalls - calls).toBe(1);
+    expect(await snapshot()).toEqual(before);
+    // No scratch table outlives its transaction on the pooled connections.
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'tds_price_book_entries'`.execute(t.db);
+    expect(rows[0]!.n).toBe(0);
+
+    fake.answer = { body: changed };
+    await applyServed('streamed', 200);
+    expect((await snapshot()).items).toHaveLength(6_000);
+  }, 60_000);
+
+  it('stores a rate a double cannot hold exactly as Zoho wrote it', async () => {
+    fake.answer = { body: bookJson([]).replace('"pricebook_items":[]', '"pricebook_items":[{"item_id":"1","pricebook_rate":12.345678901234567890123},{"item_id":"2","pricebook_rate":"0.30000000000000000001"}]') };
+    await applyServed('streamed');
+    const { rows } = await sql<{ zoho_item_id: string; rate: string }>`SELECT zoho_item_id, rate::text FROM price_list_items ORDER BY 1`.execute(t.db);
+    expect(rows).toEqual([
+      { zoho_item_id: '1', rate: '12.345678901234567890123' },
+      { zoho_item_id: '2', rate: '0.30000000000000000001' },
+    ]);
+  });
+
+  it('refuses a bad entry or an item listed twice as the whole-book apply does, writing nothing', async () => {
+    fake.answer = { body: bookJson(entries(10, 1)) };
+    await applyServed('streamed', 3);
+    const before = await snapshot();
+
+    const bad = entries(10, 2);
+    bad[7] = { item_id: itemId(7), pricebook_rate: 'twelve' };
+    fake.answer = { body: bookJson(bad) };
+    const streamedBad = await applyServed('streamed', 3).catch((e: unknown) => e);
+    const wholeBad = await applyServed('whole').catch((e: unknown) => e);
+    expect(streamedBad).toBeInstanceOf(ZohoValidationError);
+    expect((streamedBad as ZohoValidationError).issues).toEqual((wholeBad as ZohoValidationError).issues);
+
+    const twice = entries(10, 2);
+    twice[8] = { ...twice[2]! };
+    fake.answer = { body: bookJson(twice) };
+    const streamedTwice = await applyServed('streamed', 3).catch((e: unknown) => e);
+    const wholeTwice = await applyServed('whole').catch((e: unknown) => e);
+    expect(streamedTwice).toBeInstanceOf(ZohoValidationError);
+    expect((streamedTwice as ZohoValidationError).message).toBe((wholeTwice as ZohoValidationError).message);
+    expect(await snapshot()).toEqual(before);
+  });
+});
