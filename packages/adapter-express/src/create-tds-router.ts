@@ -9,7 +9,7 @@ import { createOpenStreams, trackOpenStreams } from './open-streams';
 import { resolveTdsExpressOptions, type TdsExpressOptions } from './options';
 import { refuseParsedBody } from './parsed-body-guard';
 import { sendProblem } from './problem';
-import { webhookRoutes } from './webhook-routes';
+import { addWebhookRoutes } from './webhook-routes';
 
 /** The TDS routes, and how to end what would hold a host's `server.close()` open. */
 export interface TdsRouter extends Router {
@@ -32,9 +32,10 @@ export function createTdsRouter(core: TdsCore, options: TdsExpressOptions): TdsR
   const resolved = resolveTdsExpressOptions(options);
   const router = express.Router();
   const streams = createOpenStreams();
+  // The webhook routes first: a delivery passes through none of the other routes' middleware.
+  addWebhookRoutes(router, core, resolved);
   router.use(trackOpenStreams(streams));
   router.use('/api/zoho/webhooks', refuseParsedBody);
-  router.use(webhookRoutes(core, resolved));
   router.use(healthRoutes(core, resolved));
   // The dashboard's reads and live events go before the admin router, whose catch-all answers 404 under /api/tds.
   router.use(dashboardReadRoutes(core, resolved), eventRoutes(core, resolved, options.eventsIntervalMs ?? DEFAULT_EVENTS_INTERVAL_MS));

@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable, QueueInputError, WebhookBusyError, WebhookRejectedError } from '@tsh/tds-core';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem, sendProblem } from './problem';
+import { recordRequestError } from './request-log';
 
 // body-parser's error types, answered as the problems they are.
 const BODY_PARSER_PROBLEMS: Record<string, [number, string]> = {
@@ -67,8 +68,8 @@ export function problemErrorHandler(): ErrorRequestHandler {
       sendProblem(res, 503, 'database_unavailable', 'The database is not answering; retry later');
       return;
     }
-    // pino-http logs res.err with the request line.
-    res.err = error instanceof Error ? error : new Error(String(error));
+    // Written with the request's log line (request-log.ts).
+    recordRequestError(res, error);
     sendProblem(res, 500, 'internal_error', 'Internal server error');
   };
 }

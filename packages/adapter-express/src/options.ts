@@ -20,7 +20,7 @@ export interface TdsExpressOptions {
   metricsRequireAuth?: boolean;
   /** Slow-down of repeated wrong admin tokens per client address (defaults: 5 a minute, then 429 for 30 s, doubling). */
   adminLockout?: AdminLockoutOptions;
-  /** Request log (pino-http, one line per request). Default: the core's logger. */
+  /** Request log (one line per request, request-log.ts). Default: the core's logger. */
   logger?: Logger;
   /** Serve the dashboard (@tsh/tds-dashboard's build) at /tds. Default false. */
   dashboard?: boolean | TdsDashboardOptions;

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { sendProblem } from './problem';
 
 /**
@@ -6,10 +6,11 @@ import { sendProblem } from './problem';
  * the TDS router (express.json(), express.urlencoded(), …) has read those bytes already, and every
  * delivery would fail its signature check as if forged. That is the host's wiring, not the
  * sender's fault: answer 500 naming the fix instead of a misleading 401 (docs/embedding.md).
+ * Returns whether it answered.
  */
-export const refuseParsedBody: RequestHandler = (req, res, next) => {
+export function answeredParsedBody(req: Request, res: Response): boolean {
   const consumed = req.readableEnded || (req.complete && !req.readable) || (req as { _body?: unknown })._body === true;
-  if (!consumed) return next();
+  if (!consumed) return false;
   sendProblem(
     res,
     500,
@@ -17,4 +18,10 @@ export const refuseParsedBody: RequestHandler = (req, res, next) => {
     'The request body was read by a body parser (express.json(), express.urlencoded() or similar) before the TDS router, ' +
       'so the webhook signature cannot be checked: mount the TDS router before your body parsers, or give them only to your own routes',
   );
+  return true;
+}
+
+/** answeredParsedBody as a middleware, for the paths under the webhook prefix that no webhook route takes. */
+export const refuseParsedBody: RequestHandler = (req, res, next) => {
+  if (!answeredParsedBody(req, res)) next();
 };

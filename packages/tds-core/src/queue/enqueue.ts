@@ -88,7 +88,11 @@ JOIN LATERAL (
 
 /** Enqueues a batch in one statement (see ENQUEUE); results are in input order. */
 export async function enqueueMany(db: QueueDb, events: readonly EnqueueInput[]): Promise<EnqueueResult[]> {
-  const rows = normalizeEnqueueInputs(events);
+  return enqueueNormalized(db, normalizeEnqueueInputs(events));
+}
+
+/** enqueueMany for rows its caller already checked with normalizeEnqueueInputs (the webhook intake: each payload serialised once). */
+export async function enqueueNormalized(db: QueueDb, rows: NormalizedEnqueue[]): Promise<EnqueueResult[]> {
   if (rows.length === 0) return [];
   // Two batches touching the same records in one instant can deadlock or race on the unique index; retried.
   const { rows: results } = await withRetryOn(['40P01', '23505'], () => ENQUEUE(rows).execute(db), attemptsFor(db));

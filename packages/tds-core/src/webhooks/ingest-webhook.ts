@@ -5,7 +5,7 @@ import { WebhookRejectedError } from './webhook-rejected-error';
 import { silentLogger, type LoggerLike } from '../db/logger-like';
 import type { Database, QueueOperation } from '../db/schema';
 import { QueueInputError } from '../queue/types';
-import { normalizeEnqueueInputs } from '../queue/validate';
+import { normalizeEnqueueInputs, type NormalizedEnqueue } from '../queue/validate';
 import { isEntityType, type EntityType } from '../transform/entities';
 import { webhookBodyKind } from './content-type';
 import { decodeWebhookBody } from './decode-body';
@@ -124,14 +124,16 @@ export function webhookToStore({ entity, method, query, operation, found, payloa
     zoho_last_modified_time: found.lastModifiedTime,
     source: 'webhook' as const,
   };
+  let queueRow: NormalizedEnqueue;
   try {
-    // The queue refuses what PostgreSQL cannot hold (a NUL in a text): found out here, before any write.
-    normalizeEnqueueInputs([queueItem]);
+    // The queue refuses what PostgreSQL cannot hold (a NUL in a text): found out here, before any
+    // write. The checked row (its payload serialised) is what the intake enqueues: serialised once.
+    [queueRow] = normalizeEnqueueInputs([queueItem]) as [NormalizedEnqueue];
   } catch (error) {
     if (error instanceof QueueInputError) throw new WebhookRejectedError(422, 'invalid_record', error.message.replace('events[0].', ''));
     throw error;
   }
-  return { entity, zohoId: found.zohoId, method, operation, payloadHash, query, queueItem };
+  return { entity, zohoId: found.zohoId, method, operation, payloadHash, query, queueItem, queueRow };
 }
 
 async function logged(

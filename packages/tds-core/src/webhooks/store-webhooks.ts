@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { WebhookIngestResult } from './types';
 import type { Database, QueueOperation } from '../db/schema';
-import { enqueueMany } from '../queue/enqueue';
+import { enqueueNormalized } from '../queue/enqueue';
 import { withRetryOn } from '../queue/retry-on';
 import type { EnqueueInput } from '../queue/types';
+import type { NormalizedEnqueue } from '../queue/validate';
 import { isEntityType, primaryWebhookKeyOf } from '../transform/entities';
 import { hexTextLiteral } from './hex-literal';
 import { inLockedTransaction } from './locked-transaction';
@@ -18,6 +19,8 @@ export interface WebhookToStore {
   payloadHash: string;
   query: Record<string, unknown>;
   queueItem: EnqueueInput;
+  /** queueItem as checked by normalizeEnqueueInputs (its payload as JSON text): what is enqueued. */
+  queueRow: NormalizedEnqueue;
 }
 
 /** How a stale delivery is marked in the inbox: its row has no queue item and this note. */
@@ -50,7 +53,7 @@ function intakeReads(deliveries: readonly WebhookToStore[]) {
   const states =
     storedRecordStatesQuery(
       // A stock movement's id names no stored row (Zoho ids are unique across record kinds), so it is never stale.
-      deliveries.map((d) => ({ recordKey: isEntityType(d.entity) ? primaryWebhookKeyOf[d.entity] : undefined, zohoId: d.zohoId, version: d.queueItem.zoho_last_modified_time ?? null })),
+      deliveries.map((d) => ({ recordKey: isEntityType(d.entity) ? primaryWebhookKeyOf[d.entity] : undefined, zohoId: d.zohoId, version: d.queueRow.zoho_last_modified_time })),
     ) ?? sql`SELECT NULL::int AS ord, NULL::boolean AS stale, NULL::boolean AS deleted WHERE false`;
   return sql<{ latest: InboxRow[]; earlier: InboxRow[]; states: Array<{ ord: number; stale: boolean; deleted: boolean }>; ids: string[] }>`
 SELECT
@@ -175,7 +178,7 @@ export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly W
         latestIndex.set(key, index);
         fresh.push(index);
       });
-      const queued = fresh.length > 0 ? await enqueueMany(trx, fresh.map((index) => deliveries[index].queueItem)) : [];
+      const queued = fresh.length > 0 ? await enqueueNormalized(trx, fresh.map((index) => deliveries[index].queueRow)) : [];
       const logged = [...fresh.map((index, n) => ({ index, queueItemId: queued[n].id || null })), ...stale.map((index) => ({ index, queueItemId: null }))];
       // The ids drawn by the reads, in ascending order: the rows of a record are still numbered in the order they were decided.
       const drawn = [...read!.ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));

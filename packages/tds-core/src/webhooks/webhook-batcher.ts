@@ -28,9 +28,15 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-/** What a delivery keeps in memory until it is written: mostly its record (plus a fixed overhead). */
+/**
+ * What a delivery keeps in memory until it is written: mostly its record (plus a fixed overhead).
+ * Counted from the record's JSON text the intake already made (in UTF-16 units: close to its
+ * UTF-8 bytes, and no second pass over it); the query is small and seldom there.
+ */
 function heldBytes(delivery: WebhookToStore): number {
-  return 512 + Buffer.byteLength(JSON.stringify(delivery.queueItem.payload ?? null)) + Buffer.byteLength(JSON.stringify(delivery.query));
+  let bytes = 512 + (delivery.queueRow.payload?.length ?? 4);
+  for (const key in delivery.query) bytes += 16 + key.length + String(delivery.query[key]).length;
+  return bytes;
 }
 
 function positiveWhole(name: string, value: number | undefined, fallback: number): number {
