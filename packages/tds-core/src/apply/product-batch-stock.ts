@@ -18,12 +18,15 @@ WITH input AS (
   SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS i(
     zoho_item_id text, zoho_location_id text, location_name text, stock_on_hand numeric, available_stock numeric, actual_available_stock numeric, version timestamptz)
 ),
-replaced AS (SELECT unnest(${items.map((i) => i.itemId)}::text[]) AS zoho_item_id),
 removed AS (
+  -- Each item's rows found through the (zoho_item_id, zoho_location_id) index, the rows to remove
+  -- by their keys: a join was planned as a scan of every stock row, per batch.
   DELETE FROM stock_levels s
-  USING replaced r
-  WHERE s.zoho_item_id = r.zoho_item_id
-    AND NOT EXISTS (SELECT 1 FROM input i WHERE i.zoho_item_id = s.zoho_item_id AND i.zoho_location_id = s.zoho_location_id)
+  WHERE s.id = ANY (ARRAY(
+    SELECT l.id
+    FROM unnest(${items.map((i) => i.itemId)}::text[]) AS r(zoho_item_id)
+    CROSS JOIN LATERAL (SELECT l.id, l.zoho_location_id FROM stock_levels l WHERE l.zoho_item_id = r.zoho_item_id OFFSET 0) l
+    WHERE NOT EXISTS (SELECT 1 FROM input i WHERE i.zoho_item_id = r.zoho_item_id AND i.zoho_location_id = l.zoho_location_id)))
 )
 INSERT INTO stock_levels AS s
   (zoho_item_id, zoho_location_id, location_name, stock_on_hand, available_stock, actual_available_stock, zoho_last_modified_time, last_synced_at)

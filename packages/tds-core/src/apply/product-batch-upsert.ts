@@ -57,7 +57,6 @@ WITH input AS (
   FROM jsonb_array_elements(${document}::jsonb) WITH ORDINALITY AS e(v, ord)
   CROSS JOIN LATERAL jsonb_populate_record(NULL::products, e.v) AS p
 ),
-old AS (SELECT t.zoho_item_id, t.deleted_at FROM products t WHERE t.zoho_item_id IN (SELECT zoho_item_id FROM input)),
 written AS (
   INSERT INTO products AS t (${cols}, consumer_price, wholesale_price, last_synced_at)
   SELECT ${sql.join(columns.map((c) => sql.ref(`input.${c}`)))}, ${prices.consumer}, ${prices.wholesale}, now() FROM input ORDER BY input.zoho_item_id
@@ -75,10 +74,12 @@ written AS (
          AND (t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time))
   RETURNING t.id::text AS id, t.zoho_item_id, (t.xmax = 0) AS inserted
 )
-SELECT w.id, w.inserted, (o.deleted_at IS NOT NULL) AS was_deleted
+SELECT w.id, w.inserted,
+       -- The row as the statement's snapshot has it (the upsert's own writes are not seen), probed by
+       -- its key per record: a join here was planned as a scan of every product, per batch.
+       coalesce((SELECT t.deleted_at IS NOT NULL FROM products t WHERE t.zoho_item_id = i.zoho_item_id), false) AS was_deleted
 FROM input i
 LEFT JOIN written w ON w.zoho_item_id = i.zoho_item_id
-LEFT JOIN old o ON o.zoho_item_id = i.zoho_item_id
 ORDER BY i.ord`.execute(tx);
 
   const results = rows.map((r): { id: string | null; outcome: ProductUpsertOutcome } =>

@@ -47,12 +47,28 @@ export function findUnpairedSurrogate(value: unknown, path = ''): string | null 
   return null;
 }
 
+// Any NUL or any surrogate, paired or not: a record without one (nearly all) is cleared in one walk
+// that builds no paths; the walks above run only for the rest, to tell an emoji from a broken one.
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+
+function mayHoldUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return SUSPECT.test(value);
+  if (Array.isArray(value)) return value.some(mayHoldUnstorableText);
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      if (Object.hasOwn(value, key) && (SUSPECT.test(key) || mayHoldUnstorableText((value as Record<string, unknown>)[key]))) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * PostgreSQL text and jsonb cannot hold U+0000, and jsonb refuses an unpaired surrogate (text would
  * silently turn it into U+FFFD). Stripping or replacing either would store something Zoho never
  * sent, so such a record is refused for good, naming the field.
  */
 export function assertStorableText(entity: string, recordId: string, value: unknown): void {
+  if (!mayHoldUnstorableText(value)) return;
   const at = findNulCharacter(value);
   if (at !== null) {
     throw new RecordRejectedError(entity, recordId, `${at} contains a NUL character (U+0000), which PostgreSQL text cannot store`);

@@ -19,8 +19,10 @@ const tables: Record<RecordEntity, { table: string; key: string }> = {
 export async function softDeletedAmong(db: Kysely<Database>, entity: RecordEntity, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const { table, key } = tables[entity];
+  // One probe of the key's index per id (a scalar subquery is never turned into a join): as a filter
+  // on the table, this was planned as a scan of every row of it, once per batch.
   const { rows } = await sql<{ id: string }>`
-SELECT t.${sql.ref(key)} AS id FROM ${sql.table(table)} t
-WHERE t.${sql.ref(key)} = ANY(${[...ids]}::text[]) AND t.deleted_at IS NOT NULL`.execute(db);
+SELECT i.id FROM unnest(${[...ids]}::text[]) AS i(id)
+WHERE (SELECT t.deleted_at IS NOT NULL FROM ${sql.table(table)} t WHERE t.${sql.ref(key)} = i.id)`.execute(db);
   return new Set(rows.map((r) => r.id));
 }
