@@ -4,7 +4,10 @@
 // timed from Node (call to answer, so a wait for a lock counts), grouped by its first words.
 // Prints round trips per batch, time per statement kind, time in PL/pgSQL functions, row versions
 // written per table. Run (add --cpu-prof before --import for a Node profile):
-// node --conditions=source --import tsx src/experiments/apply-profile.ts [--items=3000]
+// node --conditions=source --import tsx src/experiments/apply-profile.ts [--items=3000] [--batch=50]
+// Also prints the CPU time (utime + stime from /proc/<pid>/stat) of this Node process and of the
+// database's backends over the run, per applied product: which side the apply's CPU goes to.
+import { readFileSync } from 'node:fs';
 import { createZohoClient } from '@tsh/zoho-client';
 import { createDatabase, migrate } from '@tsh/tds-core';
 import { createSyncHandlers, createWorkerPool, enqueueMany, type EnqueueInput } from '@tsh/tds-core/internal';
@@ -14,9 +17,20 @@ import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, sleep } from '../lib/row-result';
 
 const ITEMS = option('items', 'ITEMS', 3000);
+const BATCH = option('batch', 'BATCH', 50);
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+/** CPU seconds a process has used so far (user + system), 0 once it is gone. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
 // --sql=<statements>: run on the migrated database before the items are enqueued (a schema variant).
 const variant = process.argv.find((a) => a.startsWith('--sql='))?.slice(6);
-// --explain: auto_explain (analyze, triggers, nested statements) on the workers' connections, plans sent back as notices; prints the first plan of each statement kind.
+// --explain: auto_explain (analyze, triggers, nested statements) on the workers' connections, plans sent back as notices; prints the last plan of each statement kind (a later batch, caches warm).
 const explain = process.argv.includes('--explain');
 const plans = new Map<string, string>();
 const sandbox = await startZohoSandbox({ seed: 'bench-apply', items: ITEMS, customers: 2, vendors: 1, invoices: 1, bills: 1, requestsPerMinute: 1_000_000, maxConcurrent: 100, dailyLimit: 1_000_000 });
@@ -43,7 +57,7 @@ database.pool.on('connect', (client: pg.PoolClient) => {
     client.on('notice', (n) => {
       const message = n.message ?? '';
       const kind = kindOf(message.replace(/^duration: [\d.]+ ms\s+plan:\s*Query Text:\s*/, ''));
-      if (!plans.has(kind)) plans.set(kind, message);
+      plans.set(kind, message);
     });
     void client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on; SET auto_explain.log_timing = on; SET auto_explain.log_triggers = on; SET auto_explain.log_nested_statements = on; SET client_min_messages = log`).catch(() => {});
   }
@@ -72,7 +86,11 @@ try {
   }
   await database.pool.query('SELECT pg_stat_reset()');
   const zoho = createZohoClient({ organizationId: '1', credentials: { clientId: 'x', clientSecret: 'x', refreshToken: 'x' }, apiUrl: 'http://127.0.0.1:9', accountsUrl: 'http://127.0.0.1:9' });
-  const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: createSyncHandlers({ db: database.db, zoho }), concurrency: 2, leaseSeconds: 120 });
+  const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: createSyncHandlers({ db: database.db, zoho }), concurrency: 2, leaseSeconds: 120, batchSize: BATCH });
+  // The workers' connections are opened by now for the enqueue; any opened later are read at the end only.
+  const backendsOf = async () =>
+    (await database.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows.map((r) => r.pid);
+  const backendCpu0 = new Map((await backendsOf()).map((pid) => [pid, cpuSecondsOf(pid)]));
   timing = true;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -84,12 +102,16 @@ try {
   }
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  let backendSeconds = 0;
+  for (const pid of await backendsOf()) backendSeconds += cpuSecondsOf(pid) - (backendCpu0.get(pid) ?? 0);
   timing = false;
   await pool.stop();
-  console.log(`${fmt(items.length)} products in ${seconds.toFixed(1)} s (${fmt(items.length / seconds)}/s); Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`);
+  const nodeSeconds = (cpu.user + cpu.system) / 1e6;
+  console.log(`${fmt(items.length)} products in ${seconds.toFixed(1)} s (${fmt(items.length / seconds)}/s), batches of ${BATCH}; Node CPU ${nodeSeconds.toFixed(2)} s, backends CPU ${backendSeconds.toFixed(2)} s`);
+  console.log(`per product: Node ${((nodeSeconds * 1e3) / items.length).toFixed(3)} ms, PostgreSQL ${((backendSeconds * 1e3) / items.length).toFixed(3)} ms CPU`);
   const sorted = [...spent.entries()].sort((a, b) => b[1].ms - a[1].ms);
   for (const [kind, { n, ms }] of sorted.slice(0, 25)) console.log(`${String(n).padStart(7)} × ${(ms / 1000).toFixed(2).padStart(7)} s  ${kind}`);
-  if (explain) for (const plan of plans.values()) if (/tds_queue_step|jsonb_array_elements|jsonb_to_recordset|tds_refresh|UPDATE products/.test(plan)) console.log(plan.slice(0, 5000), '\n');
+  if (explain) for (const plan of plans.values()) console.log(plan.slice(0, 8000), '\n');
   await sleep(600); // the statistics collector
   const { rows: functions } = await database.pool.query(`SELECT funcname, calls, round(total_time)::int AS total_ms, round(self_time)::int AS self_ms FROM pg_stat_user_functions ORDER BY total_time DESC LIMIT 15`);
   console.table(functions);
