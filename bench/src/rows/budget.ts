@@ -66,7 +66,12 @@ try {
   const share = sustainedPerWindow / LIMIT;
   const perMinute = share * LIMIT_PER_MINUTE;
   const wallPerMinute = (used / seconds) * 60;
-  console.log(`  ${used} requests (minimum ${minimum}) in ${seconds.toFixed(1)} s; sustained ${(share * 100).toFixed(1)} % of the limit; 429s: ${stats.tooManyRequests}; most in one window: ${stats.maxRequestsInWindow}`);
+  // The floor as the verify row counts it: every request, the first window's included, at the limit.
+  const floorSeconds = ((used / LIMIT) * WINDOW_MS) / 1000;
+  const firstWindowSeconds = (sent[Math.min(LIMIT, sent.length) - 1]! - started) / 1000;
+  const tailSeconds = seconds - (sent.at(-1)! - started) / 1000;
+  console.log(`  ${used} requests (minimum ${minimum}) in ${seconds.toFixed(1)} s (${(seconds / floorSeconds).toFixed(3)}× the floor of ${floorSeconds.toFixed(0)} s); sustained ${(share * 100).toFixed(1)} % of the limit; 429s: ${stats.tooManyRequests}; most in one window: ${stats.maxRequestsInWindow}`);
+  console.log(`  the first window's ${LIMIT} requests were sent by ${firstWindowSeconds.toFixed(1)} s; the last request was sent ${tailSeconds.toFixed(1)} s before the end`);
 
   reportRow({
     row: 'budget',
@@ -86,6 +91,14 @@ try {
         ratio: `${(share * 100).toFixed(1)} %`,
         goal: '≥ 97 %',
         met: share >= 0.97,
+      },
+      {
+        benchmark: 'Zoho budget: wall time of the sync',
+        tds: `${seconds.toFixed(1)} s`,
+        reference: `rate-limit floor ${floorSeconds.toFixed(0)} s (${fmt(used)} requests at ${LIMIT} per ${WINDOW_MS / 1000} s)`,
+        ratio: `${(seconds / floorSeconds).toFixed(3)}×`,
+        goal: '≤ 1.02×',
+        met: seconds <= floorSeconds * 1.02,
       },
       {
         benchmark: 'Zoho budget: 429s received',
