@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyPriceList, applyProduct, createApplyContext } from '../src/apply';
 import { applyStreamedPriceList } from '../src/apply/price-list-stream';
+import { syncEntity } from '../src/sync';
 import type { ApplyOutcome } from '../src/apply/types';
 import { item, rawItem } from './apply-fixtures';
 import { findWrongPrices } from './helpers/expected-prices';
@@ -21,29 +22,38 @@ interface FakeZoho {
   url: string;
   /** The next detail answers: the JSON text, and where (in bytes) to cut the connection, if anywhere. */
   answer: { body: string; cutAt?: number };
+  /** Answers given (in turn) before `answer`. */
+  first: Array<{ body: string; cutAt?: number }>;
   detailCalls: number;
   close(): Promise<void>;
 }
 
 async function startFakeZoho(): Promise<FakeZoho> {
-  const fake = { answer: { body: '{}' }, detailCalls: 0 } as FakeZoho;
+  const fake = { answer: { body: '{}' }, first: [], detailCalls: 0 } as unknown as FakeZoho;
   const server: Server = createServer((request, response) => {
     if (request.method === 'POST' && request.url?.startsWith('/oauth/v2/token')) {
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ access_token: 'tok', expires_in: 3600, token_type: 'Bearer' }));
       return;
     }
+    if (request.method === 'GET' && request.url?.startsWith('/books/v3/pricebooks?')) {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ code: 0, message: 'success', pricebooks: [{ pricebook_id: BOOK, name: 'Consumer Price List', pricebook_type: 'per_item' }], page_context: { page: 1, per_page: 200, has_more_page: false } }));
+      return;
+    }
     if (request.method === 'GET' && request.url?.startsWith('/books/v3/pricebooks/')) {
       fake.detailCalls += 1;
-      const bytes = Buffer.from(fake.answer.body);
+      const answer = fake.first.shift() ?? fake.answer;
+      const bytes = Buffer.from(answer.body);
       response.writeHead(200, { 'content-type': 'application/json;charset=UTF-8', 'content-length': String(bytes.length) });
-      const { cutAt } = fake.answer;
+      const { cutAt } = answer;
       if (cutAt === undefined) {
         response.end(bytes);
         return;
       }
       // Half the book, then the connection drops (a reset, not a clean end).
       response.write(bytes.subarray(0, cutAt), () => setTimeout(() => response.socket?.destroy(), 20));
+      return;
       return;
     }
     response.statusCode = 404;
@@ -197,5 +207,37 @@ describe('a price book applied as it streams in', () => {
     expect(streamedTwice).toBeInstanceOf(ZohoValidationError);
     expect((streamedTwice as ZohoValidationError).message).toBe((wholeTwice as ZohoValidationError).message);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('the price list sync, streamed', () => {
+  it('asks again for a book whose answer broke off midway, and stores it whole', async () => {
+    const body = bookJson(entries(3_000, 1));
+    // Cut after the first chunk of 1 000 was handed over: the client does not retry, the run's applyAll does.
+    fake.first = [{ body, cutAt: Math.floor((body.length * 2) / 3) }];
+    fake.answer = { body };
+    const calls = fake.detailCalls;
+    const result = await syncEntity({ db: t.db, zoho, applyContext: ctx }, 'pricelists', { mode: 'full' });
+    expect(result.counts).toMatchObject({ fetched: 1, inserted: 1, deadLettered: 0 });
+    expect(result.status).toBe('succeeded');
+    expect(fake.detailCalls - calls).toBe(2);
+    expect((await snapshot()).items).toHaveLength(3_000);
+  });
+
+  it('dead-letters a book with a bad entry, the entry as its raw record, and keeps the stored book', async () => {
+    fake.first = [];
+    fake.answer = { body: bookJson(entries(50, 1)) };
+    await syncEntity({ db: t.db, zoho, applyContext: ctx }, 'pricelists', { mode: 'full' });
+    const before = await snapshot();
+    const bad = entries(50, 2);
+    bad[42] = { item_id: itemId(42), pricebook_rate: 'n/a' };
+    fake.answer = { body: bookJson(bad) };
+    const result = await syncEntity({ db: t.db, zoho, applyContext: ctx }, 'pricelists', { mode: 'full' });
+    expect(result.counts).toMatchObject({ deadLettered: 1 });
+    expect(await snapshot()).toEqual(before);
+    const { rows } = await sql<{ zoho_id: string; payload: unknown; error: string }>`SELECT zoho_id, payload, error FROM tds_dead_letter_queue WHERE entity_type = 'pricelists'`.execute(t.db);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ zoho_id: BOOK, payload: { item_id: itemId(42), pricebook_rate: 'n/a' } });
+    expect(rows[0]!.error).toContain('pricebook_items.42.pricebook_rate');
   });
 });
