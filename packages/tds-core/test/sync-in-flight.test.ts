@@ -62,7 +62,8 @@ it('fetches one price book at a time, each only after the book before is applied
   const storedAtEachRequest: number[] = [];
   let fetching = 0;
   let mostAtOnce = 0;
-  const client = withResource('books', 'pricebooks', 'get', (get) => async (...args) => {
+  // Each book is read as a stream and applied while it is read (docs/prices.md): the call is streamDetail.
+  const client = withResource('books', 'pricebooks', 'streamDetail', (get) => async (...args) => {
     fetching += 1;
     mostAtOnce = Math.max(mostAtOnce, fetching);
     try {
