@@ -2,12 +2,13 @@
 // (as a webhook carries them) enqueued, then claimed by 2 workers and applied by the real products
 // handler (transform + version-guarded upsert, stock per location, category) — beside
 // `pgbench -N` (2 clients) on the same server in the same run.
-// Run alone: pnpm bench apply [--items=10000] [--pgbench-seconds=15].
+// Run alone: pnpm bench apply [--items=10000] [--pgbench-seconds=15] [--batch-size=N] (default: the
+// worker pool's own default, as tds serve and tds worker run it).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createZohoClient } from '@tsh/zoho-client';
 import { createDatabase, migrate } from '@tsh/tds-core';
-import { createSyncHandlers, createWorkerPool, enqueueMany, type EnqueueInput } from '@tsh/tds-core/internal';
+import { createSyncHandlers, createWorkerPool, DEFAULT_WORKER_BATCH_SIZE, enqueueMany, type EnqueueInput } from '@tsh/tds-core/internal';
 import { startZohoSandbox } from '@tsh/zoho-sandbox';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';
@@ -15,6 +16,7 @@ import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';
 const ITEMS = option('items', 'BENCH_APPLY_ITEMS', 10_000);
 const PGBENCH_SECONDS = option('pgbench-seconds', 'BENCH_PGBENCH_SECONDS', 15);
 const WORKERS = 2;
+const BATCH_SIZE = option('batch-size', 'BENCH_APPLY_BATCH_SIZE', DEFAULT_WORKER_BATCH_SIZE);
 
 /** Raw item records exactly as Zoho's itemdetails returns them (what an item webhook carries). */
 async function fetchRawItems(): Promise<Record<string, unknown>[]> {
@@ -50,7 +52,7 @@ async function applyRun(items: Record<string, unknown>[]): Promise<{ seconds: nu
     }
     // The handler never calls Zoho for records carried whole; the client only has to exist.
     const zoho = createZohoClient({ organizationId: '1', credentials: { clientId: 'x', clientSecret: 'x', refreshToken: 'x' }, apiUrl: 'http://127.0.0.1:9', accountsUrl: 'http://127.0.0.1:9' });
-    const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: createSyncHandlers({ db: database.db, zoho }), concurrency: WORKERS, leaseSeconds: 120 });
+    const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: createSyncHandlers({ db: database.db, zoho }), concurrency: WORKERS, leaseSeconds: 120, batchSize: BATCH_SIZE });
     const started = performance.now();
     await pool.start();
     for (;;) {
@@ -111,7 +113,7 @@ reportRow({
     },
   ],
   notes: [
-    `Apply: ${fmt(items.length)} items rendered by the sandbox (itemdetails, so with stock per location and custom fields) were enqueued as webhook items in a fresh database; the clock runs from starting ${WORKERS} workers (createWorkerPool + createSyncHandlers, batches of 50) until the queue is empty. ` +
+    `Apply: ${fmt(items.length)} items rendered by the sandbox (itemdetails, so with stock per location and custom fields) were enqueued as webhook items in a fresh database; the clock runs from starting ${WORKERS} workers (createWorkerPool + createSyncHandlers, batches of ${BATCH_SIZE}) until the queue is empty. ` +
       `Each record is one transaction: transform, category lookup, version-guarded upsert of the product and replacement of its stock rows. ` +
       `Beside it, pgbench -N (its TPC-B-like script without the branch and teller updates: an UPDATE, a SELECT and an INSERT per transaction) with ${WORKERS} clients for ${PGBENCH_SECONDS} s on a scale-${'scale' in reference ? reference.scale : 10} scratch database of the same server, right after.`,
   ],

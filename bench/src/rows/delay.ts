@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { signZohoWebhook } from '@tsh/zoho-client';
 import { createDatabase, migrate } from '@tsh/tds-core';
+import { DEFAULT_WORKER_BATCH_SIZE } from '@tsh/tds-core/internal';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, percentile, reportRow, sleep } from '../lib/row-result';
 
@@ -146,7 +147,7 @@ try {
       },
     ],
     notes: [
-      `Sync delay: ${fmt(total)} signed webhooks, each a new ~1 KB product, sent open-loop at ${RATE}/s for ${SECONDS} s to serveTds with the 2 workers of the same core (TDS_WORKERS=2, batches of 50, woken by LISTEN/NOTIFY) in a process of its own, logging at info to /dev/null. ` +
+      `Sync delay: ${fmt(total)} signed webhooks, each a new ~1 KB product, sent open-loop at ${RATE}/s for ${SECONDS} s to serveTds with the 2 workers of the same core (TDS_WORKERS=2, batches of up to ${DEFAULT_WORKER_BATCH_SIZE}, woken by LISTEN/NOTIFY) in a process of its own, logging at info to /dev/null. ` +
         `"Visible" is when the commit of the product row is notified to this process (a trigger on products added to the scratch database for the measurement), so each delay covers HTTP, verification, the inbox + queue write, waking a worker, claiming, transform, upsert and commit. ` +
         `Max ${delays.at(-1)!.toFixed(0)} ms; the HTTP answer itself took p50 ${percentile(ackSorted, 50).toFixed(1)} ms, p99 ${percentile(ackSorted, 99).toFixed(1)} ms.`,
     ],

@@ -11,6 +11,14 @@ import { WorkerPoolConfigError, type WorkerPool, type WorkerPoolOptions, type Wo
 import { Wakeup } from './wakeup';
 import { createWorker, type Worker } from './worker';
 
+/**
+ * Items a worker claims at once unless told otherwise. Products carried whole are applied in one
+ * transaction per claim (docs/apply-batches.md), so a claim's fixed costs (its round trips, commits,
+ * statement plans and trigger calls) are shared by this many records; items the handler does not
+ * get to before its deadline go back without a counted attempt (docs/webhooks-and-queue.md).
+ */
+export const DEFAULT_WORKER_BATCH_SIZE = 200;
+
 function positive(name: string, value: number, { integer = false, max = Number.MAX_SAFE_INTEGER } = {}): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > max || (integer && !Number.isInteger(value))) {
     throw new WorkerPoolConfigError(`${name} must be a positive ${integer ? 'whole ' : ''}number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}`);
@@ -29,7 +37,7 @@ function resolveOptions(options: WorkerPoolOptions) {
   if (heartbeatMs >= leaseSeconds * 1000) throw new WorkerPoolConfigError('heartbeatMs must be shorter than the lease, or leases run out between renewals');
   return {
     concurrency: positive('concurrency', options.concurrency ?? 2, { integer: true, max: 256 }),
-    batchSize: positive('batchSize', options.batchSize ?? 50, { integer: true, max: 10_000 }),
+    batchSize: positive('batchSize', options.batchSize ?? DEFAULT_WORKER_BATCH_SIZE, { integer: true, max: 10_000 }),
     leaseSeconds,
     heartbeatMs,
     pollIntervalMs: positive('pollIntervalMs', options.pollIntervalMs ?? 1000),

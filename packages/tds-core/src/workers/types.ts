@@ -38,7 +38,7 @@ export interface WorkerPoolOptions {
   handlers: Record<string, BatchHandler>;
   /** Workers in this process (TDS_WORKERS). Default 2. */
   concurrency?: number;
-  /** Items claimed at once by a worker. Default 50. */
+  /** Items claimed at once by a worker, 1–10 000. Default 200 (DEFAULT_WORKER_BATCH_SIZE, docs/webhooks-and-queue.md). */
   batchSize?: number;
   /** Lease of claimed items (TDS_LEASE_SECONDS), renewed by heartbeats while they are processed. Default 60. */
   leaseSeconds?: number;
