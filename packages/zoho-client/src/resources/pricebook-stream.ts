@@ -10,8 +10,6 @@ import { parseRecord } from '../schemas/parse';
 /** Entries handed over at once unless the caller says otherwise. */
 export const PRICEBOOK_STREAM_CHUNK = 1_000;
 
-/** A price book's own fields: everything of its detail but `pricebook_items`. */
-export type ZohoPricebookHeader = Omit<ZohoPricebook, 'pricebook_items'>;
 
 export interface ZohoPricebookStreamOptions extends ZohoCallOptions {
   /** Entries per call of `onEntries` (default 1 000); the last call may get fewer. */
@@ -36,6 +34,9 @@ export interface ZohoStreamedPricebook {
 
 /** The header fields read out of the stream; unknown ones are not kept (they are stored only as raw JSON). */
 const HEADER_FIELDS = ['pricebook_id', 'name', 'currency_code', 'status', 'pricebook_type', 'is_increase', 'percentage', 'rounding_type'] as const;
+
+/** A price book's own fields (those of its schema), without `pricebook_items`. */
+export type ZohoPricebookHeader = Pick<ZohoPricebook, (typeof HEADER_FIELDS)[number]>;
 /** Fields holding money or quantities: their numbers are kept as exact decimal text, never a double. */
 const DECIMAL_FIELDS = new Set(['pricebook_rate', 'start_quantity', 'end_quantity', 'percentage']);
 
@@ -236,7 +237,7 @@ function pricebookReader(id: string, options: ZohoPricebookStreamOptions): ZohoS
     await handOver(true);
     const items = where.itemsToken === undefined ? undefined : itemsValue(where.itemsToken);
     const book = parseRecord(pricebookSchema, 'pricebook', 'pricebook_id', { ...header, pricebook_items: items });
-    const { pricebook_items: _entries, ...own } = book;
+    const own = Object.fromEntries(HEADER_FIELDS.map((field) => [field, book[field]])) as ZohoPricebookHeader;
     return { header: own, hasEntries: where.itemsToken !== undefined, entryCount };
   };
 }
