@@ -178,6 +178,8 @@ async function startServer(role: 'tds' | 'bare', databaseUrl: string): Promise<S
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
+const clientSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
+
 /** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
 function cpuSeconds(pid: number): number {
   try {
@@ -223,10 +225,14 @@ try {
   const transactions0 = await intakeTransactions();
 
   const bareCpu0 = cpuSeconds(bareServer.pid);
+  const bareClient0 = process.cpuUsage();
   const bareRun = await closedLoop('bare Express JSON endpoint', CONNECTIONS, SECONDS, bare);
+  const bareClient = clientSeconds(process.cpuUsage(bareClient0));
   const bareCpu = cpuSeconds(bareServer.pid) - bareCpu0;
   const tdsCpu0 = await cpuSnapshot(tdsServer.pid);
+  const tdsClient0 = process.cpuUsage();
   const tdsRun = await closedLoop('TDS signed webhook, stored', CONNECTIONS, SECONDS, webhook(20_000_000));
+  const tdsClient = clientSeconds(process.cpuUsage(tdsClient0));
   const tdsCpu = await cpuSince(tdsServer.pid, tdsCpu0);
   const stored1 = await storedCount();
   const transactions = (await intakeTransactions()) - transactions0;
@@ -243,7 +249,8 @@ try {
   const perRequest = (seconds: number, count: number) => ((seconds * 1000) / Math.max(count, 1)).toFixed(3);
   console.log(
     `CPU per request: bare server ${perRequest(bareCpu, bareRun.requests)} ms; TDS server ${perRequest(tdsCpu.server, tdsRun.requests)} ms, ` +
-      `its PostgreSQL backends ${perRequest(tdsCpu.postgres, tdsRun.requests)} ms`,
+      `its PostgreSQL backends ${perRequest(tdsCpu.postgres, tdsRun.requests)} ms; ` +
+      `load generator ${perRequest(bareClient, bareRun.requests)} ms (bare run), ${perRequest(tdsClient, tdsRun.requests)} ms (TDS run)`,
   );
   console.log(`inbox rows in all (warm-up and paced run included; for a CPU profile's per-delivery figures): ${await storedCount()}`);
   const p99 = percentile([...rateRun.latencies].sort((a, b) => a - b), 99);
