@@ -73,11 +73,16 @@ SELECT
   -- and can go in the round trip of the COMMIT (inboxInsert). None for a delivery that is surely a
   -- duplicate (the first of its record in the batch, repeating the latest row stored), so that a
   -- replayed delivery leaves the id sequence as it was.
+  -- The first of each record in the batch by a window, not a scan of the batch per delivery
+  -- (quadratic: 6 of the 9 ms of this statement at 200 deliveries).
   ARRAY(
     SELECT nextval('tds_webhook_events_id_seq')::text
-    FROM unnest(${entities}::text[], ${ids}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]) WITH ORDINALITY AS d(entity, zoho_id, payload_hash, ord)
+    FROM (
+      SELECT u.*, u.ord = min(u.ord) OVER (PARTITION BY u.entity, u.zoho_id) AS first_of_record
+      FROM unnest(${entities}::text[], ${ids}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]) WITH ORDINALITY AS u(entity, zoho_id, payload_hash, ord)
+    ) d
     WHERE NOT (
-      d.ord = (SELECT min(b.ord) FROM unnest(${entities}::text[], ${ids}::text[]) WITH ORDINALITY AS b(entity, zoho_id, ord) WHERE b.entity = d.entity AND b.zoho_id = d.zoho_id)
+      d.first_of_record
       AND d.payload_hash IS NOT DISTINCT FROM (
         SELECT w.payload_hash FROM tds_webhook_events w
         WHERE w.entity = d.entity AND w.zoho_id = d.zoho_id AND w.error IS DISTINCT FROM ${STALE_DELIVERY_NOTE}
