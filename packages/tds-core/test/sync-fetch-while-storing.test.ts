@@ -67,12 +67,21 @@ describe('fetchWhileStoring', () => {
     expect(log.filter((e) => e.startsWith('store'))).toEqual(['store 1', 'stored 1', 'store 2', 'stored 2']);
   });
 
-  it('after a failed store, waits for the fetch beside it, asks for no further page and closes the walk', async () => {
+  it('after a failed store, stops the fetch beside it and waits for it, asks for no further page and closes the walk', async () => {
     const log: string[] = [];
+    const stop = new AbortController();
     const walk = fetchWhileStoring(
       listed(5, log),
       async (k) => {
-        await tick(k === 3 ? 30 : 0);
+        if (k === 3) {
+          // A fetch that would take long (a rate-limit wait) unless it is stopped.
+          await new Promise((resolve) => {
+            const stopped = () => (clearTimeout(timer), log.push('fetch 3 stopped'), resolve(undefined));
+            const timer = setTimeout(resolve, 10_000);
+            if (stop.signal.aborted) stopped();
+            else stop.signal.addEventListener('abort', stopped);
+          });
+        }
         log.push(`fetched ${k}`);
         return k;
       },
@@ -80,9 +89,11 @@ describe('fetchWhileStoring', () => {
         log.push(`store ${k}`);
         if (k === 2) throw new Error('store 2 failed');
       },
+      () => stop.abort(),
     );
     await expect(walk).rejects.toThrow('store 2 failed');
     log.push('rejected');
+    expect(log.indexOf('fetch 3 stopped')).toBeGreaterThan(log.indexOf('store 2'));
     expect(log.indexOf('fetched 3')).toBeLessThan(log.indexOf('rejected'));
     expect(log).not.toContain('list 4');
     expect(log).not.toContain('store 3');

@@ -12,13 +12,15 @@
  * `fetch` gets the page fetched before it (the one being stored while it runs, undefined for the
  * first) and must write nothing: whatever it needs written goes to `store`. A fetch that fails is
  * reported once the store of the page before it is done, as a plain loop would. When a store
- * fails, the fetch running beside it is waited for (it holds a Zoho slot and database reads of the
- * run), and the walk stops there.
+ * fails, `stopFetching` is called (the caller cuts the fetch's Zoho calls: the run is over, its
+ * budget is not to be spent), the fetch running beside it is waited for so that nothing of the
+ * run outlives it, and the walk stops there.
  */
 export async function fetchWhileStoring<P, F>(
   pages: AsyncIterable<P>,
   fetch: (page: P, previous: F | undefined) => Promise<F>,
   store: (fetched: F) => Promise<void>,
+  stopFetching: () => void = () => undefined,
 ): Promise<void> {
   const iterator = pages[Symbol.asyncIterator]();
   const fetchNext = async (previous: F | undefined): Promise<{ fetched: F } | null> => {
@@ -36,6 +38,7 @@ export async function fetchWhileStoring<P, F>(
     try {
       await store(current.fetched);
     } catch (error) {
+      stopFetching();
       await upcoming.catch(() => undefined);
       await iterator.return?.(undefined);
       throw error;

@@ -67,7 +67,8 @@ export class SyncRun {
   readonly counts: SyncCounts;
   readonly seen: SeenIds | null;
   private readonly concurrency: number;
-  private readonly signal: AbortSignal | undefined;
+  /** The run's cancel signal (the run's Zoho client already carries it). */
+  readonly signal: AbortSignal | undefined;
   private readonly checkpoint: (phase: SyncPhase) => Promise<void>;
   private readonly assertLockHeld: () => Promise<void>;
   private latest: { at: number; text: string } | null = null;

@@ -34,12 +34,15 @@ function versionsInHand(previous: FetchedPage | undefined): Map<string, number> 
  * The next page is listed and its details fetched while a page is stored (fetchWhileStoring).
  */
 export async function syncProducts(run: SyncRun): Promise<void> {
+  // Cuts the next page's Zoho calls when a store fails, as well as when the run is cancelled.
+  const stop = new AbortController();
+  const call = { signal: run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal };
   const pages = pagesByModifiedTime(
-    ({ since, page }) => run.zoho.inventory.items.list({ lastModifiedTime: since ?? undefined, sortColumn: 'last_modified_time', sortOrder: 'A', page }),
+    ({ since, page }) => run.zoho.inventory.items.list({ lastModifiedTime: since ?? undefined, sortColumn: 'last_modified_time', sortOrder: 'A', page }, call),
     run.since,
     run.mode,
   );
-  const fetchItems: FetchByIds<ZohoItem> = (ids) => fetchItemsByIds(run.zoho, ids);
+  const fetchItems: FetchByIds<ZohoItem> = (ids) => fetchItemsByIds(run.zoho, ids, call);
 
   await fetchWhileStoring<ZohoListPage<ZohoItem>, FetchedPage>(
     pages,
@@ -69,5 +72,6 @@ export async function syncProducts(run: SyncRun): Promise<void> {
       if (details) await applyFetchedRecords(run, details, fetchItems, (item) => applyProduct(run.db, item, run.ctx), (id) => deleteProduct(run.db, id, run.ctx));
       await run.pageDone(latestModified(page.records));
     },
+    () => stop.abort(),
   );
 }
