@@ -39,9 +39,14 @@ function delivery(): WebhookToStore {
 
 const batch = (size: number) => Array.from({ length: size }, delivery);
 
+/** CPU seconds a process has used so far, from /proc; 0 once it is gone. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 const scratch = await createScratchDatabase('intx');
@@ -58,21 +63,21 @@ try {
   await database.pool.query('VACUUM ANALYZE tds_webhook_events');
   for (let i = 0; i < 20; i++) await storeWebhooks(database.db, batch(15));
 
-  // Both pooled connections open, so that their backends are the ones read from /proc.
-  const clients = await Promise.all([database.pool.connect(), database.pool.connect()]);
-  const pids = await Promise.all(clients.map(async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid));
-  clients.forEach((c) => c.release());
-  const backendCpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  // The pool's backends, looked up at each reading (the pool closes idle connections and opens new ones).
+  const backendPids = async () =>
+    (await database.pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'intx'`)).rows.map((r) => r.pid);
+  const backendCpu = async () => new Map((await backendPids()).map((pid) => [pid, cpuSeconds(pid)]));
 
   // 2. Backend CPU per delivery, batches of 15 (the webhook benchmark's mean batch on a loaded machine).
   async function cpuPerDelivery(label: string): Promise<void> {
     const rounds = 200;
     const batches = Array.from({ length: rounds }, () => batch(15));
-    const before = backendCpu();
+    const before = await backendCpu();
     const t0 = performance.now();
     for (const b of batches) await storeWebhooks(database.db, b);
     const ms = performance.now() - t0;
-    const cpu = backendCpu() - before;
+    let cpu = 0;
+    for (const [pid, seconds] of await backendCpu()) cpu += seconds - (before.get(pid) ?? 0);
     console.log(`${label}: backend CPU ${((cpu * 1000) / (rounds * 15)).toFixed(3)} ms per delivery, wall ${(ms / (rounds * 15)).toFixed(3)} ms per delivery`);
   }
   await cpuPerDelivery('inbox with all its indexes');
