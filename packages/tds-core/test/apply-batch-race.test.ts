@@ -8,8 +8,10 @@ import { item, rawItem } from './apply-fixtures';
 // Two workers applying overlapping batches of the same products at different versions, in many
 // seeded interleavings (docs/apply-batches.md): whatever order the statements of the two batch
 // transactions run in, each product ends at the newest version either batch carried, with that
-// version's name, price and stock set. The version guard inside the batch upsert is what makes it
-// so: without it, whichever batch commits last wins, older or not.
+// version's name, price and stock set (each version lists other locations, so the newest one's set
+// replaces what an older one left). The version guard inside the batch upsert is what makes it so:
+// without it, whichever batch commits last wins, older or not; without the stock statement's removal
+// of locations no longer listed, an older version's locations survive.
 
 const ROUNDS = 40;
 const RECORDS = 8;
@@ -28,6 +30,9 @@ function seeded(seed: number): () => number {
 
 const versionTime = (v: number) => `2025-06-0${v}T10:00:00+0300`;
 
+/** Version v's stock rows: v locations, shifted by version, so a newer version drops locations an older one listed. */
+const locationsOf = (v: number) => Array.from({ length: v }, (_, l) => ({ id: `L${(l + 2 * v) % 7}`, onHand: `${v}.${l}` }));
+
 /** Version v of product n: every value says which version wrote it. */
 function record(round: number, n: number, v: number) {
   return item(
@@ -38,10 +43,10 @@ function record(round: number, n: number, v: number) {
       category_id: `cat-${v}`,
       category_name: `Category v${v}`,
       last_modified_time: versionTime(v),
-      locations: Array.from({ length: v }, (_, l) => ({
-        location_id: `L${l}`,
-        location_name: `Store ${l}`,
-        location_stock_on_hand: `${v}.${l}`,
+      locations: locationsOf(v).map((location) => ({
+        location_id: location.id,
+        location_name: `Store ${location.id}`,
+        location_stock_on_hand: location.onHand,
         location_available_stock: `${v}`,
         location_actual_available_stock: `${v}`,
       })),
@@ -108,7 +113,9 @@ describe('batch apply races', () => {
           unit_price: String(1000 * v + n),
           version: new Date(versionTime(v).replace(/(\d{2})(\d{2})$/, '$1:$2')).toISOString(),
           category: `cat-${v}`,
-          stock: Array.from({ length: v }, (_, l) => `L${l}=${v}.${l}`),
+          stock: locationsOf(v)
+            .map((location) => `${location.id}=${location.onHand}`)
+            .sort(),
         });
       }
     }
