@@ -75,4 +75,25 @@ describe('values sent as literals', () => {
       expect({ round, ...rows[0] }).toEqual({ round, events: 1, queue: 1 });
     }
   });
+
+  // A lone UTF-16 surrogate (JSON allows "\ud800") cannot be stored as UTF-8: an id is stored with
+  // U+FFFD in its place. A record kept in the queue is refused (422, its payload holds the id), but a
+  // delivery past the kept size on a route whose records are fetched from Zoho stores the id alone.
+  // The intake must decide repeats by the id as stored, or a re-sent copy is stored again.
+  it('decides a re-sent large delivery whose id holds a lone surrogate as a duplicate, stored once under the id as PostgreSQL keeps it', async () => {
+    const ingestor = createWebhookIngestor(deps);
+    const body = Buffer.from(JSON.stringify({ item: { item_id: '4815-\ud800-x', description: 'y'.repeat(1.1 * 1024 * 1024), last_modified_time: '2025-06-03T14:22:47+0300' } }));
+    const contentType = 'application/json';
+    const send = () => {
+      const signature = signZohoWebhook({ secret: SECRET, query: {}, rawBody: body, contentType });
+      return ingestor.ingestStream({ entity: 'stock', method: 'POST', query: {}, contentType, signature, body: (async function* () { yield body; })() });
+    };
+    const first = await send();
+    expect(first.status).toBe('accepted');
+    expect(await send()).toEqual({ ...first, status: 'duplicate' });
+    const inbox = await t.db.selectFrom('tds_webhook_events').select(['zoho_id']).execute();
+    expect(inbox).toEqual([{ zoho_id: '4815-\ufffd-x' }]);
+    const queued = await t.db.selectFrom('tds_sync_queue').select(['zoho_id']).execute();
+    expect(queued).toEqual([{ zoho_id: '4815-\ufffd-x' }]);
+  });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { attemptsFor, withRetryOn } from './retry-on';
 import { seedOperationOf } from './seed-operation';
+import { wellFormedText } from './well-formed-text';
 import { normalizeEnqueueInputs, type NormalizedEnqueue } from './validate';
 import type { EnqueueInput, EnqueueOutcome, EnqueueResult, QueueDb } from './types';
 
@@ -11,8 +12,7 @@ import type { EnqueueInput, EnqueueOutcome, EnqueueResult, QueueDb } from './typ
  */
 // A lone UTF-16 surrogate is written as U+FFFD, as a text parameter's UTF-8 encoding writes it
 // (JSON would carry it as an escape that jsonb refuses).
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const jsonText = (value: string) => JSON.stringify(value.replace(LONE_SURROGATE, '\ufffd'));
+const jsonText = (value: string) => JSON.stringify(wellFormedText(value));
 
 function inputDocument(rows: readonly NormalizedEnqueue[]): string {
   const parts = rows.map(

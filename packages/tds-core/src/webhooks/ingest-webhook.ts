@@ -16,6 +16,7 @@ import { storeWebhooks, type WebhookToStore } from './store-webhooks';
 import { createWebhookBatcher, type WebhookBatcherOptions } from './webhook-batcher';
 import { checkWebhookToken, withoutWebhookToken, type WebhookAuthMode } from './webhook-auth';
 import { webhookOperation } from './webhook-operation';
+import { wellFormedText } from '../queue/well-formed-text';
 
 export const DEFAULT_WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -114,9 +115,12 @@ export interface VerifiedWebhookRecord {
 
 /** What a verified delivery stores; throws 422 for what the queue could not hold. */
 export function webhookToStore({ entity, method, query, operation, found, payloadHash, keepRecord }: VerifiedWebhookRecord): WebhookToStore {
+  // The id as PostgreSQL stores it: the intake decides repeats by comparing ids read back from the
+  // inbox with this one (a lone surrogate kept here made a re-sent copy look new).
+  const zohoId = wellFormedText(found.zohoId);
   const queueItem = {
     entity_type: entity,
-    zoho_id: found.zohoId,
+    zoho_id: zohoId,
     operation,
     // Price books carry no modification time, so deliveries arriving out of order could not be
     // ordered: the queue item names the book and the worker applies Zoho's current version.
@@ -133,7 +137,7 @@ export function webhookToStore({ entity, method, query, operation, found, payloa
     if (error instanceof QueueInputError) throw new WebhookRejectedError(422, 'invalid_record', error.message.replace('events[0].', ''));
     throw error;
   }
-  return { entity, zohoId: found.zohoId, method, operation, payloadHash, query, queueItem, queueRow };
+  return { entity, zohoId, method, operation, payloadHash, query, queueItem, queueRow };
 }
 
 async function logged(

@@ -89,9 +89,6 @@ SELECT
         ORDER BY w.id DESC LIMIT 1))) AS ids`;
 }
 
-// A lone UTF-16 surrogate is written as U+FFFD, as a text parameter's UTF-8 encoding writes it
-// (JSON would carry it as an escape that jsonb refuses).
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * The inbox rows as one statement without parameters (hex-literal.ts), to be sent with the COMMIT
@@ -102,7 +99,7 @@ function inboxInsert(rows: ReadonlyArray<{ delivery: WebhookToStore; stale: bool
     rows.map(({ delivery: d, stale, id, queueItemId }) => ({
       id,
       entity: d.entity,
-      zoho_id: d.zohoId.replace(LONE_SURROGATE, '\ufffd'),
+      zoho_id: d.zohoId, // well formed (webhookToStore)
       method: d.method,
       event: d.operation,
       payload_hash: d.payloadHash,
