@@ -54,7 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       IF cardinality(locked) > 0 THEN
         UPDATE products p SET sync_status = s.word
         FROM (SELECT t.id, tds_product_sync_status(t.zoho_item_id, t.last_synced_at) AS word FROM products t WHERE t.zoho_item_id = ANY (locked)) s
-        WHERE p.id = s.id AND p.sync_status IS DISTINCT FROM s.word;
+        WHERE p.zoho_item_id = ANY (locked) AND p.id = s.id AND p.sync_status IS DISTINCT FROM s.word;
       END IF;
     END
     $$`.execute(db);
