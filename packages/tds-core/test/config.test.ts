@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       TDS_RATE_LIMIT_PER_MINUTE: 100,
       TDS_LEASE_SECONDS: 60,
       TDS_WORKER_ZOHO_MAX_WAIT_MS: 3000,
+      TDS_WORKER_BATCH_SIZE: 200,
       PORT: 3000,
     });
   });
@@ -22,6 +23,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: '2097152' }).TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES).toBe(2 * 1024 * 1024);
     for (const [value, message] of [['1000', /TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES.*at least 1048576/], ['64MB', /TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES.*whole number of bytes/], ['2097152.5', /whole number of bytes/]] as const) {
       expect(() => loadConfig({ TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: value }), value).toThrow(message);
+    }
+  });
+
+  it('TDS_WORKER_BATCH_SIZE: 200 by default, a whole number from 1 to 10 000 (docs/webhooks-and-queue.md)', () => {
+    expect(loadConfig({ TDS_WORKER_BATCH_SIZE: '50' }).TDS_WORKER_BATCH_SIZE).toBe(50);
+    for (const [value, message] of [['0', /TDS_WORKER_BATCH_SIZE.*at least 1/], ['10001', /TDS_WORKER_BATCH_SIZE/], ['lots', /TDS_WORKER_BATCH_SIZE.*whole number/], ['2.5', /whole number/]] as const) {
+      expect(() => loadConfig({ TDS_WORKER_BATCH_SIZE: value }), value).toThrow(message);
     }
   });
 

@@ -63,6 +63,8 @@ export const envSchema = z.object({
   TDS_WORKERS: positiveInt(2, 64),
   TDS_RATE_LIMIT_PER_MINUTE: positiveInt(100, 10_000),
   TDS_LEASE_SECONDS: positiveInt(60, 3600),
+  /** Queue items a worker claims at once (workers/create-worker-pool.ts DEFAULT_WORKER_BATCH_SIZE). */
+  TDS_WORKER_BATCH_SIZE: positiveInt(200, 10_000),
   /** Longest wait of a queue handler's Zoho call for the rate limit before its items are deferred (handlers/zoho-wait.ts). */
   TDS_WORKER_ZOHO_MAX_WAIT_MS: positiveInt(3000, 600_000),
   PORT: z.preprocess(

@@ -143,6 +143,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     handlers,
     concurrency: config.TDS_WORKERS,
     leaseSeconds: config.TDS_LEASE_SECONDS,
+    batchSize: config.TDS_WORKER_BATCH_SIZE,
     logger,
     ...options.workers,
   });
