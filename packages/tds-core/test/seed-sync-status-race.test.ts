@@ -136,6 +136,16 @@ async function runPair<O extends string>(random: () => number, first: O, second:
   return errors;
 }
 
+/** Each stored product's word against the one its committed state gives. */
+async function wrongWords(products: readonly string[], label: string, errors: string[]): Promise<{ checked: number; wrong: string[] }> {
+  const { rows } = await database.pool.query<{ id: string; stored: string; truth: string }>(
+    `SELECT zoho_item_id AS id, sync_status AS stored, tds_product_sync_status(zoho_item_id, last_synced_at) AS truth FROM products WHERE zoho_item_id = ANY ($1)`,
+    [products],
+  );
+  const wrong = rows.filter((row) => row.stored !== row.truth).map((row) => `${label}, ${row.id}: stored ${row.stored}, committed state says ${row.truth}${errors.length ? ` (${errors.join(',')})` : ''}`);
+  return { checked: rows.length, wrong };
+}
+
 describe('products.sync_status under concurrent writers', () => {
   it(`equals the committed state after ${ITERATIONS} seeded interleavings of two writers on one product`, { timeout: 120_000 }, async () => {
     const random = seeded(15);
@@ -170,14 +180,9 @@ describe('products.sync_status under concurrent writers', () => {
       const first = OPERATIONS[Math.floor(random() * OPERATIONS.length)]!;
       const second = OPERATIONS[Math.floor(random() * OPERATIONS.length)]!;
       const errors = await runPair(random, first, second, [statementsFor(products), statementsFor([...products].reverse())]);
-      const { rows } = await database.pool.query<{ id: string; stored: string; truth: string }>(
-        `SELECT zoho_item_id AS id, sync_status AS stored, tds_product_sync_status(zoho_item_id, last_synced_at) AS truth FROM products WHERE zoho_item_id = ANY ($1)`,
-        [products],
-      );
-      for (const row of rows) {
-        checked++;
-        if (row.stored !== row.truth) wrong.push(`#${i} ${first} then ${second}, ${row.id}: stored ${row.stored}, committed state says ${row.truth}${errors.length ? ` (${errors.join(',')})` : ''}`);
-      }
+      const found = await wrongWords(products, `#${i} ${first} then ${second}`, errors);
+      checked += found.checked;
+      wrong.push(...found.wrong);
     }
     expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(ITERATIONS);
@@ -202,14 +207,9 @@ describe('products.sync_status under concurrent writers', () => {
       const first = MIXED_OPERATIONS[Math.floor(random() * MIXED_OPERATIONS.length)]!;
       const second = MIXED_OPERATIONS[Math.floor(random() * MIXED_OPERATIONS.length)]!;
       const errors = await runPair(random, first, second, [mixedStatementsFor(products), mixedStatementsFor([...products].reverse())]);
-      const { rows } = await database.pool.query<{ id: string; stored: string; truth: string }>(
-        `SELECT zoho_item_id AS id, sync_status AS stored, tds_product_sync_status(zoho_item_id, last_synced_at) AS truth FROM products WHERE zoho_item_id = ANY ($1)`,
-        [products],
-      );
-      for (const row of rows) {
-        checked++;
-        if (row.stored !== row.truth) wrong.push(`#${i} ${first} then ${second}, ${row.id}: stored ${row.stored}, committed state says ${row.truth}${errors.length ? ` (${errors.join(',')})` : ''}`);
-      }
+      const found = await wrongWords(products, `#${i} ${first} then ${second}`, errors);
+      checked += found.checked;
+      wrong.push(...found.wrong);
     }
     expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(ITERATIONS / 2);
