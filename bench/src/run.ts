@@ -2,12 +2,12 @@
 // table, written with the machine and the command to reproduce to docs/benchmarks.md when every
 // row ran. Rows: bench/src/runner/rows.ts (one script each in bench/src/rows/); `pnpm bench --help`
 // lists them and the single benchmarks beside them. Not part of `pnpm test`.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rowDocument } from './runner/json-output';
 import { describeMachine } from './runner/machine';
-import { renderDocument, renderMachine, renderMissed, renderTable } from './runner/render';
+import { earlierSections, renderDocument, renderMachine, renderMissed, renderTable } from './runner/render';
 import { isRowName, ROWS, type RowName } from './runner/rows';
 import { runRow, type RowResult } from './runner/run-row';
 
@@ -65,7 +65,8 @@ if (json) {
 if (failed.length > 0) (json ? console.error : console.log)(`\nfailed: ${failed.join(', ')}`);
 if (rows.length === ROWS.length && failed.length < ROWS.length) {
   const path = join(root, 'docs', 'benchmarks.md');
-  writeFileSync(path, renderDocument({ machine, results, failed, startedAt, seconds }));
+  const earlier = existsSync(path) ? earlierSections(readFileSync(path, 'utf8')) : '';
+  writeFileSync(path, renderDocument({ machine, results, failed, startedAt, seconds, earlier }));
   console.error(`\nwritten to ${path} (${Math.round(seconds)} s)`);
 }
 process.exitCode = failed.length > 0 ? 1 : 0;

@@ -33,8 +33,20 @@ export function renderMissed(results: readonly RowResult[]): string {
   return missed.length === 0 ? 'Every goal was met in this run.' : `Goals not met in this run:\n\n${missed.join('\n')}`;
 }
 
-export function renderDocument(input: { machine: Machine; results: readonly RowResult[]; failed: readonly string[]; startedAt: Date; seconds: number }): string {
-  const { machine, results, failed, startedAt, seconds } = input;
+/**
+ * The sections of an earlier docs/benchmarks.md after its "Reading the results": measurements and
+ * findings written by hand between runs, which a new run keeps below its own.
+ */
+export function earlierSections(existing: string): string {
+  const lines = existing.split('\n');
+  const reading = lines.findIndex((l) => l.startsWith('## Reading the results'));
+  if (reading < 0) return '';
+  const next = lines.findIndex((l, i) => i > reading && l.startsWith('## '));
+  return next < 0 ? '' : lines.slice(next).join('\n').trim();
+}
+
+export function renderDocument(input: { machine: Machine; results: readonly RowResult[]; failed: readonly string[]; startedAt: Date; seconds: number; earlier?: string }): string {
+  const { machine, results, failed, startedAt, seconds, earlier = '' } = input;
   const reading = readFileSync(new URL('./reading.md', import.meta.url), 'utf8').trim();
   return `# Benchmarks
 
@@ -64,5 +76,5 @@ ${renderMissed(results)}
 ${renderNotes(results)}
 
 ${reading}
-`;
+${earlier ? `\n${earlier}\n` : ''}`;
 }
