@@ -32,7 +32,9 @@ export interface StoredDelivery {
 /** The inbox row a 2xx named, with its queue item's operation. */
 export async function storedDelivery(pool: Pool, eventId: string): Promise<StoredDelivery | undefined> {
   const { rows } = await pool.query<StoredDelivery>(
-    `SELECT e.entity, e.zoho_id, e.event, e.queue_item_id::text AS queue_item_id, q.operation AS queued_operation
+    // A running worker may already have moved the item to the dead-letter queue, which keeps its id.
+    `SELECT e.entity, e.zoho_id, e.event, e.queue_item_id::text AS queue_item_id,
+            coalesce(q.operation, (SELECT d.operation FROM tds_dead_letter_queue d WHERE d.original_queue_id = e.queue_item_id LIMIT 1)) AS queued_operation
        FROM tds_webhook_events e LEFT JOIN tds_sync_queue q ON q.id = e.queue_item_id
       WHERE e.id = $1::bigint`,
     [eventId],

@@ -15,7 +15,7 @@ const isSecretField = (key: string): boolean => isSecretKey(key) || SECRET_HEADE
 
 /**
  * The log object as it may be written: the same object when no key of its first three levels names
- * a secret (the common case, no copy), else a copy in which those values are `[REDACTED]` (the
+ * a secret (the common case, no copy), else a copy in which those values are the placeholder REDACTED (the
  * caller's object is never changed). Keys are matched case-insensitively (`isSecretKey`).
  *
  * Why not pino's `redact` paths: with a `*.<key>` path pino hands every object-valued field of every
