@@ -5,6 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyPriceList, applyProduct, createApplyContext } from '../src/apply';
 import { applyStreamedPriceList } from '../src/apply/price-list-stream';
+import { createRecordHandler } from '../src/handlers/record-handler';
+import { claim, enqueueMany, type QueueOperation } from '../src/queue';
 import { syncEntity } from '../src/sync';
 import type { ApplyOutcome } from '../src/apply/types';
 import { item, rawItem } from './apply-fixtures';
@@ -20,12 +22,22 @@ const BOOK = '4815000000900000001';
 /** A Zoho stand-in on 127.0.0.1: a token endpoint and GET /books/v3/pricebooks/{id} answering `answer`. */
 interface FakeZoho {
   url: string;
-  /** The next detail answers: the JSON text, and where (in bytes) to cut the connection, if anywhere. */
-  answer: { body: string; cutAt?: number };
+  /**
+   * The next detail answers: the JSON text, where (in bytes) to cut the connection, if anywhere, or
+   * where to stop writing until `resume` is called (`held` then says it has stopped there).
+   */
+  answer: Answer;
   /** Answers given (in turn) before `answer`. */
-  first: Array<{ body: string; cutAt?: number }>;
+  first: Answer[];
   detailCalls: number;
   close(): Promise<void>;
+}
+
+interface Answer {
+  body: string;
+  cutAt?: number;
+  status?: number;
+  hold?: { at: number; held: () => void; resume: Promise<void> };
 }
 
 async function startFakeZoho(): Promise<FakeZoho> {
@@ -45,15 +57,19 @@ async function startFakeZoho(): Promise<FakeZoho> {
       fake.detailCalls += 1;
       const answer = fake.first.shift() ?? fake.answer;
       const bytes = Buffer.from(answer.body);
-      response.writeHead(200, { 'content-type': 'application/json;charset=UTF-8', 'content-length': String(bytes.length) });
-      const { cutAt } = answer;
+      response.writeHead(answer.status ?? 200, { 'content-type': 'application/json;charset=UTF-8', 'content-length': String(bytes.length) });
+      const { cutAt, hold } = answer;
+      if (hold !== undefined) {
+        response.write(bytes.subarray(0, hold.at), () => hold.held());
+        void hold.resume.then(() => response.end(bytes.subarray(hold.at)));
+        return;
+      }
       if (cutAt === undefined) {
         response.end(bytes);
         return;
       }
       // Half the book, then the connection drops (a reset, not a clean end).
       response.write(bytes.subarray(0, cutAt), () => setTimeout(() => response.socket?.destroy(), 20));
-      return;
       return;
     }
     response.statusCode = 404;
@@ -104,7 +120,7 @@ afterAll(async () => {
   await Promise.all([t?.close(), fake?.close()]);
 });
 beforeEach(async () => {
-  await sql`TRUNCATE products, categories, stock_levels, price_lists, price_list_items RESTART IDENTITY CASCADE`.execute(t.db);
+  await sql`TRUNCATE products, categories, stock_levels, price_lists, price_list_items, tds_sync_queue RESTART IDENTITY CASCADE`.execute(t.db);
 });
 
 type Path = 'whole' | 'streamed';
@@ -239,5 +255,76 @@ describe('the price list sync, streamed', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ zoho_id: BOOK, payload: { item_id: itemId(42), pricebook_rate: 'n/a' } });
     expect(rows[0]!.error).toContain('pricebook_items.42.pricebook_rate');
+  });
+});
+
+describe("a queue item's price book (a webhook with the book's id only, or a deletion to check)", () => {
+  const handler = () => createRecordHandler('pricelists', { db: t.db, zoho, applyContext: ctx });
+
+  /** Enqueues one item about the book, claims it and runs the price list handler on it, as a worker would. */
+  async function handleItem(operation: QueueOperation) {
+    await enqueueMany(t.db, [{ entity_type: 'pricelists', zoho_id: BOOK, operation, payload: null, source: 'webhook' }]);
+    const items = await claim(t.db, { workerId: 'stream-test', batchSize: 10, leaseSeconds: 60 });
+    expect(items).toHaveLength(1);
+    return handler()(items, { workerId: 'stream-test', signal: new AbortController().signal });
+  }
+
+  /** Transactions open on the test database other than this query's own. */
+  async function openTransactions(): Promise<number> {
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`.execute(t.db);
+    return rows[0]!.n;
+  }
+
+  it('stages the entries while the answer is still arriving, and leaves the rows of the whole-book apply', async () => {
+    const body = bookJson(entries(20_000, 3));
+    const whole = await runPath('whole', [body]);
+
+    await sql`TRUNCATE products, categories, stock_levels, price_lists, price_list_items RESTART IDENTITY CASCADE`.execute(t.db);
+    await seedProducts(30);
+    const before = await snapshot();
+    let held!: () => void;
+    const heldThere = new Promise<void>((resolve) => (held = resolve));
+    let resume!: () => void;
+    fake.first = [];
+    fake.answer = { body, hold: { at: Math.floor(body.length / 2), held: () => held(), resume: new Promise<void>((resolve) => (resume = resolve)) } };
+    const handled = handleItem('upsert');
+    await heldThere;
+    // Half the answer is out and the rest is held back: the whole-book path would not have opened a
+    // transaction yet; the streamed one holds the book's transaction with its first chunks staged.
+    const deadline = Date.now() + 10_000;
+    while ((await openTransactions()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await openTransactions()).toBe(1);
+    expect(await snapshot()).toEqual(before);
+    resume();
+    const outcomes = await handled;
+    expect(outcomes).toEqual([{ id: expect.any(String), status: 'completed' }]);
+    expect(await snapshot()).toEqual(whole.rows);
+  });
+
+  it('keeps the stored book when the answer breaks off midway: the item fails to be tried again', async () => {
+    fake.first = [];
+    fake.answer = { body: bookJson(entries(3_000, 1)) };
+    expect(await handleItem('upsert')).toEqual([{ id: expect.any(String), status: 'completed' }]);
+    await sql`DELETE FROM tds_sync_queue`.execute(t.db);
+    const before = await snapshot();
+    const changed = bookJson(entries(3_000, 2));
+    fake.answer = { body: changed, cutAt: Math.floor((changed.length * 2) / 3) };
+    const [outcome] = await handleItem('upsert');
+    expect(outcome).toMatchObject({ status: 'failed', retryable: true });
+    expect(String((outcome as { error: unknown }).error)).toMatch(/^ZohoStreamBrokenError/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('soft-deletes the book when Zoho answers a deletion check with "does not exist"', async () => {
+    fake.first = [];
+    fake.answer = { body: bookJson(entries(10, 1)) };
+    await handleItem('upsert');
+    await sql`DELETE FROM tds_sync_queue`.execute(t.db);
+    fake.answer = { status: 404, body: JSON.stringify({ code: 1002, message: 'Price book does not exist.' }) };
+    expect(await handleItem('delete')).toEqual([{ id: expect.any(String), status: 'completed' }]);
+    const { lists } = await snapshot();
+    expect(lists).toMatchObject([{ zoho_pricebook_id: BOOK, live: false }]);
   });
 });

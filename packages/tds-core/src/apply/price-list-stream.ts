@@ -1,4 +1,4 @@
-import type { ZohoClient } from '@tsh/zoho-client';
+import type { ZohoCallOptions, ZohoClient } from '@tsh/zoho-client';
 import { transformPriceList } from '../transform/price-list';
 import type { ApplyContext } from './apply-context';
 import { assertEntriesExpected, writePriceList } from './price-list';
@@ -11,6 +11,8 @@ import type { ApplyDb, ApplyOutcome } from './types';
 export interface StreamedPriceListOptions {
   /** Entries per chunk read from Zoho and staged at once (default: the client's, 1 000). */
   chunkSize?: number;
+  /** The request's options (a queue handler's deadline and longest wait for a rate-limit slot). */
+  call?: ZohoCallOptions;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function applyStreamedPriceList(
     // statement touching price lists or products (writePriceList), after the book was read.
     await createEntryScratch(tx);
     const book = await zoho.books.pricebooks.streamDetail(pricebookId, {
+      ...options.call,
       chunkSize: options.chunkSize,
       onEntries: (entries, offset) =>
         stageEntries(tx, pricebookId, entries.map((entry) => ({ zoho_pricebook_id: pricebookId, zoho_item_id: entry.item_id, rate: entry.pricebook_rate })), offset),

@@ -11,6 +11,7 @@ import type { QueueItem } from '../queue/types';
 import { parseWebhookRecord, primaryWebhookKeyOf } from '../transform/entities';
 import type { BatchHandler, ItemOutcome } from '../workers/types';
 import { softDeletedAmong } from './deleted-rows';
+import { applyStreamedBookItem } from './streamed-book';
 import { entityFetchers } from './entity-fetchers';
 import type { FetchResult } from './fetch-result';
 import { completed, outcomeOf, stoppedBefore } from './item-outcome';
@@ -91,7 +92,8 @@ const ASK_ROUNDS = 2;
 /**
  * The queue handler of one record entity: records carried whole are applied directly; ids, rows
  * too reduced to apply, and carried records that fail their schema are fetched first (itemdetails
- * batches for items, detail GETs otherwise); a record Zoho no longer has is soft-deleted. Delete
+ * batches for items, detail GETs otherwise, price books read as a stream: streamed-book.ts); a
+ * record Zoho no longer has is soft-deleted. Delete
  * events, and carried copies of soft-deleted records, are checks: Zoho is asked (in the same
  * batches) and a live answer is applied (restoring the row), a not-found answer soft-deletes
  * (docs/deletions.md). Records that need no Zoho request are applied before Zoho is asked, so a slow
@@ -105,6 +107,9 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
   const applier = entityAppliers[entity];
   const logger = deps.logger ?? silentLogger;
   const { db, zoho, applyContext: ctx } = deps;
+
+  // Price books are read as a stream (a chunk held at a time) unless their whole JSON is to be kept.
+  const streamsBooks = entity === 'pricelists' && !ctx.config.keepRaw;
 
   return async (items, { signal, timeoutMs }) => {
     const plans = items.map((item) => planItem(entity, item));
@@ -153,7 +158,20 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
       // Carried copies first: a slow or rate-limited Zoho must not keep them past the handler's deadline.
       await runItems(pending.filter((index) => !asksZoho(index)), new Map(), '');
       const asking = pending.filter(asksZoho);
-      if (asking.length > 0) {
+      if (asking.length > 0 && streamsBooks) {
+        fetchedCount += asking.length;
+        for (const index of asking) {
+          const plan = plans[index] as Extract<Plan<RecordByEntity[E]>, { kind: 'fetch' | 'check' }>;
+          try {
+            if (signal.aborted) throw stoppedBefore(signal, 'this item was not applied');
+            const ask = { id: plan.id, kind: plan.kind, carriedError: plan.kind === 'fetch' ? plan.carriedError : undefined, repair: items[index].source === 'verify' };
+            results[index] = { applied: await applyStreamedBookItem({ db, zoho, zohoMaxWaitMs: deps.zohoMaxWaitMs, applyContext: ctx }, ask, signal) };
+          } catch (error) {
+            if (error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) again.push(index);
+            else results[index] = { error };
+          }
+        }
+      } else if (asking.length > 0) {
         const fetchIds = asking.map((index) => (plans[index] as { id: string }).id);
         fetchedCount += fetchIds.length;
         const { askedAt, results: fetched } = await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, handlerCallOptions(signal, deps.zohoMaxWaitMs)));
