@@ -114,7 +114,7 @@ reportRow({
   ],
   notes: [
     `Apply: ${fmt(items.length)} items rendered by the sandbox (itemdetails, so with stock per location and custom fields) were enqueued as webhook items in a fresh database; the clock runs from starting ${WORKERS} workers (createWorkerPool + createSyncHandlers, batches of ${BATCH_SIZE}) until the queue is empty. ` +
-      `Each record is one transaction: transform, category lookup, version-guarded upsert of the product and replacement of its stock rows. ` +
+      `Each claimed batch of products is applied in one transaction with a fixed number of set-based statements (docs/apply-batches.md): transform, categories, the version-guarded upsert of the products, their price links and the replacement of their stock rows; a bad record goes to the dead-letter queue alone. ` +
       `Beside it, pgbench -N (its TPC-B-like script without the branch and teller updates: an UPDATE, a SELECT and an INSERT per transaction) with ${WORKERS} clients for ${PGBENCH_SECONDS} s on a scale-${'scale' in reference ? reference.scale : 10} scratch database of the same server, right after.`,
   ],
 });
