@@ -291,14 +291,17 @@ describe("a queue item's price book (a webhook with the book's id only, or a del
     fake.first = [];
     fake.answer = { body, hold: { at: Math.floor(body.length / 2), held: () => held(), resume: new Promise<void>((resolve) => (resume = resolve)) } };
     const handled = handleItem('upsert');
-    await heldThere;
-    // Half the answer is out and the rest is held back: the whole-book path would not have opened a
-    // transaction yet; the streamed one holds the book's transaction with its first chunks staged.
-    const deadline = Date.now() + 10_000;
-    while ((await openTransactions()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await openTransactions()).toBe(1);
-    expect(await snapshot()).toEqual(before);
-    resume();
+    try {
+      await heldThere;
+      // Half the answer is out and the rest is held back: the whole-book path would not have opened a
+      // transaction yet; the streamed one holds the book's transaction with its first chunks staged.
+      const deadline = Date.now() + 10_000;
+      while ((await openTransactions()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await openTransactions()).toBe(1);
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      resume(); // whatever failed above, the held answer ends and the handler returns
+    }
     const outcomes = await handled;
     expect(outcomes).toEqual([{ id: expect.any(String), status: 'completed' }]);
     expect(await snapshot()).toEqual(whole.rows);
