@@ -73,8 +73,13 @@ describe('a spent per-minute budget in serve/worker', () => {
       expect(due).toBeGreaterThanOrEqual(spentAt + 6_000 - 1_000);
       expect(due).toBeLessThanOrEqual(afterDeferral + 6_000);
     }
-    // The item applied in the same batch completed as usual.
-    expect((await row(whole.id)).status).toBe('completed');
+    // The item applied in the same batch completed as usual (its completion is written with the
+    // worker's next queue step, which may come after the deferral's own statement).
+    const wholeDone = await waitFor(async () => {
+      const r = await row(whole.id);
+      return r.status === 'completed' ? r : undefined;
+    }, { label: 'the item delivered whole completed' });
+    expect(wholeDone).toMatchObject({ retry_count: 0, deferrals: 0 });
 
     // The only worker slot is free: an item that needs no Zoho, enqueued now, is claimed and
     // applied while the deferred ones still wait for their time.
