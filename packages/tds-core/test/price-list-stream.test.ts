@@ -321,6 +321,21 @@ describe("a queue item's price book (a webhook with the book's id only, or a del
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses a book with a bad entry for good (no retry), naming the entry, and keeps the stored book', async () => {
+    fake.first = [];
+    fake.answer = { body: bookJson(entries(50, 1)) };
+    await handleItem('upsert');
+    await sql`DELETE FROM tds_sync_queue`.execute(t.db);
+    const before = await snapshot();
+    const bad = entries(50, 2);
+    bad[7] = { item_id: itemId(7), pricebook_rate: 'n/a' };
+    fake.answer = { body: bookJson(bad) };
+    const [outcome] = await handleItem('upsert');
+    expect(outcome).toMatchObject({ status: 'failed', retryable: false });
+    expect(String((outcome as { error: unknown }).error)).toContain('pricebook_items.7.pricebook_rate');
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('soft-deletes the book when Zoho answers a deletion check with "does not exist"', async () => {
     fake.first = [];
     fake.answer = { body: bookJson(entries(10, 1)) };
