@@ -1,5 +1,6 @@
 // Benchmark (not a test): signed Zoho webhooks stored per second and latency over real HTTP,
-// against the real TDS app and PostgreSQL, beside a bare Express JSON endpoint in the same run.
+// against the real TDS app and PostgreSQL, beside a bare Express JSON endpoint in the same run, and
+// beside that endpoint made durable the plain way (one INSERT per delivery before its 2xx).
 //   pnpm bench:webhooks   (DATABASE_URL, or an embedded PostgreSQL); the webhooks row of `pnpm bench` runs it
 // Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50), BENCH_RATE (200 req/s for the latency run),
 // BENCH_CPU_PROF (a directory for a CPU profile of the TDS server process; the bare endpoint runs in a
@@ -150,7 +151,7 @@ interface ServerProcess {
   stop(): Promise<void>;
 }
 
-async function startServer(role: 'tds' | 'bare', databaseUrl: string): Promise<ServerProcess> {
+async function startServer(role: 'tds' | 'bare' | 'durable', databaseUrl: string): Promise<ServerProcess> {
   const here = dirname(fileURLToPath(import.meta.url));
   // BENCH_CPU_PROF=<dir> writes a CPU profile of the TDS server process there.
   const profile = role === 'tds' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
@@ -190,21 +191,28 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** The PostgreSQL backends of the TDS server's pool (application_name tds) in the benchmark's database. */
-async function tdsBackends(): Promise<number[]> {
+/** The PostgreSQL backends of a server's pool (by its application_name) in the benchmark's database. */
+async function poolBackends(applicationName: string): Promise<number[]> {
   const { rows } = await database.pool.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tds' AND pid <> pg_backend_pid()`,
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()`,
+    [applicationName],
   );
   return rows.map((r) => r.pid);
 }
 
-/** CPU seconds of a process and of the TDS pool's PostgreSQL backends, read before and after a run. */
-async function cpuSnapshot(pid: number): Promise<{ server: number; backends: Map<number, number> }> {
-  return { server: cpuSeconds(pid), backends: new Map((await tdsBackends()).map((p) => [p, cpuSeconds(p)])) };
+interface CpuSnapshot {
+  applicationName: string;
+  server: number;
+  backends: Map<number, number>;
 }
 
-async function cpuSince(pid: number, before: { server: number; backends: Map<number, number> }): Promise<{ server: number; postgres: number }> {
-  const after = await cpuSnapshot(pid);
+/** CPU seconds of a server process and of its pool's PostgreSQL backends, read before and after a run. */
+async function cpuSnapshot(pid: number, applicationName: string): Promise<CpuSnapshot> {
+  return { applicationName, server: cpuSeconds(pid), backends: new Map((await poolBackends(applicationName)).map((p) => [p, cpuSeconds(p)])) };
+}
+
+async function cpuSince(pid: number, before: CpuSnapshot): Promise<{ server: number; postgres: number }> {
+  const after = await cpuSnapshot(pid, before.applicationName);
   let postgres = 0;
   for (const [p, seconds] of after.backends) postgres += seconds - (before.backends.get(p) ?? 0);
   return { server: after.server - before.server, postgres };
@@ -214,12 +222,15 @@ const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
 const database = await createTestDatabase();
 const tdsServer = await startServer('tds', database.url);
 const bareServer = await startServer('bare', database.url);
+const durableServer = await startServer('durable', database.url);
 try {
   const bare = (n: number): Target => ({ ...itemWebhook(bareServer.port, n), path: '/bare' });
+  const durable = (n: number): Target => ({ ...itemWebhook(durableServer.port, n), path: '/durable' });
   const webhook = (offset: number) => (n: number) => itemWebhook(tdsServer.port, offset + n);
 
   // Warm-up (JIT, pool connections), then the measured runs on fresh record ids.
   await closedLoop('warm-up', CONNECTIONS, 2, bare);
+  await closedLoop('warm-up', CONNECTIONS, 2, durable);
   await closedLoop('warm-up', CONNECTIONS, 2, webhook(10_000_000));
   const stored0 = await storedCount();
   const transactions0 = await intakeTransactions();
@@ -229,7 +240,14 @@ try {
   const bareRun = await closedLoop('bare Express JSON endpoint', CONNECTIONS, SECONDS, bare);
   const bareClient = clientSeconds(process.cpuUsage(bareClient0));
   const bareCpu = cpuSeconds(bareServer.pid) - bareCpu0;
-  const tdsCpu0 = await cpuSnapshot(tdsServer.pid);
+  const durableRows0 = await durableCount();
+  const durableCpu0 = await cpuSnapshot(durableServer.pid, 'bench-durable');
+  const durableClient0 = process.cpuUsage();
+  const durableRun = await closedLoop('bare Express + one INSERT per delivery', CONNECTIONS, SECONDS, durable);
+  const durableClient = clientSeconds(process.cpuUsage(durableClient0));
+  const durableCpu = await cpuSince(durableServer.pid, durableCpu0);
+  const durableStored = (await durableCount()) - durableRows0;
+  const tdsCpu0 = await cpuSnapshot(tdsServer.pid, 'tds');
   const tdsClient0 = process.cpuUsage();
   const tdsRun = await closedLoop('TDS signed webhook, stored', CONNECTIONS, SECONDS, webhook(20_000_000));
   const tdsClient = clientSeconds(process.cpuUsage(tdsClient0));
@@ -240,24 +258,34 @@ try {
 
   console.log(`\nWebhook ingestion over HTTP on 127.0.0.1 (${SECONDS} s per run, Node ${process.version}, ${await pgVersion()})`);
   console.log(`machine: ${cpus().length} cores, load average before the runs ${loadBefore}, after ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
-  console.log(table([bareRun, tdsRun, rateRun]));
+  console.log(table([bareRun, durableRun, tdsRun, rateRun]));
   const storedPerSecond = (stored1 - stored0) / tdsRun.seconds;
   console.log(`\nstored in PostgreSQL during the 50-connection run: ${stored1 - stored0} inbox rows (${storedPerSecond.toFixed(0)}/s), acknowledged: ${tdsRun.ok}`);
   console.log(`intake transactions during that run: ${transactions} (${((stored1 - stored0) / Math.max(transactions, 1)).toFixed(1)} deliveries each)`);
   console.log(`TDS / bare Express throughput: ${((tdsRun.ok / tdsRun.seconds) / (bareRun.ok / bareRun.seconds)).toFixed(3)}`);
+  console.log(
+    `stored by the bare endpoint with one INSERT per delivery: ${durableStored} rows (${(durableStored / durableRun.seconds).toFixed(0)}/s); ` +
+      `TDS / that endpoint: ${(storedPerSecond / (durableStored / durableRun.seconds)).toFixed(3)}`,
+  );
   // CPU time from /proc over each closed-loop run (10 ms ticks), per answered request.
   const perRequest = (seconds: number, count: number) => ((seconds * 1000) / Math.max(count, 1)).toFixed(3);
   console.log(
     `CPU per request: bare server ${perRequest(bareCpu, bareRun.requests)} ms; TDS server ${perRequest(tdsCpu.server, tdsRun.requests)} ms, ` +
       `its PostgreSQL backends ${perRequest(tdsCpu.postgres, tdsRun.requests)} ms; ` +
-      `load generator ${perRequest(bareClient, bareRun.requests)} ms (bare run), ${perRequest(tdsClient, tdsRun.requests)} ms (TDS run)`,
+      `bare + INSERT server ${perRequest(durableCpu.server, durableRun.requests)} ms, its PostgreSQL backends ${perRequest(durableCpu.postgres, durableRun.requests)} ms; ` +
+      `load generator ${perRequest(bareClient, bareRun.requests)} ms (bare run), ${perRequest(durableClient, durableRun.requests)} ms (bare + INSERT run), ${perRequest(tdsClient, tdsRun.requests)} ms (TDS run)`,
   );
   console.log(`inbox rows in all (warm-up and paced run included; for a CPU profile's per-delivery figures): ${await storedCount()}`);
   const p99 = percentile([...rateRun.latencies].sort((a, b) => a - b), 99);
   console.log(`targets: >= 2000 stored/s: ${storedPerSecond >= 2000 ? 'met' : 'NOT met'}; p99 < 50 ms at ${RATE} req/s: ${p99 < 50 ? 'met' : 'NOT met'}`);
 } finally {
-  await Promise.all([tdsServer.stop(), bareServer.stop()]);
+  await Promise.all([tdsServer.stop(), bareServer.stop(), durableServer.stop()]);
   await database.close();
+}
+
+async function durableCount(): Promise<number> {
+  const { rows } = await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_durable_inbox');
+  return rows[0].n;
 }
 
 async function storedCount(): Promise<number> {
