@@ -82,3 +82,54 @@ it('fetches one price book at a time, each only after the book before is applied
   expect(mostAtOnce).toBe(1);
   expect(storedAtEachRequest).toEqual([0, 1, 2, 3]);
 });
+
+it('lists the next page of a full stock sync and asks its itemdetails while a page\'s stock is written, never a second page ahead', { timeout: 120_000 }, async () => {
+  const listed: number[] = [];
+  const client = withResource('inventory', 'items', 'list', (list) => async (...args) => {
+    listed.push(listed.length + 1);
+    return list(...args);
+  });
+  let detailIds = 0;
+  const counting = new Proxy(client, {
+    get: (target, key) => {
+      if (key !== 'inventory') return Reflect.get(target, key);
+      const inventory = target.inventory;
+      const itemDetails = inventory.itemDetails;
+      const batches: typeof itemDetails.batches = (ids, ...rest) => {
+        detailIds += ids.length;
+        return itemDetails.batches(ids, ...rest);
+      };
+      return { ...inventory, itemDetails: { ...itemDetails, batches } };
+    },
+  });
+
+  // The first page's stock cannot be written while this transaction holds stock_levels: a walk that
+  // asks for nothing during a store would never list page 2 meanwhile.
+  const holder = await t.pool.connect();
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    await holder.query('ROLLBACK');
+    holder.release();
+  };
+  try {
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE stock_levels IN EXCLUSIVE MODE');
+    const sync = syncEntity({ db: t.db, zoho: counting }, 'stock', { mode: 'full' });
+    const deadline = Date.now() + 30_000;
+    while (!(listed.length >= 2 && detailIds >= 400) && Date.now() < deadline) await sleep(20);
+    const whileHeld = { listed: listed.length, detailIds };
+    await sleep(300); // long enough to ask for a third page, were it not bounded
+    expect({ ...whileHeld, listedLater: listed.length }).toEqual({ listed: 2, detailIds: 400, listedLater: 2 });
+    await release();
+    const result = await sync;
+    expect(result).toMatchObject({ status: 'succeeded', counts: { pages: 4 } });
+    expect(listed).toHaveLength(4);
+    expect(detailIds).toBe(700);
+    const levels = Number((await sql<{ n: string }>`SELECT count(DISTINCT zoho_item_id)::text AS n FROM stock_levels`.execute(t.db)).rows[0]!.n);
+    expect(levels).toBeGreaterThan(0);
+  } finally {
+    await release();
+  }
+});

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ZohoListPage, ZohoListParams } from '@tsh/zoho-client';
+import type { ZohoCallOptions, ZohoItem, ZohoListPage, ZohoListParams } from '@tsh/zoho-client';
 import type { ZohoInventoryAdjustment, ZohoTransferOrder } from '@tsh/zoho-client/internal';
 import { deleteProduct } from '../../apply/product';
 import { applyStockLevels } from '../../apply/stock-levels';
@@ -8,17 +8,27 @@ import { fetchOne } from '../../handlers/fetch-result';
 import { mapLimit } from '../../handlers/map-limit';
 import { DETAIL_CONCURRENCY } from '../../handlers/entity-fetchers';
 import { stockAffectedItemIds } from '../../transform/stock-events';
-import { applyFetched } from '../apply-fetched';
+import { applyFetched, applyFetchedRecords, fetchRecords, type FetchByIds, type FetchedRecords } from '../apply-fetched';
+import { fetchWhileStoring } from '../fetch-while-storing';
 import { latestModified, pagesByModifiedTime } from '../page-walkers';
 import { lastSucceededRunStart } from '../sync-state';
 import type { SyncRun } from '../sync-run';
 
 const CHUNK = 200;
 
+const applyStock = (run: SyncRun) => (item: ZohoItem) => applyStockLevels(run.db, item, run.ctx);
+const removeItem = (run: SyncRun) => (id: string) => deleteProduct(run.db, id, run.ctx);
+
 /** Fetches these items whole (itemdetails, 100 per request) and rewrites their stock. */
-async function refreshItems(run: SyncRun, itemIds: readonly string[]): Promise<void> {
+async function refreshItems(run: SyncRun, itemIds: readonly string[], call: ZohoCallOptions = {}): Promise<void> {
   if (itemIds.length === 0) return;
-  await applyFetched(run, itemIds, (ids) => fetchItemsByIds(run.zoho, ids), (item) => applyStockLevels(run.db, item, run.ctx), (id) => deleteProduct(run.db, id, run.ctx));
+  await applyFetched(run, itemIds, (ids) => fetchItemsByIds(run.zoho, ids, call), applyStock(run), removeItem(run));
+}
+
+interface FetchedStockPage {
+  page: ZohoListPage<ZohoItem>;
+  /** The itemdetails answers for the page's items (null: none to refresh). */
+  details: FetchedRecords<ZohoItem> | null;
 }
 
 interface MovementSource<R> {
@@ -68,20 +78,36 @@ SELECT zoho_item_id AS id FROM bill_lines WHERE last_synced_at >= ${lastRun} AND
 export async function syncStock(run: SyncRun): Promise<void> {
   const full = run.mode === 'full';
   const refreshed = full ? null : new Set<string>();
+  // Cuts the next page's Zoho calls when a store fails, as well as when the run is cancelled.
+  const stop = new AbortController();
+  const call = { signal: run.signal ? AbortSignal.any([run.signal, stop.signal]) : stop.signal };
   const pages = pagesByModifiedTime(
-    ({ since, page }) => run.zoho.inventory.items.list({ lastModifiedTime: since ?? undefined, sortColumn: 'last_modified_time', sortOrder: 'A', page }),
+    ({ since, page }) => run.zoho.inventory.items.list({ lastModifiedTime: since ?? undefined, sortColumn: 'last_modified_time', sortOrder: 'A', page }, call),
     run.since,
     run.mode,
   );
-  for await (const page of pages) {
-    run.counts.fetched += page.records.length + page.invalid.length;
-    await run.deadLetterInvalid(page.invalid);
-    const ids = page.records.map((r) => r.item_id).filter((id) => !refreshed?.has(id));
-    page.records.forEach((r) => run.noteModified(r.last_modified_time));
-    await refreshItems(run, ids);
-    ids.forEach((id) => refreshed?.add(id));
-    await run.pageDone(full ? latestModified(page.records) : null);
-  }
+  const fetchItems: FetchByIds<ZohoItem> = (ids) => fetchItemsByIds(run.zoho, ids, call);
+  // The next page is listed and its items' details asked for while a page's stock is written (as
+  // the products walk does): a serial walk leaves Zoho's request slots idle during every store, and
+  // every item of the catalogue costs a detail request here, none is skipped by its version.
+  await fetchWhileStoring<ZohoListPage<ZohoItem>, FetchedStockPage>(
+    pages,
+    async (page) => {
+      // Taken as they are asked for, not once stored: the keyset walk lists a page's last second again
+      // on the next page, which is fetched while that page is still being stored.
+      const ids = page.records.map((r) => r.item_id).filter((id) => !refreshed?.has(id));
+      ids.forEach((id) => refreshed?.add(id));
+      return { page, details: ids.length > 0 ? await fetchRecords(run, ids, fetchItems) : null };
+    },
+    async ({ page, details }) => {
+      run.counts.fetched += page.records.length + page.invalid.length;
+      await run.deadLetterInvalid(page.invalid);
+      page.records.forEach((r) => run.noteModified(r.last_modified_time));
+      if (details) await applyFetchedRecords(run, details, fetchItems, applyStock(run), removeItem(run));
+      await run.pageDone(full ? latestModified(page.records) : null);
+    },
+    () => stop.abort(),
+  );
   if (full || refreshed === null) return;
 
   const more = new Set<string>();
