@@ -1,7 +1,7 @@
 import { signZohoWebhook, type ZohoClient } from '@tsh/zoho-client';
-import { HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deleteProduct } from '../src/apply/product';
 import { createApplyContext } from '../src/apply/apply-context';
 import type { WebhookDelivery } from '../src/core/types';
@@ -12,7 +12,7 @@ import type { EntityType } from '../src/transform';
 import { ingestWebhook, STALE_DELIVERY_NOTE, type WebhookIngestDeps } from '../src/webhooks';
 import type { BatchHandler } from '../src/workers';
 import { rawContact, rawItem } from './apply-fixtures';
-import { createMswZoho, startWebhookIntake, stopWebhookIntake } from './helpers/msw-zoho';
+import { API, createMswZoho, startWebhookIntake, stopWebhookIntake } from './helpers/msw-zoho';
 import type { TestDatabase } from './helpers/test-db';
 
 // Deletions confirmed with Zoho, restores, stale and replayed deliveries: docs/deletions.md.
@@ -278,5 +278,59 @@ describe('a whole itemdetails batch refused (issue 4a)', () => {
     }
     // Only the first batch was asked (with the client's own retries); the second never.
     expect(zohoFake.requests('/inventory/v1/items/:id')).toBe(0);
+  });
+});
+
+describe('a 404 that is not Zoho saying "does not exist" deletes nothing', () => {
+  afterEach(() => zohoFake.server.resetHandlers());
+  const html404 = () => new HttpResponse('<html><body>404 Not Found (nginx)</body></html>', { status: 404, headers: { 'content-type': 'text/html' } });
+
+  it('a DELETE of a live item while a proxy answers 404 with an HTML page leaves it live, its queue item failed with that reason, for one request', async () => {
+    const item = await storedLiveItem();
+    zohoFake.refuseItemDetails(() => html404());
+    zohoFake.server.use(http.get(`${API}/inventory/v1/items/:id`, () => html404()));
+    await ingestWebhook(deps, signed('products', { item }, { method: 'DELETE' }));
+    await drain();
+    const row = await product(String(item.item_id));
+    expect(row.deleted_at).toBeNull();
+    expect(row.is_active).toBe(true);
+    const [letter, ...more] = await deadLetters();
+    expect(more).toEqual([]);
+    expect(letter!.zoho_id).toBe(String(item.item_id));
+    expect(letter!.error_message).toMatch(/404.*text\/html/);
+    // The refusal is about no id: neither halved nor asked id by id.
+    expect(zohoFake.requests('/inventory/v1/itemdetails')).toBe(1);
+    expect(zohoFake.requests('/inventory/v1/items/:id')).toBe(0);
+  });
+
+  it('a batch of 150 refused with an HTML 404 fails every id at once, without asking again', async () => {
+    const items = Array.from({ length: 150 }, () => rawItem());
+    for (const item of items) zohoFake.items.set(String(item.item_id), item);
+    zohoFake.refuseItemDetails(() => html404());
+    const fetched = await fetchItemsByIds(zoho, items.map((i) => String(i.item_id)));
+    expect([...fetched.values()].map((r) => r.status)).toEqual(items.map(() => 'error'));
+    expect(zohoFake.requests('/inventory/v1/itemdetails')).toBe(2);
+    expect(zohoFake.requests()).toBe(2);
+  });
+
+  it('a 404 with Zoho\'s "Invalid URL passed" (code 5) for the one id is not a deletion', async () => {
+    const item = await storedLiveItem();
+    zohoFake.refuseItemDetails(() => HttpResponse.json({ code: 0, message: 'success', items: [] }));
+    zohoFake.server.use(http.get(`${API}/inventory/v1/items/:id`, () => HttpResponse.json({ code: 5, message: 'Invalid URL Passed' }, { status: 404 })));
+    await ingestWebhook(deps, signed('products', { item }, { method: 'DELETE' }));
+    await drain();
+    expect((await product(String(item.item_id))).deleted_at).toBeNull();
+    expect((await deadLetters()).map((d) => d.zoho_id)).toEqual([String(item.item_id)]);
+  });
+
+  it('a full sync whose deletion check meets HTML 404s soft-deletes no stored row it did not see', async () => {
+    const kept = await storedLiveItem();
+    const unlisted = await storedLiveItem();
+    zohoFake.items.delete(String(unlisted.item_id)); // not listed: the reconcile asks Zoho about it
+    zohoFake.refuseItemDetails(() => html404());
+    zohoFake.server.use(http.get(`${API}/inventory/v1/items/:id`, () => html404()));
+    await syncEntity({ db: t.db, zoho }, 'products', { mode: 'full' });
+    expect((await product(String(unlisted.item_id))).deleted_at).toBeNull();
+    expect((await product(String(kept.item_id))).deleted_at).toBeNull();
   });
 });

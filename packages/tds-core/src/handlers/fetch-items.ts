@@ -2,7 +2,7 @@ import { type ZohoCallOptions, type ZohoClient, type ZohoItem } from '@tsh/zoho-
 import { ITEM_DETAILS_BATCH } from '@tsh/zoho-client/internal';
 import { isRetryableError } from '../apply/error-retryable';
 import { errorText } from '../queue/error-text';
-import { fetchOne, isZohoNotFound, type FetchResult } from './fetch-result';
+import { fetchOne, isNotZohoEnvelope, isZohoNotFound, type FetchResult } from './fetch-result';
 import { deferralOf, notTried } from './zoho-wait';
 
 type Results = Map<string, FetchResult<ZohoItem>>;
@@ -16,7 +16,8 @@ type Results = Map<string, FetchResult<ZohoItem>>;
  * split in halves until the id that causes it stands alone: only that id fails, at the cost of
  * about 2·log2(n) requests rather than n. A retryable refusal (429, 5xx after the client's own
  * retries) is returned to the caller without recording anything: asking again now would only
- * spend budget.
+ * spend budget. A refusal without Zoho's envelope (a proxy's HTML page) is about no id: every id
+ * of the batch gets it, and nothing more is asked.
  */
 async function fetchBatch(zoho: ZohoClient, ids: readonly string[], results: Results, options: ZohoCallOptions = {}): Promise<{ retryable: unknown } | undefined> {
   try {
@@ -26,6 +27,11 @@ async function fetchBatch(zoho: ZohoClient, ids: readonly string[], results: Res
     }
   } catch (error) {
     if (isRetryableError(error)) return { retryable: error };
+    if (isNotZohoEnvelope(error)) {
+      // Not about one id (a proxy's page, say): halving would only ask again and again for the same answer.
+      for (const id of ids) if (!results.has(id)) results.set(id, { status: 'error', error });
+      return undefined;
+    }
     if (!isZohoNotFound(error)) {
       if (ids.length === 1) {
         results.set(ids[0], { status: 'error', error });
