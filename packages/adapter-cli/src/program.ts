@@ -34,6 +34,7 @@ Configuration comes from the environment, then ./.env (never overriding the envi
   TDS_WORKERS (2)  TDS_RATE_LIMIT_PER_MINUTE (100)  TDS_LEASE_SECONDS (60)  PORT (3000)  TDS_LOG_LEVEL
   TDS_WORKER_BATCH_SIZE (200)  queue items a worker claims at once
   TDS_WORKER_ZOHO_MAX_WAIT_MS (3000)  longest a queue worker waits on the Zoho rate limit before deferring an item
+  TDS_ZOHO_MAX_CONCURRENT (10)  Zoho requests in flight at once for the whole cluster (5 on Zoho's Free plan)
 
 Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 130 stopped by Ctrl-C before finishing.
 Try it without Zoho or PostgreSQL: tds demo`;

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       ZOHO_DATA_CENTER: 'com',
       TDS_WORKERS: 2,
       TDS_RATE_LIMIT_PER_MINUTE: 100,
+      TDS_ZOHO_MAX_CONCURRENT: 10,
       TDS_LEASE_SECONDS: 60,
       TDS_WORKER_ZOHO_MAX_WAIT_MS: 3000,
       TDS_WORKER_BATCH_SIZE: 200,

@@ -62,6 +62,8 @@ export const envSchema = z.object({
   ),
   TDS_WORKERS: positiveInt(2, 64),
   TDS_RATE_LIMIT_PER_MINUTE: positiveInt(100, 10_000),
+  /** Zoho requests in flight at once, for the whole cluster: 10 on paid plans, 5 on Free (docs/zoho-behaviour.md). */
+  TDS_ZOHO_MAX_CONCURRENT: positiveInt(10, 100),
   TDS_LEASE_SECONDS: positiveInt(60, 3600),
   /** Queue items a worker claims at once (workers/create-worker-pool.ts DEFAULT_WORKER_BATCH_SIZE). */
   TDS_WORKER_BATCH_SIZE: positiveInt(200, 10_000),
