@@ -14,6 +14,8 @@ import type { RequestCounters } from '../stats';
 import { interpretResponse, type ZohoEnvelope } from './interpret-response';
 import { TransportError, type HttpRequest, type HttpSend } from '../transport/transport';
 import type { HttpStreamResponse, HttpStreamSend } from '../transport/stream-transport';
+import { ForcedRefreshLimitError } from '../auth/token-manager';
+import { createScopeDenials, ORGANIZATION_NOT_ASSOCIATED, scopeKeyOf, scopeName, type ScopeDenial, type ScopeKey } from './scope-denials';
 import { createUnauthorizedPolicy } from './unauthorized';
 import { assertReadOnly } from './write-guard';
 
@@ -89,7 +91,57 @@ function toQuery(query: Record<string, ZohoQueryValue> | undefined, organization
   return out;
 }
 
-function unauthorizedError(error: ZohoApiError, verdict: 'not-authorized' | 'tokens-churning', endpoint: string, organizationId: string) {
+/** What the scope verdict adds to a message: the scope to grant, and the organization to check. */
+function scopeAdvice(scope: ScopeKey, organizationId: string): string {
+  return (
+    `grant a scope covering ${scope.api} module "${scope.module}" for ${scope.operation} (such as ${scopeName(scope)}) ` +
+    `and re-authorize, or check that organization ${organizationId} is accessible to this user`
+  );
+}
+
+/** A 401 with code 6041: the organization is not associated with the user; no token would help. */
+function organizationError(error: ZohoApiError, endpoint: string, organizationId: string) {
+  return new ZohoApiError({
+    status: 401,
+    code: error.code,
+    endpoint,
+    retryable: false,
+    message:
+      `${error.detail} — organization ${organizationId} is not associated with the Zoho user who authorized this ` +
+      'refresh token: check organizationId, or authorize with a user of that organization (no new access token was minted)',
+  });
+}
+
+/** A 401 where a scope verdict is already remembered: the same refusal, reported without minting. */
+function rememberedScopeError(error: ZohoApiError, endpoint: string, scope: ScopeKey, denial: ScopeDenial, organizationId: string) {
+  return new ZohoApiError({
+    status: 401,
+    code: error.code,
+    endpoint,
+    retryable: false,
+    message:
+      `${error.detail} — the OAuth scopes do not cover ${endpoint}: a token freshly minted at ` +
+      `${new Date(denial.tokenRefreshedAt).toISOString()} was already refused on ${scope.key}, so no new token is minted; ` +
+      scopeAdvice(scope, organizationId),
+  });
+}
+
+/** A 401 whose refresh the forced-mint cap refused: retryable once the window lets minting resume. */
+function refreshCapError(error: ZohoApiError, endpoint: string, cap: ForcedRefreshLimitError) {
+  return new ZohoApiError({
+    status: 401,
+    code: error.code,
+    endpoint,
+    retryable: true,
+    cause: cap,
+    message:
+      `${error.detail} — not refreshing the access token: ${cap.message}. Zoho allows 10 mints per refresh token per 10 minutes ` +
+      'and kills the oldest of more than 10 live tokens; tokens refused again and again mean another tool mints with the same ' +
+      'refresh token, or the scopes or organization do not cover what is asked',
+  });
+}
+
+function unauthorizedError(error: ZohoApiError, verdict: 'not-authorized' | 'tokens-churning', endpoint: string, organizationId: string, scope: ScopeKey) {
   if (verdict === 'tokens-churning') {
     return new ZohoApiError({
       status: 401,
@@ -108,7 +160,8 @@ function unauthorizedError(error: ZohoApiError, verdict: 'not-authorized' | 'tok
     retryable: false,
     message:
       `${error.detail} — still unauthorized with a token freshly minted for this request: ` +
-      `the OAuth scopes do not cover ${endpoint}, or organization ${organizationId} is not accessible to this user`,
+      `the OAuth scopes do not cover ${endpoint}: ` +
+      scopeAdvice(scope, organizationId),
   });
 }
 
@@ -119,6 +172,8 @@ function unauthorizedError(error: ZohoApiError, verdict: 'not-authorized' | 'tok
  */
 interface Attempt {
   token?: string;
+  /** When `token` was minted (epoch ms). */
+  tokenRefreshedAt?: number;
   sentAt?: number;
 }
 
@@ -148,6 +203,8 @@ export function createRequestCalls(o: RequestCoreOptions): { request: ZohoReques
   // 429s in a row across every caller: a storm backs off exponentially even if each caller sees only one.
   let consecutive429 = 0;
   let warnedDomain: string | null = null;
+  // Modules and operations a freshly minted token was refused on: later 401s there fail at once.
+  const scopeDenials = createScopeDenials(o.clock);
 
   /** Where the bearer token goes: the fixed host, else a trusted api_domain, else the data centre's host. */
   function hostFor(apiDomain: string | null): string {
@@ -195,6 +252,7 @@ export function createRequestCalls(o: RequestCoreOptions): { request: ZohoReques
       // The refresh itself is shared with other callers, so it goes on; only our wait for it stops.
       const token = await raceAbort(o.auth.getToken(), signal);
       used.token = token.accessToken;
+      used.tokenRefreshedAt = token.refreshedAt.getTime();
       const host = hostFor(token.apiDomain);
       const started = o.clock.now();
       callHook(o.hooks?.onRequest, { method, api, endpoint, attempt: attemptNo, queuedMs: started - queuedAt });
@@ -320,14 +378,25 @@ export function createRequestCalls(o: RequestCoreOptions): { request: ZohoReques
         if (caught instanceof ZohoWaitTooLongError || caught instanceof ZohoStreamBrokenError) throw caught;
         const error = caught;
         if (error instanceof ZohoApiError && error.status === 401) {
-          const verdict = used.token === undefined ? 'not-authorized' : await raceAbort(onUnauthorized(used.token), signal).catch((e: unknown) => {
-            throw signal?.aborted ? aborted() : e;
+          // Decided on the status and the code together: 6041 is never a token problem.
+          if (error.code === ORGANIZATION_NOT_ASSOCIATED) throw organizationError(error, endpoint, o.organizationId);
+          const scope = scopeKeyOf(method, api, path);
+          const refused = used.token;
+          const known = refused === undefined ? undefined : scopeDenials.find(scope.key, refused, used.tokenRefreshedAt);
+          if (known) throw rememberedScopeError(error, endpoint, scope, known, o.organizationId);
+          const verdict = refused === undefined ? 'not-authorized' : await raceAbort(onUnauthorized(refused), signal).catch((e: unknown) => {
+            if (signal?.aborted) throw aborted();
+            throw e instanceof ForcedRefreshLimitError ? refreshCapError(error, endpoint, e) : e;
           });
           if (verdict === 'retry') {
             log(o.logger, 'info', 'zoho answered 401; trying again with a new access token', { endpoint });
             continue;
           }
-          throw unauthorizedError(error, verdict, endpoint, o.organizationId);
+          if (verdict === 'not-authorized' && refused !== undefined) {
+            scopeDenials.record(scope.key, { token: refused, tokenRefreshedAt: used.tokenRefreshedAt ?? o.clock.now(), code: error.code, at: o.clock.now() });
+            log(o.logger, 'warn', 'zoho 401 with a freshly minted token: scope or organization refusal remembered', { endpoint, scope: scope.key });
+          }
+          throw unauthorizedError(error, verdict, endpoint, o.organizationId, scope);
         }
         if (error instanceof ZohoApiError && error.status === 429) {
           o.counters.record429();

@@ -17,7 +17,12 @@ export type UnauthorizedVerdict =
  * oldest, so a token another process minted (or one we minted, if others mint right after) may be
  * refused long before it expires. Only a 401 on a token this request's own refresh minted, which
  * no newer token has replaced since, is taken as a scope or organization problem
- * (docs/zoho-client-robustness.md, "A second 401").
+ * (docs/zoho-client-robustness.md, "A second 401"). A token this process minted for a 401 on the
+ * same refused token counts as minted for this request even when another request asked first.
+ *
+ * The caller (request-core) decides before this policy: a 401 with code 6041 never refreshes, and
+ * a 401 on a module already judged scope-denied (scope-denials.ts) fails without minting. The
+ * refreshes asked here are capped per token manager (ForcedRefreshLimitError).
  */
 export function createUnauthorizedPolicy(auth: TokenManager) {
   let mintedForThisRequest: string | null = null;
@@ -30,7 +35,7 @@ export function createUnauthorizedPolicy(auth: TokenManager) {
     if (recoveries >= MAX_TOKEN_RECOVERIES) return 'tokens-churning';
     recoveries += 1;
     if (!ours) {
-      const { token, minted } = await auth.refresh(refusedToken);
+      const { token, minted } = await auth.refresh(refusedToken, { unauthorized: true });
       if (minted) mintedForThisRequest = token.accessToken;
     }
     return 'retry';
