@@ -51,8 +51,39 @@ export const zohoText = z
   .optional()
   .transform((v) => (v === undefined || v === null ? null : String(v)));
 
-/** Booleans sometimes arrive as "true"/"false". */
-export const zohoBoolean = z
-  .union([z.boolean(), z.enum(['true', 'false']), z.null()])
-  .optional()
-  .transform((v) => (v === undefined || v === null ? null : v === true || v === 'true'));
+/**
+ * Booleans: one field name comes as `false` on one record and `0` on another, or as `"true"`.
+ * true/false, 1/0, "true"/"false" (any case, trimmed) and "1"/"0" are read; null, "" and absent
+ * mean no value (null). Anything else is refused, so a stored flag is never guessed.
+ */
+export const zohoBoolean = z.unknown().optional().transform((value, ctx): boolean | null => {
+  if (value === undefined || value === null) return null;
+  if (value === true || value === 1) return true;
+  if (value === false || value === 0) return false;
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (text === '') return null;
+    if (text === 'true' || text === '1') return true;
+    if (text === 'false' || text === '0') return false;
+  }
+  ctx.addIssue({ code: 'custom', message: `expected a boolean (true/false, 1/0, "true"/"false" or "1"/"0"), received ${JSON.stringify(value)}` });
+  return z.NEVER;
+});
+
+/**
+ * A field TDS does not store. Zoho sends one field name with several types (a line's `discount`
+ * as 10 or "10.00%", `exchange_rate` as 1 or ""), and a record must never be refused over a value
+ * TDS throws away: the value is parsed by `schema` when it can be and left out (undefined) when it
+ * cannot. Fields that feed a stored column keep their strict schema, so a bad value there still
+ * refuses the record with the field's name and reason.
+ */
+export function lenient<S extends z.ZodType>(schema: S): z.ZodCatch<z.ZodOptional<S>> {
+  return schema.optional().catch(undefined);
+}
+
+/** `lenient` over every field of a shape: for records TDS reads nothing from but their id and version. */
+export function lenientFields<T extends Record<string, z.ZodType>>(fields: T): { [K in keyof T]: z.ZodCatch<z.ZodOptional<T[K]>> } {
+  return Object.fromEntries(Object.entries(fields).map(([key, schema]) => [key, lenient(schema)])) as {
+    [K in keyof T]: z.ZodCatch<z.ZodOptional<T[K]>>;
+  };
+}
