@@ -1,18 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseExactJson } from '@tsh/zoho-client/internal';
 import { createJsonRecordScanner, JsonScanError } from '../src/webhooks/json-record-scan';
 
 const KEYS = ['pricebook', 'item'];
 const FIELDS = ['pricebook_id', 'item_id', 'last_modified_time'];
 
-/** What the scanner must report, computed from JSON.parse of the whole text. */
+/** Stands for a text whose whole-text exact parse refuses a key repeated with another value (parseExactJson): not compared. */
+const NOT_COMPARED = Symbol('not compared');
+
+/**
+ * What the scanner must report, computed from the whole text: refused where JSON.parse refuses it,
+ * values as parseExactJson gives them (a number a double cannot hold as its exact decimal string).
+ */
 function expected(text: string): unknown {
   if (text.trim() === '') return 'empty';
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    JSON.parse(text);
   } catch {
     return 'syntax';
+  }
+  try {
+    body = parseExactJson(text);
+  } catch {
+    return NOT_COMPARED;
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
   const out: Record<string, unknown> = {};
@@ -71,15 +83,19 @@ const damaged = fc.tuple(text, fc.nat(), fc.constantFrom('drop', 'double', '{', 
 const cuts = fc.array(fc.nat(), { maxLength: 10 });
 
 describe('createJsonRecordScanner', () => {
-  it('reports the wanted records and fields as JSON.parse gives them, the text cut anywhere', () => {
+  it('reports the wanted records and fields as the exact parse of the whole text gives them, the text cut anywhere', () => {
     fc.assert(fc.property(text, cuts, (t, c) => {
-      expect(scanned(t, c)).toEqual(expected(t));
+      const want = expected(t);
+      fc.pre(want !== NOT_COMPARED);
+      expect(scanned(t, c)).toEqual(want);
     }), { numRuns: 1000 });
   });
 
   it('refuses exactly the texts JSON.parse refuses, cut anywhere', () => {
     fc.assert(fc.property(damaged, cuts, (t, c) => {
-      expect(scanned(t, c)).toEqual(expected(t));
+      const want = expected(t);
+      fc.pre(want !== NOT_COMPARED);
+      expect(scanned(t, c)).toEqual(want);
     }), { numRuns: 2000 });
   });
 

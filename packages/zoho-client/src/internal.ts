@@ -17,6 +17,7 @@ export type { ZohoClientStats, ZohoDailyBudget } from './stats';
 export type { ZohoEnvelope } from './request/interpret-response';
 export type { FetchLike } from './transport/transport';
 export type { ZohoQueryValue, ZohoRequest, ZohoRequestOptions, ZohoStreamReader, ZohoStreamRequest } from './request/request-core';
+export { parseExactJson } from './json/parse-exact-json';
 export { createZohoClient, type ZohoAuth, type ZohoClient, type ZohoClientOptions } from './client';
 // The one redaction module (docs/security.md): tds-core and the adapters use it, one placeholder everywhere.
 export { REDACTED, SECRET_KEYS, isSecretKey, redactSecrets, scrubSecrets, withoutSecrets } from './redact';

@@ -1,3 +1,4 @@
+import { parseExactJson } from '@tsh/zoho-client/internal';
 import { WebhookRejectedError } from './webhook-rejected-error';
 import type { WebhookBodyKind } from './content-type';
 import { strictFormField } from './form-field';
@@ -21,7 +22,7 @@ function utf8(rawBody: Buffer): string {
 
 function parseJson(text: string, code: string, what: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch {
     throw new WebhookRejectedError(400, code, `${what} is not valid JSON`);
   }

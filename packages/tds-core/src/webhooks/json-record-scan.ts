@@ -1,3 +1,5 @@
+import { parseExactJson } from '@tsh/zoho-client/internal';
+
 /**
  * A streaming JSON reader that keeps only what webhook intake needs from a body it must not hold:
  * which record keys the top-level object has (and whether each is an object), and a few scalar
@@ -159,7 +161,7 @@ export function createJsonRecordScanner(wanted: { keys: readonly string[]; field
     capture = null;
     if (text === null) return undefined;
     if (text === TOO_LONG) return {};
-    return JSON.parse(text) as unknown;
+    return parseExactJson(text);
   }
 
   function endString() {

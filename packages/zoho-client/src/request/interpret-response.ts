@@ -1,4 +1,5 @@
 import { ZohoApiError } from '../errors';
+import { parseExactJson } from '../json/parse-exact-json';
 import type { HttpResponse } from '../transport/transport';
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -7,7 +8,7 @@ export type ZohoEnvelope = Record<string, unknown> & { code?: number; message?: 
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch {
     return undefined;
   }

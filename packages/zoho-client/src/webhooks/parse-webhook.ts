@@ -1,4 +1,5 @@
 import { ZohoWebhookError } from '../errors';
+import { parseExactJson } from '../json/parse-exact-json';
 import { bodyText, isFormContentType, mediaType, queryPairs, type ZohoWebhookQuery } from './query-pairs';
 
 /** Singular keys Zoho wraps a record in, with the id field of each. Checked in this order. */
@@ -68,7 +69,7 @@ function decodeBody(input: ParseZohoWebhookInput): unknown {
     const json = new URLSearchParams(text).get('JSONString');
     if (json === null) throw new ZohoWebhookError(422, 'Form-encoded webhook has no JSONString field');
     try {
-      return JSON.parse(json);
+      return parseExactJson(json);
     } catch {
       throw new ZohoWebhookError(400, 'Webhook JSONString field is not valid JSON');
     }
@@ -80,7 +81,7 @@ function decodeBody(input: ParseZohoWebhookInput): unknown {
     );
   }
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch {
     throw new ZohoWebhookError(400, 'Webhook body is not valid JSON');
   }
