@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCustomer, applyProduct, createApplyContext } from '../src/apply';
+import { databaseNow } from '../src/apply/ask-time';
+import { applyingFetchedRecord } from '../src/apply/record-origin';
 import { applyingRepair } from '../src/apply/repair-scope';
 import { contact, item, rawContact, rawItem, zohoId } from './apply-fixtures';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
@@ -67,5 +69,30 @@ describe('verify repair racing a newer version', () => {
     expect(await applyingRepair(() => applyProduct(t.db, item(rawItem({ item_id: itemId, name: 'v1', last_modified_time: V1 })), ctx))).toBe('updated');
     const p = await t.db.selectFrom('products').select(['name']).where('zoho_item_id', '=', itemId).executeTakeFirstOrThrow();
     expect(p.name).toBe('v1');
+  });
+
+  it('a repair over a stored version Zoho never had: Zoho\'s record wins, unless a newer one was written after Zoho was asked (40 seeded interleavings)', { timeout: 60_000 }, async () => {
+    const random = seeded(23);
+    const ctx = createApplyContext();
+    const AHEAD = '2025-07-01T00:00:00+0300'; // stored, but never Zoho's
+    const NEWER = '2025-07-02T00:00:00+0300'; // a real edit delivered after the repair asked Zoho
+    const wrong: string[] = [];
+    for (let round = 0; round < 40; round++) {
+      const itemId = zohoId();
+      await applyProduct(t.db, item(rawItem({ item_id: itemId, name: 'ahead', last_modified_time: AHEAD })), ctx);
+      const askedAt = await databaseNow(t.db);
+      const repair = () => applyingRepair(() => applyingFetchedRecord(askedAt, () => applyProduct(t.db, item(rawItem({ item_id: itemId, name: 'zoho', last_modified_time: V1 })), ctx)));
+      const withNewer = round % 2 === 0;
+      const delays = [0, 1].map(() => Math.floor(random() * 4));
+      await Promise.all([
+        pause(delays[0]).then(repair),
+        withNewer ? pause(delays[1]).then(() => applyProduct(t.db, item(rawItem({ item_id: itemId, name: 'newer', last_modified_time: NEWER })), ctx)) : null,
+      ]);
+      const [name, version] = withNewer ? ['newer', NEWER] : ['zoho', V1];
+      const p = await sql<{ name: string; at_version: boolean }>`
+SELECT name, zoho_last_modified_time = ${version}::timestamptz AS at_version FROM products WHERE zoho_item_id = ${itemId}`.execute(t.db);
+      if (p.rows[0]?.name !== name || p.rows[0]?.at_version !== true) wrong.push(`round ${round}: ${JSON.stringify(p.rows[0])}, expected ${name} at ${version}`);
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -229,3 +229,27 @@ SELECT entity_type, zoho_id FROM tds_sync_queue WHERE source = 'verify' ORDER BY
     });
   });
 });
+
+describe('--repair of a row whose stored version is ahead of Zoho\'s', () => {
+  it('applies Zoho\'s current record and version (a version Zoho never had would hold the row against every repair)', { timeout: 180_000 }, async () => {
+    const product = await one<{ id: string; version: string }>(
+      `SELECT zoho_item_id AS id, zoho_last_modified_time::text AS version FROM products WHERE deleted_at IS NULL AND unit_price IS NOT NULL ORDER BY zoho_item_id DESC LIMIT 1`,
+    );
+    const invoice = await one<{ id: string; version: string }>(
+      `SELECT zoho_invoice_id AS id, zoho_last_modified_time::text AS version FROM invoices WHERE deleted_at IS NULL ORDER BY zoho_invoice_id DESC LIMIT 1`,
+    );
+    // As a delivery carrying a time Zoho never had would leave them.
+    await sql`UPDATE products SET unit_price = unit_price + 7, zoho_last_modified_time = zoho_last_modified_time + interval '30 days' WHERE zoho_item_id = ${product.id}`.execute(t.db);
+    await sql`UPDATE invoices SET total = total + 7, zoho_last_modified_time = zoho_last_modified_time + interval '30 days' WHERE zoho_invoice_id = ${invoice.id}`.execute(t.db);
+
+    const report = await runVerify(deps, { entities: ['products', 'invoices'], repair: true, repairTimeoutMs: 60_000 });
+    const outcome = Object.fromEntries(report.entities.map((e) => [e.entity, { drifted: e.drifted.map((d) => d.zoho_id), repaired: e.repaired, unrepaired: e.unrepaired }]));
+    expect(outcome).toEqual({
+      products: { drifted: [product.id], repaired: [product.id], unrepaired: [] },
+      invoices: { drifted: [invoice.id], repaired: [invoice.id], unrepaired: [] },
+    });
+    expect(report.ok).toBe(true);
+    expect(await one(`SELECT zoho_last_modified_time::text AS version FROM products WHERE zoho_item_id = '${product.id}'`)).toEqual({ version: product.version });
+    expect(await one(`SELECT zoho_last_modified_time::text AS version FROM invoices WHERE zoho_invoice_id = '${invoice.id}'`)).toEqual({ version: invoice.version });
+  });
+});

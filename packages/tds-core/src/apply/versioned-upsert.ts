@@ -24,7 +24,9 @@ const asText = (alias: string, columns: readonly string[]): RawBuilder<unknown> 
  * - a live row: with a version, it is replaced only when it has no version or an older one, so an
  *   older Zoho version can never overwrite a newer one (equal: nothing happens); without one (price
  *   books carry none), when any value differs. A repair queued by `tds verify` (repair-scope.ts)
- *   rewrites a row of the same version too;
+ *   rewrites a row of the same version too, and, with a record Zoho returned to a request made after
+ *   the row was last written (`last_synced_at` before `askedAt`), a row whose stored version is
+ *   newer than Zoho's current one;
  * - a soft-deleted row: restored only by a record Zoho returned to a request made after the row's
  *   deletion was last confirmed (`deleted_at`, or `last_synced_at` that a later confirmation of an
  *   already deleted row moves: soft-delete.ts) - `askedAt`, record-origin.ts - at the stored version
@@ -52,7 +54,12 @@ export async function upsertVersioned(tx: ApplyTx, spec: VersionedUpsert): Promi
     version === null
       ? sql`${asText('t', compared)} IS DISTINCT FROM ${asText('excluded', compared)}`
       : isApplyingRepair()
-        ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time`
+        ? askedAt === null
+          ? sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time`
+          : // Zoho's answer to a request made after the row was last written is Zoho's current record,
+            // whatever version the row claims: a stored version ahead of it (a delivery that carried a
+            // time Zoho never had) would otherwise hold the row against every repair.
+            sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time <= excluded.zoho_last_modified_time OR t.last_synced_at < ${askedAt}::timestamptz`
         : sql`t.zoho_last_modified_time IS NULL OR t.zoho_last_modified_time < excluded.zoho_last_modified_time`;
   const restoreGuard =
     version === null
