@@ -8,7 +8,9 @@ const DATA_CENTERS = ['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'sa', 'com.cn'] a
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
-const optionalUrl = z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL (http://… or https://…)' }).optional());
+// Every URL TDS calls is spoken to over HTTP: anything else (ftp://, a bare host) could never work,
+// so it stops every command at start. The message never echoes the value (it may carry credentials).
+const optionalUrl = z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional());
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess(
     emptyToUndefined,

@@ -42,6 +42,7 @@ import type { TdsCore } from './types';
 import { WebhookRejectedError, type WebhookIngestResult } from './types';
 import { zohoFromConfig } from './zoho-from-config';
 import { createDashboardReads } from './dashboard-reads';
+import { explainDatabaseFailure } from './database-unreachable';
 
 export interface CreateTdsCoreOptions {
   /** The validated environment (loadConfig). */
@@ -115,7 +116,11 @@ async function openDatabase(options: CreateTdsCoreOptions, logger: Logger): Prom
 export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsCore> {
   const { config } = options;
   const logger = options.logger ?? createLogger({ level: config.TDS_LOG_LEVEL });
-  const database = await openDatabase(options, logger);
+  // Opened from DATABASE_URL: a database that does not answer is named with its host:port.
+  const url = isOpenDatabase(options.database) ? undefined : config.DATABASE_URL;
+  const database = await openDatabase(options, logger).catch((error: unknown) => {
+    throw explainDatabaseFailure(error, url);
+  });
   const ownsDatabase = !isOpenDatabase(options.database);
   const { db, pool } = database;
   const binding = createBindingGuard(db, config);
@@ -124,7 +129,7 @@ export async function createTdsCore(options: CreateTdsCoreOptions): Promise<TdsC
     if (options.claimBindingAs) await binding.claim(options.claimBindingAs);
   } catch (error) {
     if (ownsDatabase) await database.close();
-    throw error;
+    throw explainDatabaseFailure(error, url);
   }
 
   const organizationId = config.ZOHO_ORGANIZATION_ID ?? 'unconfigured';
