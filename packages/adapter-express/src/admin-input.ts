@@ -1,4 +1,5 @@
 import { entityTypes, isEntityType, type EntityType, type SyncOptions } from '@tsh/tds-core';
+import { calendarProblem } from '@tsh/zoho-client/internal';
 import { HttpProblem } from './problem';
 
 const QUEUE_ID = /^[1-9]\d{0,18}$/;
@@ -65,6 +66,18 @@ export function syncTarget(value: unknown): EntityType[] | 'all' {
   throw new HttpProblem(404, 'unknown_entity', `Unknown entity ${JSON.stringify(entity.slice(0, 64))}; expected all or one of ${entityTypes.join(', ')}`);
 }
 
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** `since`: an ISO-8601 date or date-time that exists in the calendar (2025-02-30 is refused, never rolled over). */
+function sinceDate(since: unknown): Date {
+  const match = typeof since === 'string' ? ISO_DATE_TIME.exec(since.trim()) : null;
+  const problem = match ? calendarProblem(match[1]!, match[2], match[3]) : undefined;
+  if (problem !== undefined) throw new HttpProblem(400, 'invalid_since', `since ${JSON.stringify(since)} is not a real date: ${problem}`);
+  const date = match ? new Date(match[0].replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) throw new HttpProblem(400, 'invalid_since', 'since must be an ISO-8601 date-time, e.g. 2025-06-01T09:00:00+03:00');
+  return date;
+}
+
 /**
  * `mode` (full|incremental) and `since` (ISO-8601) from the JSON body, else the query; `full: true`
  * (or `?full=true`, as the CLI's --full) is the same as `mode: "full"`.
@@ -85,9 +98,7 @@ export function syncOptions(body: unknown, query: Record<string, unknown>): Sync
     options.mode = 'full';
   }
   if (since !== undefined && since !== '') {
-    const date = typeof since === 'string' && /^\d{4}-\d{2}-\d{2}/.test(since) ? new Date(since) : new Date(Number.NaN);
-    if (Number.isNaN(date.getTime())) throw new HttpProblem(400, 'invalid_since', 'since must be an ISO-8601 date-time');
-    options.since = date;
+    options.since = sinceDate(since);
   }
   return options;
 }

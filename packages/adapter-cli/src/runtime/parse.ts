@@ -1,3 +1,4 @@
+import { calendarProblem } from '@tsh/zoho-client/internal';
 import { InvalidArgumentError } from 'commander';
 
 /** Commander argument parsers: a bad value becomes a usage error naming the option. */
@@ -10,12 +11,21 @@ export function parseWholeNumber(min: number, max: number) {
   };
 }
 
-/** An ISO 8601 date or date-time (`2025-06-01`, `2025-06-01T09:00:00+03:00`). */
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * An ISO 8601 date or date-time (`2025-06-01`, `2025-06-01T09:00:00+03:00`) that exists in the
+ * calendar: 2025-02-30, month 13, 24:00 or an offset past ±14:00 is "not a real date" (the same
+ * check as every date read from Zoho), never rolled over into another day.
+ */
 export function parseIsoDate(value: string): Date {
   const text = value.trim();
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+  const match = ISO_DATE.exec(text);
+  if (!match) {
     throw new InvalidArgumentError('must be an ISO 8601 date or date-time, e.g. 2025-06-01 or 2025-06-01T09:00:00+03:00');
   }
+  const problem = calendarProblem(match[1]!, match[2], match[3]);
+  if (problem !== undefined) throw new InvalidArgumentError(`is not a real date: ${problem}`);
   const normalized = text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
   const date = new Date(normalized);
   if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('is not a real date');
@@ -37,3 +47,4 @@ export function parseDailyTime(value: string): string | null {
   if (!match) throw new InvalidArgumentError('must be HH:MM (24-hour, UTC) or off');
   return `${match[1]!.padStart(2, '0')}:${match[2]}`;
 }
+

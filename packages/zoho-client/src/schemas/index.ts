@@ -1,6 +1,6 @@
 export * from './entities';
 export * from './primitives';
 export { toDecimalString } from './decimal';
-export { formatZohoTimestamp, normalizeZohoTimestamp, parseZohoTimestamp } from './timestamp';
+export { calendarProblem, daysInMonth, formatZohoTimestamp, normalizeZohoTimestamp, parseZohoTimestamp, zohoTimestampProblem } from './timestamp';
 export { parseRecord } from './parse';
 export { compositeItemRecordSchema } from './composite-item-record';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toDecimalString } from './decimal';
-import { normalizeZohoTimestamp } from './timestamp';
+import { calendarProblem, normalizeZohoTimestamp, zohoTimestampProblem } from './timestamp';
 
 /** Zoho ids are 19-digit strings; a number would already have lost digits, so only strings and safe integers pass. */
 export const zohoId = z.union([z.string().min(1), z.number().int().refine(Number.isSafeInteger, 'id lost precision')]).transform(String);
@@ -26,13 +26,15 @@ export const zohoTimestamp = z.unknown().optional().transform((value, ctx): stri
   if (value === undefined || value === null || value === '') return null;
   const iso = typeof value === 'string' ? normalizeZohoTimestamp(value) : undefined;
   if (iso === undefined) {
-    ctx.addIssue({ code: 'custom', message: `expected a Zoho timestamp, received ${JSON.stringify(value)}` });
+    const problem = typeof value === 'string' ? zohoTimestampProblem(value) : undefined;
+    const why = problem?.startsWith('not a real date') ? `: ${problem}` : '';
+    ctx.addIssue({ code: 'custom', message: `expected a Zoho timestamp, received ${JSON.stringify(value)}${why}` });
     return z.NEVER;
   }
   return iso;
 });
 
-/** Date `yyyy-mm-dd`; "" → null. */
+/** Date `yyyy-mm-dd` that exists in the calendar (no 2025-02-30); "" → null. */
 export const zohoDate = z
   .union([z.string(), z.null()])
   .optional()
@@ -40,6 +42,11 @@ export const zohoDate = z
     if (v === undefined || v === null || v === '') return null;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) {
       ctx.addIssue({ code: 'custom', message: `expected a date yyyy-mm-dd, received ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    const problem = calendarProblem(v);
+    if (problem !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `expected a date yyyy-mm-dd, received ${JSON.stringify(v)}: not a real date (${problem})` });
       return z.NEVER;
     }
     return v;
