@@ -32,3 +32,18 @@ describe('--since must be a real calendar date', { timeout: SPAWN_TIMEOUT_MS }, 
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('dead-letter ids', { timeout: SPAWN_TIMEOUT_MS }, () => {
+  const message = /dead letter ids are whole numbers from 1 to 9223372036854775807 \(see tds dlq list\), not "/;
+  it.each([['0'], ['99999999999999999999999'], ['9223372036854775808'], ['abc'], ['1.5'], ['01'], ['1e3']])(
+    'tds dlq retry|resolve %s exits 2 with the same message',
+    async (id) => {
+      for (const args of [['dlq', 'retry', id], ['dlq', 'resolve', id, '--note', 'checked by hand']]) {
+        const r = await runCli(args, { cwd, env });
+        expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/QueueInputError|Error:|\n\s+at /);
+      }
+    },
+  );
+});

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { CliError, UsageError } from '../runtime/cli-error';
+import { CliError } from '../runtime/cli-error';
 import type { CliContext } from '../runtime/context';
 import { globalsOf } from '../runtime/globals';
 import { printResult } from '../runtime/output';
-import { parseNonEmpty } from '../runtime/parse';
+import { deadLetterIdOf, parseNonEmpty } from '../runtime/parse';
 import { withCore } from '../runtime/session';
 
 export function registerDlqResolve(dlq: Command, ctx: CliContext): void {
@@ -14,7 +14,7 @@ export function registerDlqResolve(dlq: Command, ctx: CliContext): void {
     .requiredOption('--note <text>', 'why it is resolved (kept with the dead letter)', parseNonEmpty('--note'))
     .option('--json', 'print the result as one JSON document')
     .action(async (id: string, options: { note: string; json?: boolean }, command: Command) => {
-      if (!/^\d+$/.test(id)) throw new UsageError(`dead letter ids are whole numbers, not ${JSON.stringify(id)}`);
+      deadLetterIdOf(id);
       await withCore(ctx, { globals: globalsOf(command) }, async (core) => {
         const result = await core.dlq.resolve(id, options.note);
         if (!result.resolved) throw new CliError(`no open dead letter with id ${id}`);

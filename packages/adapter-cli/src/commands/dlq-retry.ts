@@ -3,6 +3,7 @@ import { CliError, UsageError } from '../runtime/cli-error';
 import type { CliContext } from '../runtime/context';
 import { globalsOf } from '../runtime/globals';
 import { printResult } from '../runtime/output';
+import { deadLetterIdOf } from '../runtime/parse';
 import { withCore } from '../runtime/session';
 
 export function registerDlqRetry(dlq: Command, ctx: CliContext): void {
@@ -14,7 +15,7 @@ export function registerDlqRetry(dlq: Command, ctx: CliContext): void {
     .option('--json', 'print the result as one JSON document')
     .action(async (id: string | undefined, options: { all?: boolean; json?: boolean }, command: Command) => {
       if ((id === undefined) === !options.all) throw new UsageError('give either a dead letter id or --all');
-      if (id !== undefined && !/^\d+$/.test(id)) throw new UsageError(`dead letter ids are whole numbers, not ${JSON.stringify(id)}`);
+      if (id !== undefined) deadLetterIdOf(id);
       await withCore(ctx, { globals: globalsOf(command) }, async (core) => {
         const result = await core.dlq.retry(options.all ? 'all' : id!);
         if (id !== undefined && result.retried === 0) throw new CliError(`no open dead letter with id ${id}`);

@@ -1,5 +1,6 @@
 import { calendarProblem } from '@tsh/zoho-client/internal';
 import { InvalidArgumentError } from 'commander';
+import { UsageError } from './cli-error';
 
 /** Commander argument parsers: a bad value becomes a usage error naming the option. */
 export function parseWholeNumber(min: number, max: number) {
@@ -48,3 +49,15 @@ export function parseDailyTime(value: string): string | null {
   return `${match[1]!.padStart(2, '0')}:${match[2]}`;
 }
 
+const BIGINT_MAX = 9223372036854775807n;
+
+/**
+ * A dead-letter id argument (`tds dlq retry <id>`, `tds dlq resolve <id>`): a whole number from 1
+ * to 9223372036854775807 (PostgreSQL bigint), written as digits. Anything else (0, abc, -1, 1.5, a
+ * number past bigint) is a usage error, exit 2, with the same message.
+ */
+export function deadLetterIdOf(id: string): string {
+  if (/^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= BIGINT_MAX) return id;
+  const shown = id.length > 40 ? `${JSON.stringify(id.slice(0, 40))}…` : JSON.stringify(id);
+  throw new UsageError(`dead letter ids are whole numbers from 1 to ${BIGINT_MAX} (see tds dlq list), not ${shown}`);
+}
