@@ -3,48 +3,59 @@ import { calendarProblem } from '@tsh/zoho-client/internal';
 import { HttpProblem } from './problem';
 
 const QUEUE_ID = /^[1-9]\d{0,18}$/;
+const BIGINT_MAX = 9223372036854775807n;
 
-const first = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value);
+/**
+ * One query parameter that takes one value: a repeated key (`?mode=full&mode=incremental`) or a
+ * nested one (`?limit[a]=1` under a qs parser) is refused with 400 naming the parameter, instead
+ * of silently reading the first value.
+ */
+export function singleQueryValue(query: Record<string, unknown>, name: string, code = 'invalid_query'): string | undefined {
+  const value = query[name];
+  if (value === undefined || typeof value === 'string') return value;
+  if (Array.isArray(value)) throw new HttpProblem(400, code, `${name} is given ${value.length} times: give it once`);
+  throw new HttpProblem(400, code, `${name} must be a single plain value`);
+}
 
 function text(value: unknown): string | undefined {
-  const v = first(value);
-  return typeof v === 'string' ? v : undefined;
+  return typeof value === 'string' ? value : undefined;
 }
 
-/** A dead-letter id from the path: a positive integer (or `all` where allowed). */
+/** A dead-letter id from the path: a positive integer up to PostgreSQL's bigint (or `all` where allowed). */
 export function deadLetterId(value: unknown, allowAll: boolean): string {
   const id = text(value) ?? '';
-  if (QUEUE_ID.test(id) || (allowAll && id === 'all')) return id;
-  throw new HttpProblem(400, 'invalid_id', `Dead-letter id must be a positive integer${allowAll ? ' or "all"' : ''}`);
+  if ((QUEUE_ID.test(id) && BigInt(id) <= BIGINT_MAX) || (allowAll && id === 'all')) return id;
+  throw new HttpProblem(400, 'invalid_id', `Dead-letter id must be a whole number from 1 to ${BIGINT_MAX}${allowAll ? ' or "all"' : ''}`);
 }
 
-function integer(value: unknown, name: string, min: number, max: number): number | undefined {
-  const raw = text(value);
+function integer(raw: string | undefined, name: string, min: number, max: number): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new HttpProblem(400, 'invalid_query', `${name} must be a whole number from ${min} to ${max}`);
   return n;
 }
 
-function flag(value: unknown, name: string): boolean | undefined {
-  const raw = text(value);
+function flag(raw: string | undefined, name: string): boolean | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new HttpProblem(400, 'invalid_query', `${name} must be true or false`);
 }
 
-/** GET /api/tds/dlq filters: entity (or entityType), includeResolved, limit (1–1000), offset. */
+/**
+ * GET /api/tds/dlq filters: entity (or entityType), includeResolved, limit (1–1000), offset. Each
+ * takes one value: one entity per request (the list filters by a single entity), a repeated key is 400.
+ */
 export function deadLetterFilter(query: Record<string, unknown>): { entityType?: string; includeResolved?: boolean; limit?: number; offset?: number } {
-  const entityType = text(query.entityType) ?? text(query.entity);
+  const entityType = singleQueryValue(query, 'entityType') ?? singleQueryValue(query, 'entity');
   if (entityType !== undefined && entityType !== '' && !isEntityType(entityType)) {
     throw new HttpProblem(400, 'invalid_query', `entity must be one of ${entityTypes.join(', ')}`);
   }
   return {
     entityType: entityType || undefined,
-    includeResolved: flag(query.includeResolved, 'includeResolved'),
-    limit: integer(query.limit, 'limit', 1, 1000),
-    offset: integer(query.offset, 'offset', 0, 100_000_000),
+    includeResolved: flag(singleQueryValue(query, 'includeResolved'), 'includeResolved'),
+    limit: integer(singleQueryValue(query, 'limit'), 'limit', 1, 1000),
+    offset: integer(singleQueryValue(query, 'offset'), 'offset', 0, 100_000_000),
   };
 }
 
@@ -84,10 +95,11 @@ function sinceDate(since: unknown): Date {
  */
 export function syncOptions(body: unknown, query: Record<string, unknown>): SyncOptions {
   const fromBody = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const mode = first(fromBody.mode ?? query.mode);
-  const since = first(fromBody.since ?? query.since);
-  const fullFlag = first(fromBody.full ?? query.full);
-  const full = typeof fullFlag === 'boolean' ? fullFlag : flag(fullFlag, 'full');
+  const pick = (key: string): unknown => (fromBody[key] !== undefined ? fromBody[key] : singleQueryValue(query, key));
+  const mode = pick('mode');
+  const since = pick('since');
+  const fullFlag = pick('full');
+  const full = typeof fullFlag === 'boolean' ? fullFlag : flag(typeof fullFlag === 'string' ? fullFlag : fullFlag === undefined ? undefined : '?', 'full');
   const options: SyncOptions = {};
   if (mode !== undefined && mode !== '') {
     if (mode !== 'full' && mode !== 'incremental') throw new HttpProblem(400, 'invalid_mode', 'mode must be full or incremental');

@@ -1,17 +1,22 @@
 import { ChangeCursorExpiredError, ChangeFeedInputError, type ChangePage, type ReadChangesOptions, type TdsCore } from '@tsh/tds-core';
 import express, { type Request, type Router } from 'express';
 import { openEventStream } from './dashboard/event-stream';
+import { singleQueryValue } from './admin-input';
 import { HttpProblem } from './problem';
 
-const first = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value);
+/** The largest change id: the feed's ids are PostgreSQL bigints, read as at most 18 digits. */
+const MAX_CHANGE_ID_DIGITS = 18;
 
-/** ?after=ID&limit=N&entity=a,b (or entity repeated) as read options. */
+/** ?after=ID&limit=N&entity=a,b (or entity repeated) as read options; after and limit take one value. */
 export function changeQueryOf(query: Request['query']): ReadChangesOptions {
-  const after = first(query.after);
-  const limit = first(query.limit);
+  const after = singleQueryValue(query, 'after', 'invalid_changes_query');
+  const limit = singleQueryValue(query, 'limit', 'invalid_changes_query');
   const raw = query.entity ?? query.entities;
   const entities = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).flatMap((e) => String(e).split(',')).map((e) => e.trim()).filter(Boolean);
   if (limit !== undefined && !/^\d{1,4}$/.test(String(limit))) throw new HttpProblem(400, 'invalid_changes_query', 'limit must be a whole number from 1 to 1000');
+  if (after !== undefined && /^\d+$/.test(after) && after.replace(/^0+(?=\d)/, '').length > MAX_CHANGE_ID_DIGITS) {
+    throw new HttpProblem(400, 'invalid_changes_query', `after is too large: a change id has at most ${MAX_CHANGE_ID_DIGITS} digits, got ${after.length}`);
+  }
   return { after: after === undefined || after === '' ? null : String(after), limit: limit === undefined ? undefined : Number(limit), entities };
 }
 
@@ -70,7 +75,7 @@ export function changesRoutes(core: TdsCore, prefix: string, { pollMs = 500, kee
   // Records to trace, for the dashboard's Record view: ?q= a Zoho id, SKU, invoice/bill number or part of a name.
   router.get(`${prefix}/trace/search`, async (req, res) => {
     try {
-      res.json({ results: await core.traceSearch(String(first(req.query.q) ?? '')) });
+      res.json({ results: await core.traceSearch(singleQueryValue(req.query, 'q', 'invalid_trace_search') ?? '') });
     } catch (error) {
       if (error instanceof ChangeFeedInputError) throw new HttpProblem(400, 'invalid_trace_search', error.message);
       throw error;

@@ -1,15 +1,33 @@
 import { VerifyInputError, type TdsCore, type VerifyOptions, type VerifyReport } from '@tsh/tds-core';
 import { sampleOf, verifyEntitiesOf } from '@tsh/tds-core/internal';
 import express, { type Router } from 'express';
+import { singleQueryValue } from './admin-input';
 import { HttpProblem } from './problem';
 
-const first = (value: unknown): unknown => (Array.isArray(value) ? value[0] : value);
+/** The largest sample a verify takes, as `tds verify --sample`. */
+export const MAX_VERIFY_SAMPLE = 100_000;
 
-/** Options from the JSON body ({"entities": [...], "sample": 20, "repair": true}) or the query (?entities=a,b&sample=20&repair=true). */
+function sampleFrom(raw: unknown): number | null {
+  if (raw === undefined || raw === null || raw === '') return null;
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,15}$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (Number.isSafeInteger(n) && n >= 1 && n <= MAX_VERIFY_SAMPLE) return n;
+  const shown = JSON.stringify(raw) ?? String(raw);
+  throw new HttpProblem(400, 'invalid_verify', `sample must be a whole number from 1 to ${MAX_VERIFY_SAMPLE}, got ${shown.length > 40 ? `${shown.slice(0, 40)}…` : shown}`);
+}
+
+/**
+ * Options from the JSON body ({"entities": [...], "sample": 20, "repair": true}) or the query
+ * (?entities=a,b&sample=20&repair=true; entities may also be repeated, ?entities=a&entities=b).
+ * sample, repair and wait take one value: repeated in the query they are 400.
+ */
 export function verifyOptionsOf(body: unknown, query: Record<string, unknown>): VerifyOptions & { wait: boolean } {
   const b = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  const pick = (key: string) => (b[key] !== undefined ? b[key] : first(query[key]));
-  const entitiesRaw = pick('entities') ?? pick('entity');
+  const pick = (key: string) => (b[key] !== undefined ? b[key] : singleQueryValue(query, key, 'invalid_verify'));
+  const listFromQuery = (key: string) => {
+    const value = query[key];
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : singleQueryValue(query, key, 'invalid_verify');
+  };
+  const entitiesRaw = b.entities ?? b.entity ?? listFromQuery('entities') ?? listFromQuery('entity');
   const entities =
     entitiesRaw === undefined || entitiesRaw === 'all'
       ? 'all'
@@ -19,8 +37,7 @@ export function verifyOptionsOf(body: unknown, query: Record<string, unknown>): 
           ? entitiesRaw.split(',').map((e) => e.trim()).filter(Boolean)
           : null;
   if (entities === null) throw new HttpProblem(400, 'invalid_body', 'entities must be "all", a list of entity names or a comma-separated string');
-  const sampleRaw = pick('sample');
-  const sample = sampleRaw === undefined || sampleRaw === null || sampleRaw === '' ? null : Number(sampleRaw);
+  const sample = sampleFrom(pick('sample'));
   const flag = (key: string) => {
     const v = pick(key);
     if (v === undefined || v === '' || v === false || v === 'false' || v === '0') return false;

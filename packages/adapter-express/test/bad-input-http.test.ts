@@ -77,3 +77,132 @@ describe('impossible calendar dates', () => {
     },
   );
 });
+
+async function deadLetter(entity = 'products', zohoId = '1'): Promise<string> {
+  const { rows } = await t.pool.query<{ id: string }>(
+    `INSERT INTO tds_dead_letter_queue (entity_type, zoho_id, operation, payload, error, source) VALUES ($1, $2, 'upsert', '{}', 'Zoho said no', 'webhook') RETURNING id`,
+    [entity, zohoId],
+  );
+  return rows[0]!.id;
+}
+
+async function openDeadLetters(): Promise<Array<{ id: string; resolution_note: string | null; resolved_at: Date | null }>> {
+  const { rows } = await t.pool.query('SELECT id::text, resolution_note, resolved_at FROM tds_dead_letter_queue ORDER BY id');
+  return rows;
+}
+
+describe('text PostgreSQL cannot store (NUL, unpaired surrogates) is 400 invalid_text, stored nowhere', () => {
+  it.each([
+    ['a NUL character', '{"note":"a\\u0000b"}', /note contains a NUL character/],
+    ['an unpaired high surrogate', '{"note":"a\\ud800b"}', /note contains an unpaired surrogate/],
+    ['an unpaired low surrogate', '{"note":"\\udc00"}', /note contains an unpaired surrogate/],
+    ['a NUL in another field', '{"note":"fine","extra":["x","\\u0000"]}', /extra\[1\] contains a NUL/],
+  ])('POST /api/tds/dlq/:id/resolve with %s in the body', async (_name, body, message) => {
+    const id = await deadLetter();
+    expectProblem(await admin('POST', `/api/tds/dlq/${id}/resolve`, body), 400, 'invalid_text', message);
+    expect(await openDeadLetters()).toEqual([{ id, resolution_note: null, resolved_at: null }]);
+    // A real emoji (a surrogate pair) is text like any other.
+    const ok = await admin('POST', `/api/tds/dlq/${id}/resolve`, '{"note":"checked \\ud83d\\ude00 by hand"}');
+    expect(ok.status, ok.text).toBe(200);
+    expect((await openDeadLetters())[0]!.resolution_note).toBe('checked 😀 by hand');
+  });
+
+  it('a form-encoded note with %00 is refused too', async () => {
+    const id = await deadLetter();
+    expectProblem(await admin('POST', `/api/tds/dlq/${id}/resolve`, 'note=a%00b', 'application/x-www-form-urlencoded'), 400, 'invalid_text', /note contains a NUL/);
+    expect((await openDeadLetters())[0]!.resolved_at).toBeNull();
+  });
+
+  it.each([
+    ['/api/tds/trace/search?q=a%00b', /query parameter q contains a NUL/],
+    ['/api/tds/trace/products/12%00', /path segment contains a NUL/],
+    ['/api/tds/trace/prod%00ucts/12', /path segment contains a NUL/],
+    ['/api/tds/changes?entity=products%00', /query parameter entity contains a NUL/],
+    ['/api/tds/dlq?entity=products%00', /query parameter entity contains a NUL/],
+    ['/api/tds/sync/runs/run%00', /path segment contains a NUL/],
+  ])('GET %s', async (path, message) => {
+    expectProblem(await admin('GET', path), 400, 'invalid_text', message);
+  });
+
+  it('entity names and search strings with a NUL in a JSON body', async () => {
+    expectProblem(await admin('POST', '/api/tds/verify', '{"entities":["products\\u0000"]}'), 400, 'invalid_text', /entities\[0\] contains a NUL/);
+    expectProblem(await admin('POST', '/api/tds/sync/products', '{"since":"2025-06-01\\u0000"}'), 400, 'invalid_text', /since contains a NUL/);
+    expect(fake.syncStarts).toHaveLength(0);
+  });
+});
+
+describe('admin query parameters take one value; bodies are objects', () => {
+  it('a repeated mode starts no sync: 400 naming mode', async () => {
+    expectProblem(await admin('POST', '/api/tds/sync/products?mode=full&mode=incremental'), 400, 'invalid_query', /^mode is given 2 times/);
+    expectProblem(await admin('POST', '/api/tds/sync/products?since=2025-06-01&since=2025-07-01'), 400, 'invalid_query', /^since is given 2 times/);
+    expectProblem(await admin('POST', '/api/tds/sync/products?full=true&full=false'), 400, 'invalid_query', /^full is given/);
+    expect(fake.syncStarts).toHaveLength(0);
+  });
+
+  it.each([
+    ['/api/tds/dlq?limit=1&limit=abc', /^limit is given 2 times/],
+    ['/api/tds/dlq?entity=invoices&entity=stock', /^entity is given 2 times/],
+    ['/api/tds/dlq?offset=0&offset=1', /^offset is given/],
+    ['/api/tds/dlq?includeResolved=true&includeResolved=false', /^includeResolved is given/],
+    ['/api/tds/alerts?limit=5&limit=6', /^limit is given/],
+    ['/api/tds/heal-log?limit=5&limit=6', /^limit is given/],
+    ['/api/tds/throughput?minutes=5&minutes=6', /^minutes is given/],
+    ['/api/tds/verify/runs?limit=5&limit=6', /^limit is given/],
+  ])('GET %s is 400 naming the parameter', async (path, message) => {
+    expectProblem(await admin('GET', path), 400, 'invalid_query', message);
+  });
+
+  it.each([
+    ['/api/tds/changes?after=1&after=2', /^after is given/],
+    ['/api/tds/changes?limit=1&limit=2', /^limit is given/],
+  ])('GET %s is 400 invalid_changes_query naming the parameter', async (path, message) => {
+    expectProblem(await admin('GET', path), 400, 'invalid_changes_query', message);
+  });
+
+  it('trace search takes one q', async () => {
+    expectProblem(await admin('GET', '/api/tds/trace/search?q=a&q=b'), 400, 'invalid_trace_search', /^q is given/);
+  });
+
+  it('entity for the change feed and entities for verify may be repeated: they are lists', async () => {
+    expect((await admin('GET', '/api/tds/changes?entity=products&entity=invoices')).status).toBe(200);
+    expectProblem(await admin('POST', '/api/tds/verify?entities=products&entities=widgets'), 400, 'invalid_verify', /unknown entity widgets/);
+  });
+
+  it.each(['[]', '["full"]', '"full"', '5', 'null', 'true'])('POST /api/tds/sync/products with JSON body %s is 400 invalid_body', async (body) => {
+    expectProblem(await admin('POST', '/api/tds/sync/products', body), 400, 'invalid_body', /must be a JSON object \(or empty\)/);
+    expect(fake.syncStarts).toHaveLength(0);
+  });
+
+  it('an empty body and an object still start a sync', async () => {
+    expect((await admin('POST', '/api/tds/sync/products')).status).toBe(202);
+    expect((await admin('POST', '/api/tds/sync/products', '{}')).status).toBe(202);
+    expect(fake.syncStarts).toHaveLength(2);
+  });
+
+  it.each([
+    ['{"sample":1e9}', /sample must be a whole number from 1 to 100000, got 1000000000$/],
+    ['{"sample":100001}', /got 100001$/],
+    ['{"sample":"abc"}', /got "abc"$/],
+    ['{"sample":1.5}', /got 1.5$/],
+    ['{"sample":true}', /got true$/],
+    ['{"sample":[5]}', /got \[5\]$/],
+    ['{"sample":0}', /got 0$/],
+  ])('POST /api/tds/verify %s is 400 saying what was received', async (body, message) => {
+    expectProblem(await admin('POST', '/api/tds/verify', body), 400, 'invalid_verify', message);
+  });
+
+  it('?sample=abc and a repeated ?sample are 400 too', async () => {
+    expectProblem(await admin('POST', '/api/tds/verify?sample=abc'), 400, 'invalid_verify', /got "abc"$/);
+    expectProblem(await admin('POST', '/api/tds/verify?sample=5&sample=6'), 400, 'invalid_verify', /^sample is given 2 times/);
+  });
+
+  it('a change cursor past 18 digits is too large, not "not a whole number"', async () => {
+    expectProblem(await admin('GET', '/api/tds/changes?after=99999999999999999999999'), 400, 'invalid_changes_query', /^after is too large: a change id has at most 18 digits, got 23/);
+    expect((await admin('GET', '/api/tds/changes?after=999999999999999999')).status).toBe(200);
+  });
+
+  it('a dead-letter id past PostgreSQL bigint is 400, not 500', async () => {
+    expectProblem(await admin('POST', '/api/tds/dlq/9999999999999999999/retry'), 400, 'invalid_id');
+    expectProblem(await admin('POST', '/api/tds/dlq/9999999999999999999/resolve', '{"note":"x"}'), 400, 'invalid_id');
+  });
+});
