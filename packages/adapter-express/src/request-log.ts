@@ -56,7 +56,9 @@ export function createRequestLogger(logger: Logger): RequestHandler {
     const req = this[REQUEST];
     const status = this.statusCode;
     const problem = this.locals?.problemCode;
-    const failure = error ?? this.locals?.requestError ?? (status >= 500 ? new Error(`failed with status code ${status}`) : undefined);
+    // A 503 nobody threw for is an answer, not a server error (an unhealthy /api/health, a database
+    // that is down): a warning without a stack, like any refusal.
+    const failure = error ?? this.locals?.requestError ?? (status >= 500 && status !== 503 ? new Error(`failed with status code ${status}`) : undefined);
     const line: Record<string, unknown> = {
       req: { id: this[ID], method: req.method, url: pathOf(req.originalUrl ?? req.url), remoteAddress: req.socket?.remoteAddress },
       res: { statusCode: status },

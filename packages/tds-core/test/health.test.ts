@@ -246,7 +246,8 @@ VALUES ('products', ${ORG}, 'full', 'succeeded', now() - interval '1 hour', now(
   it('raises a critical alert with the re-authorize steps when Zoho refused the refresh token', async () => {
     await seedWorkers(1);
     await seedAllSynced();
-    await seedToken({ lastError: 'Zoho refused the token refresh (invalid_code): the refresh token is invalid, expired or revoked.' });
+    // The access token has expired too: with one still valid it is a warning (health-refresh-refused.test.ts).
+    await seedToken({ expiresIn: '-1 minute', lastError: 'Zoho refused the token refresh (invalid_code): the refresh token is invalid, expired or revoked.' });
     const h = await getHealth(deps);
     expect(h.status).toBe('critical');
     expect(h.zoho_api).toMatchObject({ token_valid: false, credential_valid: false, credential_error: { reason: 'invalid_code' } });
@@ -418,7 +419,7 @@ describe('alerts', () => {
     const { port } = server.address() as AddressInfo;
     try {
       await seedHealthy();
-      await sql`UPDATE zoho_oauth_tokens SET last_error = 'Zoho refused the token refresh (invalid_code)', last_error_at = now()`.execute(t.db);
+      await sql`UPDATE zoho_oauth_tokens SET last_error = 'Zoho refused the token refresh (invalid_code)', last_error_at = now(), expires_at = now() - interval '1 minute'`.execute(t.db);
       const monitor = createHealthMonitor({ ...deps, sinks: [createWebhookAlertSink({ url: `http://127.0.0.1:${port}/hooks/tds?key=hook-secret` })] });
       const first = await monitor.check();
       expect(first.alerts.sinkFailures).toEqual([]);
@@ -455,6 +456,7 @@ describe('reports and metrics', () => {
     await seedAllSynced();
     await seedToken({
       accessToken: SECRETS.accessToken,
+      expiresIn: '-1 minute',
       lastError: `Zoho refused the token refresh (invalid_code) for refresh_token=${SECRETS.refreshToken}&client_secret=${SECRETS.clientSecret}`,
     });
     await seedDeadLetters(2, `HTTP 401 with Authorization: Zoho-oauthtoken ${SECRETS.accessToken}`);

@@ -5,7 +5,7 @@ import { ConfigError } from '../config/load-config';
 import type { TdsEnv } from '../config/env-schema';
 import type { LoggerLike } from '../db/logger-like';
 import { createPostgresRateLimiter } from '../zoho-access/postgres-rate-limiter';
-import { createPostgresTokenStore } from '../zoho-access/postgres-token-store';
+import { createPostgresTokenStore, createTokenUseTracker } from '../zoho-access/postgres-token-store';
 import { createTokenCipher } from '../zoho-access/token-cipher';
 
 const REQUIRED = ['ZOHO_CLIENT_ID', 'ZOHO_CLIENT_SECRET', 'ZOHO_REFRESH_TOKEN', 'ZOHO_ORGANIZATION_ID'] as const;
@@ -18,6 +18,10 @@ export function zohoFromConfig(
   const missing = REQUIRED.filter((name) => !config[name]);
   if (missing.length > 0) throw new ConfigError(missing.map((variable) => ({ variable, message: 'is required to talk to Zoho' })));
   const organizationId = config.ZOHO_ORGANIZATION_ID!;
+  // A successful answer proves the stored token works: a refresh refused earlier (perhaps another
+  // shell's `tds token refresh` with other credentials) stops counting against the credential.
+  const tokenUse = createTokenUseTracker({ db: deps.db, organizationId, logger: deps.logger });
+  const hooks = deps.overrides?.hooks;
   return createZohoClient({
     organizationId,
     dataCenter: config.ZOHO_DATA_CENTER,
@@ -42,6 +46,13 @@ export function zohoFromConfig(
     timeoutMs: config.ZOHO_TIMEOUT_MS,
     logger: zohoLoggerFrom(deps.logger),
     ...deps.overrides,
+    hooks: {
+      ...hooks,
+      onResponse(event) {
+        hooks?.onResponse?.(event);
+        if (event.status >= 200 && event.status < 300) tokenUse.succeeded(event.durationMs);
+      },
+    },
   });
 }
 

@@ -13,7 +13,7 @@ import { notMeasured, readVerifiedReliabilitySection } from './sql/read-verified
 import { readWorkerLiveness } from './sql/read-worker-liveness';
 import { resolveThresholds } from './thresholds';
 import type { HealthDeps, HealthFinding, SystemHealth } from './types';
-import { deadCredentialReason } from './zoho-credential';
+import { credentialStateOf } from './zoho-credential';
 
 const DAY_MS = 24 * 3600 * 1000;
 const round = (n: number | null, digits = 2) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
@@ -49,8 +49,10 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
   ]);
   const heal = await healSuccessRate(db, new Date(now.getTime() - DAY_MS));
 
-  const reason = deadCredentialReason(token.lastError);
-  const tokenValid = token.hasToken && (token.expiresInSeconds ?? 0) > 0 && reason === null;
+  // A refused refresh does not make the stored token unusable: it works until it expires.
+  const credential = credentialStateOf(token);
+  const refusal = credential.reason ? { reason: credential.reason, at: isoOrNull(token.lastErrorAt) } : null;
+  const tokenValid = token.hasToken && (token.expiresInSeconds ?? 0) > 0;
   const processingRate = round(throughput.completed_last_5m / 5, 1) ?? 0;
   // Records applied by sync runs count as well as queue completions: dead letters come from both.
   const succeeded = throughput.completed_last_24h + throughput.synced_last_24h;
@@ -85,8 +87,10 @@ async function measure(deps: HealthDeps): Promise<HealthSections> {
       token_expires_in: token.expiresInSeconds,
       token_last_refresh: isoOrNull(token.lastRefreshAt),
       token_refresh_count: token.refreshCount,
-      credential_valid: reason === null,
-      credential_error: reason ? { reason, at: isoOrNull(token.lastErrorAt) } : null,
+      credential_valid: credential.state !== 'refused',
+      credential_state: credential.state,
+      credential_error: credential.state === 'refused' ? refusal : null,
+      refresh_refused: credential.state === 'refresh_failed' ? refusal : null,
       last_error: scrubbedSnippet(token.lastError, secrets),
       last_error_at: isoOrNull(token.lastErrorAt),
       rate_limit_per_minute: perMinute,
@@ -156,7 +160,9 @@ export function databaseLost(deps: Omit<HealthDeps, 'db'>, error: unknown): Syst
       token_last_refresh: null,
       token_refresh_count: 0,
       credential_valid: true,
+      credential_state: 'accepted',
       credential_error: null,
+      refresh_refused: null,
       last_error: null,
       last_error_at: null,
       rate_limit_per_minute: perMinute,

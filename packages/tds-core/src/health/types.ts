@@ -78,9 +78,18 @@ export interface ZohoApiSection {
   token_expires_in: number | null;
   token_last_refresh: string | null;
   token_refresh_count: number;
-  /** False when Zoho refused the refresh token (invalid_code and friends): only a person can fix it. */
+  /**
+   * False when Zoho refused the refresh token (invalid_code and friends) and no unexpired access
+   * token is left: only a person can fix it. A refused refresh while the stored token still works
+   * keeps it true (credential_state `refresh_failed`, a warning).
+   */
   credential_valid: boolean;
+  /** accepted | refresh_failed (last refresh refused, stored token still valid) | refused (nothing usable left). */
+  credential_state: 'accepted' | 'refresh_failed' | 'refused';
+  /** The refusal, when credential_state is `refused`. */
   credential_error: { reason: string; at: string | null } | null;
+  /** The refusal of the last refresh attempt, when credential_state is `refresh_failed`. */
+  refresh_refused: { reason: string; at: string | null } | null;
   /** The last refresh error, scrubbed of secrets. */
   last_error: string | null;
   last_error_at: string | null;

@@ -15,6 +15,27 @@ export function deadCredentialReason(lastError: string | null | undefined): Dead
   return match ? (match[1] as DeadCredentialReason) : null;
 }
 
+/**
+ * What a recorded refresh refusal means for TDS right now:
+ * - `accepted`: no refusal is recorded (or it was cleared by a refresh, or by a Zoho request that
+ *   succeeded with the stored token after it);
+ * - `refresh_failed`: the last refresh attempt was refused, but the stored access token has not
+ *   expired, so every process keeps working with it. The attempt may have come from another shell
+ *   with other credentials (`ZOHO_CLIENT_SECRET=… tds token refresh`): a warning, not a dead credential;
+ * - `refused`: refused and no unexpired token is left: nothing can be fetched until a person acts.
+ */
+export type CredentialState = 'accepted' | 'refresh_failed' | 'refused';
+
+export function credentialStateOf(token: { hasToken: boolean; expiresInSeconds: number | null; lastError: string | null }): {
+  state: CredentialState;
+  reason: DeadCredentialReason | null;
+} {
+  const reason = deadCredentialReason(token.lastError);
+  if (reason === null) return { state: 'accepted', reason };
+  const tokenUsable = token.hasToken && (token.expiresInSeconds ?? 0) > 0;
+  return { state: tokenUsable ? 'refresh_failed' : 'refused', reason };
+}
+
 /** True when the refresh failed because Zoho's accounts server could not be reached (or answered garbage). */
 export function isUnreachableError(lastError: string | null | undefined): boolean {
   return !!lastError && UNREACHABLE.test(lastError);

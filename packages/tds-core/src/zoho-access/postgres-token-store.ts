@@ -147,3 +147,61 @@ export async function readTokenStatus(db: Kysely<any>, organizationId: string): 
     storedKeyId: row?.has_token ? (row.access_token_key_id ?? null) : null,
   };
 }
+
+/**
+ * A Zoho request that succeeded proves the stored access token works: a refresh error recorded
+ * before that request was sent (`sentMsAgo` ago) no longer says anything about whether TDS can
+ * use Zoho, so it is cleared, and health stops warning about it. An error recorded while the
+ * request was on its way stays. Returns the cleared message, or null when there was none.
+ */
+export async function clearRefreshErrorAfterUse(db: Kysely<any>, organizationId: string, sentMsAgo: number): Promise<string | null> {
+  const { rows } = await sql<{ last_error: string }>`
+    WITH old AS (
+      SELECT organization_id, last_error FROM zoho_oauth_tokens
+      WHERE organization_id = ${organizationId} AND last_error IS NOT NULL AND access_token IS NOT NULL AND expires_at > now()
+        AND last_error_at < clock_timestamp() - make_interval(secs => ${Math.max(0, sentMsAgo)} / 1000.0)
+      FOR UPDATE)
+    UPDATE zoho_oauth_tokens t SET last_error = NULL, last_error_at = NULL, updated_at = now()
+    FROM old WHERE t.organization_id = old.organization_id
+    RETURNING old.last_error`.execute(db);
+  return rows[0]?.last_error ?? null;
+}
+
+/**
+ * Calls clearRefreshErrorAfterUse after successful Zoho answers without adding a statement per
+ * request: one runs at a time, and answers arriving meanwhile are folded into one more run that
+ * uses the latest send time among them.
+ */
+export function createTokenUseTracker(options: { db: Kysely<any>; organizationId: string; logger?: LoggerLike }): {
+  succeeded(durationMs: number): void;
+  /** Resolves when no clearing is running (tests, shutdown). */
+  idle(): Promise<void>;
+} {
+  const logger = options.logger ?? silentLogger;
+  let running: Promise<void> | null = null;
+  let latestSentAt: number | null = null;
+
+  const run = (): Promise<void> => {
+    const sentAt = latestSentAt!;
+    latestSentAt = null;
+    return clearRefreshErrorAfterUse(options.db, options.organizationId, Date.now() - sentAt)
+      .then((cleared) => {
+        if (cleared) logger.info({ cleared }, 'a Zoho request succeeded with the stored access token after a failed refresh; the refresh error is cleared');
+      })
+      .catch((error: Error) => logger.warn({ err: error.message }, 'could not record a successful Zoho request'))
+      .then(() => {
+        running = latestSentAt === null ? null : run();
+      });
+  };
+
+  return {
+    succeeded(durationMs) {
+      const sentAt = Date.now() - Math.max(0, durationMs);
+      latestSentAt = Math.max(latestSentAt ?? sentAt, sentAt);
+      running ??= run();
+    },
+    async idle() {
+      while (running) await running;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { clearAlert, raiseAlert } from '../../health/alerts/evaluate-alerts';
 import type { HealthFinding } from '../../health/types';
 import { scrubbedSnippet } from '../../health/sanitize';
-import { deadCredentialReason, reauthorizeHint } from '../../health/zoho-credential';
+import { credentialStateOf, reauthorizeHint } from '../../health/zoho-credential';
 import { readTokenStatus } from '../../zoho-access/postgres-token-store';
 import type { HealStep } from './context';
 
@@ -17,15 +17,17 @@ export function credentialFinding(reason: string, lastError: string | null, at: 
 }
 
 /**
- * A dead credential (invalid_code and friends) cannot be healed by a machine: raise a critical
- * alert that says how to re-authorize, once, and close it when a refresh succeeds again.
+ * A dead credential (invalid_code and friends, with no unexpired access token left) cannot be healed
+ * by a machine: raise a critical alert that says how to re-authorize, once, and close it when a
+ * refresh succeeds again (or a stored token that still works shows it is not dead).
  */
 export const checkZohoCredentialStep: HealStep = async ({ db, organizationId, logger, sinks, secrets }) => {
   const token = await readTokenStatus(db, organizationId);
-  const reason = deadCredentialReason(token.lastError);
-  if (!reason) {
+  const { state, reason } = credentialStateOf(token);
+  // A refused refresh while the stored token still works is health's warning (zoho_refresh_failed), not a dead credential.
+  if (state !== 'refused' || !reason) {
     const cleared = await clearAlert('zoho_credential_invalid', { db, sinks, logger });
-    return { action: 'check_zoho_credential', outcome: 'noop', details: { credential: 'accepted', alert_resolved: cleared !== null } };
+    return { action: 'check_zoho_credential', outcome: 'noop', details: { credential: state, alert_resolved: cleared !== null } };
   }
   const finding = credentialFinding(reason, scrubbedSnippet(token.lastError, secrets), token.lastErrorAt);
   const notice = await raiseAlert(finding, { db, sinks, logger });

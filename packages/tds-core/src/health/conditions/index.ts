@@ -24,6 +24,7 @@ export const healthAlertCodes = [
   'workers_down',
   'sync_delay',
   'zoho_credential_invalid',
+  'zoho_refresh_failed',
   'zoho_unreachable',
   'zoho_rate_limited',
   'zoho_daily_quota',

@@ -16,6 +16,25 @@ export function zohoConditions({ health, thresholds }: ConditionContext): Health
       remediation: reauthorizeHint(z.credential_error.reason),
     });
   }
+  if (z.refresh_refused) {
+    // The stored token still works, so nothing stops yet; it turns critical (above) if the token
+    // expires without a successful refresh, and clears at a refresh or at a Zoho request that
+    // succeeds with the stored token after the refused attempt.
+    const left = z.token_expires_in === null ? '' : `, expires in ${formatDuration(z.token_expires_in)}`;
+    out.push({
+      code: 'zoho_refresh_failed',
+      severity: 'warning',
+      component: 'zoho-auth',
+      problem:
+        `the last Zoho token refresh attempt was refused (${z.refresh_refused.reason}); the stored access token still works${left}, ` +
+        'and TDS keeps syncing with it',
+      evidence: [`last refresh error at ${z.last_error_at ?? 'unknown time'}: ${z.last_error ?? z.refresh_refused.reason}`],
+      remediation:
+        'If the attempt was made with other credentials than the running TDS (for example `ZOHO_CLIENT_SECRET=… tds token refresh` ' +
+        'in another shell), nothing is wrong: the warning clears at the next Zoho request or refresh that succeeds. Otherwise, fix ' +
+        `it before the token expires, or syncing stops: ${reauthorizeHint(z.refresh_refused.reason)}`,
+    });
+  }
   const unreachableFor = thresholds.zohoUnreachableMinutes.emergency * 60;
   const errorAge = z.last_error_at ? (Date.parse(health.checked_at) - Date.parse(z.last_error_at)) / 1000 : null;
   if (!z.token_valid && !z.credential_error && isUnreachableError(z.last_error) && errorAge !== null && errorAge <= unreachableFor) {

@@ -66,8 +66,20 @@ export function renderStatusReport(report: HealthReport): string {
   // An expired token alone is normal when idle (it is refreshed on the next call): only a finding makes it red.
   const problem = markFor(f, 'zoho_credential_invalid', 'zoho_unreachable');
   const tokenMark = z.token_valid ? '✅' : problem === '✅' ? 'ℹ️ ' : problem;
-  add(`  ${tokenMark} Token: ${z.token_valid ? 'valid' : 'not valid'}, ${expires} (refreshed ${formatCount(z.token_refresh_count)} times)`);
-  add(`  ${markFor(f, 'zoho_credential_invalid')} Credential: ${z.credential_error ? `refused by Zoho (${z.credential_error.reason})` : 'accepted'}`);
+  const refused = z.refresh_refused;
+  if (refused) {
+    // A refused refresh attempt while the stored token still works: one consistent sentence.
+    const when = refused.at ? `${formatDuration((Date.parse(h.checked_at) - Date.parse(refused.at)) / 1000)} ago` : 'at an unknown time';
+    add(`  ${markFor(f, 'zoho_refresh_failed')} Token: the last refresh attempt failed ${when} (${refused.reason}); the stored token still works, ${expires} (refreshed ${formatCount(z.token_refresh_count)} times)`);
+  } else {
+    add(`  ${tokenMark} Token: ${z.token_valid ? 'valid' : 'not valid'}, ${expires} (refreshed ${formatCount(z.token_refresh_count)} times)`);
+  }
+  const credential = z.credential_error
+    ? `refused by Zoho (${z.credential_error.reason})`
+    : refused
+      ? `accepted until the stored token expires; the last refresh attempt was refused (${refused.reason})`
+      : 'accepted';
+  add(`  ${markFor(f, 'zoho_credential_invalid', 'zoho_refresh_failed')} Credential: ${credential}`);
   add(`  ${markFor(f, 'zoho_rate_limited')} Rate limit: ${formatCount(z.rate_limit_remaining)} of ${formatCount(z.rate_limit_per_minute)} requests left this window (${z.in_flight} in flight)${z.paused_until ? `, paused until ${z.paused_until}` : ''}`);
   add(`  ${markFor(f, 'zoho_daily_quota')} Daily quota: ${dailyQuotaLine(z)}`);
   add(`  🔒 Tokens at rest: ${tokensAtRestLine(z)}`);
