@@ -1,4 +1,4 @@
-import { normalizeZohoTimestamp, ZOHO_WEBHOOK_ENTITIES } from '@tsh/zoho-client/internal';
+import { normalizeZohoTimestamp, ZOHO_WEBHOOK_ENTITIES, zohoTimestampProblem } from '@tsh/zoho-client/internal';
 import { WebhookRejectedError } from './webhook-rejected-error';
 import { webhookEntities, webhookKeysByEntityType, type EntityType, type WebhookEntityKey } from '../transform/entities';
 
@@ -33,7 +33,10 @@ function lastModifiedTime(record: Record<string, unknown>, key: WebhookEntityKey
   const value = record.last_modified_time;
   if (value === undefined || value === null || value === '') return null;
   const iso = typeof value === 'string' ? normalizeZohoTimestamp(value) : undefined;
-  if (iso === undefined) throw unprocessable('invalid_record', `The ${key} record's last_modified_time is not a Zoho timestamp`);
+  if (iso === undefined) {
+    const why = typeof value === 'string' ? (zohoTimestampProblem(value) ?? 'not a Zoho timestamp') : 'not a Zoho timestamp';
+    throw unprocessable('invalid_record', `The ${key} record's last_modified_time is ${why}`);
+  }
   return iso;
 }
 
