@@ -43,4 +43,13 @@ describe('OverviewView', () => {
     expect(screen.getByText('not reported by Zoho yet')).toBeTruthy();
     expect(text('alert-summary')).toBe('No alerts');
   });
+
+  it('tells a refused refresh while the stored token still works apart from a refused credential', () => {
+    const snapshot = snapshotFixture();
+    snapshot.health.zoho_api = { ...snapshot.health.zoho_api, credential_valid: true, credential_error: null, credential_state: 'refresh_failed', refresh_refused: { reason: 'invalid_client', at: null } };
+    render(<OverviewView snapshot={snapshot} />);
+    expect(screen.getByText(/Last token refresh refused \(invalid_client\); the stored token still works/)).toBeTruthy();
+    expect(screen.queryByText(/Credential refused/)).toBeNull();
+    expect(text('token-expiry')).toBe('59 m 0 s');
+  });
 });

@@ -49,6 +49,9 @@ export interface Health {
     token_last_refresh: string | null;
     credential_valid: boolean;
     credential_error: { reason: string; at: string | null } | null;
+    /** accepted; refresh_failed: the last refresh was refused but the stored token still works (a warning); refused. */
+    credential_state?: 'accepted' | 'refresh_failed' | 'refused';
+    refresh_refused?: { reason: string; at: string | null } | null;
     rate_limit_per_minute: number;
     requests_in_window: number;
     rate_limit_remaining: number;

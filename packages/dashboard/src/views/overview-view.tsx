@@ -120,7 +120,9 @@ export function OverviewView({ snapshot }: { snapshot: LiveSnapshot }) {
           <CardDescription>
             {!zoho.credential_valid
               ? `Credential refused (${zoho.credential_error?.reason ?? 'unknown'}): re-authorize TDS in Zoho`
-              : zoho.token_valid
+              : zoho.credential_state === 'refresh_failed'
+                ? `Last token refresh refused (${zoho.refresh_refused?.reason ?? 'unknown'}); the stored token still works until it expires`
+                : zoho.token_valid
                 ? 'Access token valid'
                 : 'No valid access token yet'}
           </CardDescription>
@@ -130,7 +132,7 @@ export function OverviewView({ snapshot }: { snapshot: LiveSnapshot }) {
             label="Token expires in"
             value={expiresIn === null ? '—' : formatDuration(expiresIn)}
             testId="token-expiry"
-            tone={!zoho.credential_valid ? 'bad' : undefined}
+            tone={!zoho.credential_valid ? 'bad' : zoho.credential_state === 'refresh_failed' ? 'warn' : undefined}
           />
           <Stat
             label="Rate budget left"
