@@ -72,7 +72,7 @@ describe('Zoho URLs are checked at start by every command', { timeout: SPAWN_TIM
 describe('an unreachable database is named by DATABASE_URL host:port', { timeout: SPAWN_TIMEOUT_MS }, () => {
   const env = () => ({ ...ZOHO, DATABASE_URL: `postgres://tds:db-Password-9931@127.0.0.1:${refused}/tds?password=q-Password-2207` });
 
-  for (const command of [['serve', '--port', '0'], ['queue', 'status'], ['sync', 'products']]) {
+  for (const command of [['serve', '--port', '0'], ['queue', 'status'], ['sync', 'products'], ['migrate']]) {
     it(`${command.join(' ')} exits 1 saying the database at DATABASE_URL (127.0.0.1:port) could not be reached`, async () => {
       const r = await runCli(command, { cwd: work.dir, timeoutMs: 30_000, env: env() });
       expect(r.code, output(r)).toBe(1);

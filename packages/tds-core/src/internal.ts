@@ -24,3 +24,4 @@ export { runVerify, createVerifyApi, readLastVerifyRun, readVerifiedReliability,
 export { planScheduledVerify, estimateSampledRequests, createBudgetedRateLimiter, VerifyBudgetSpentError, runScheduledVerify } from './verify';
 export type { TdsVerifyApi, VerifyOptions, VerifyProgress, VerifyReport, EntityVerifyReport, DriftedRecord, ColumnDifference, VerifyEntity, VerifiedReliability, VerifyRunSummary, ScheduledVerifyOutcome, ScheduledVerifyPlan, BudgetReading } from './verify';
 export * from './changes';
+export { DatabaseUnreachableError, explainDatabaseFailure } from './core/database-unreachable';

@@ -29,6 +29,11 @@ describe('Zoho URL overrides', () => {
     expect(error.message).not.toContain('url-Secret-55');
     expect(error.message).not.toContain('ftp://');
   });
+
+  it('the change feed\'s outgoing webhook URL too', () => {
+    expect(problemsOf({ TDS_CHANGES_WEBHOOK_URL: 'ftp://erp.example/changes' }).problems).toEqual([{ variable: 'TDS_CHANGES_WEBHOOK_URL', message: 'must be an http:// or https:// URL' }]);
+    expect(loadConfig({ TDS_CHANGES_WEBHOOK_URL: 'https://erp.example/changes' })).toMatchObject({ TDS_CHANGES_WEBHOOK_URL: 'https://erp.example/changes' });
+  });
 });
 
 describe('an unreachable DATABASE_URL', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createDatabase, migrate, type MigrateResult } from '@tsh/tds-core';
-import { formatAdoption } from '@tsh/tds-core/internal';
+import { explainDatabaseFailure, formatAdoption } from '@tsh/tds-core/internal';
 import type { CliContext } from '../runtime/context';
 import { globalsOf } from '../runtime/globals';
 import { printResult } from '../runtime/output';
@@ -48,10 +48,16 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const session = startSession(ctx, { globals: globalsOf(command) });
       try {
         const { config, logger } = session;
-        const database = await createDatabase({ url: config.DATABASE_URL, dataDir: join(config.TDS_DATA_DIR, 'pg'), logger, schema: config.TDS_SCHEMA });
+        // A server that does not answer is named by its address (never its password), as every other command does.
+        const database = await createDatabase({ url: config.DATABASE_URL, dataDir: join(config.TDS_DATA_DIR, 'pg'), logger, schema: config.TDS_SCHEMA }).catch((error: unknown) => {
+          throw explainDatabaseFailure(error, config.DATABASE_URL);
+        });
         try {
           const dryRun = options.dryRun === true;
-          const result = await migrate(database.db, { dryRun, alterColumns: options.alterColumns !== false });
+          // The pool connects on its first statement: that is where a server that does not answer shows.
+          const result = await migrate(database.db, { dryRun, alterColumns: options.alterColumns !== false }).catch((error: unknown) => {
+            throw explainDatabaseFailure(error, config.DATABASE_URL);
+          });
           const where = database.embedded ? `embedded PostgreSQL (data in ${database.embedded.dataDir})` : 'DATABASE_URL';
           printResult(ctx.io, options.json, { ...result, dryRun, database: where }, formatMigrateResult);
         } finally {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createDatabase, migrate } from '@tsh/tds-core';
-import { bindingClaimFrom, rebindOrganization } from '@tsh/tds-core/internal';
+import { bindingClaimFrom, explainDatabaseFailure, rebindOrganization } from '@tsh/tds-core/internal';
 import { UsageError } from '../runtime/cli-error';
 import type { CliContext } from '../runtime/context';
 import { globalsOf } from '../runtime/globals';
@@ -40,9 +40,15 @@ export function registerRebind(program: Command, ctx: CliContext): void {
         const claim = config.ZOHO_ORGANIZATION_ID
           ? bindingClaimFrom(config, 'tds rebind')
           : { organizationId, dataCenter: null, apiHost: null, claimedBy: 'tds rebind' };
-        const database = await createDatabase({ url: config.DATABASE_URL, dataDir: join(config.TDS_DATA_DIR, 'pg'), logger, schema: config.TDS_SCHEMA });
+        // A server that does not answer is named by its address (never its password), as every other command does.
+        const database = await createDatabase({ url: config.DATABASE_URL, dataDir: join(config.TDS_DATA_DIR, 'pg'), logger, schema: config.TDS_SCHEMA }).catch((error: unknown) => {
+          throw explainDatabaseFailure(error, config.DATABASE_URL);
+        });
         try {
-          await migrate(database.db);
+          // The pool connects on its first statement: that is where a server that does not answer shows.
+          await migrate(database.db).catch((error: unknown) => {
+            throw explainDatabaseFailure(error, config.DATABASE_URL);
+          });
           const result = await rebindOrganization(database.db, { ...claim, reason: 'tds rebind --confirm' });
           printResult(ctx.io, options.json, result, (r) =>
             !r.changed

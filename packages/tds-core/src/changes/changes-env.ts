@@ -7,7 +7,7 @@ const WHSEC = /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/;
 
 /** The change feed's part of the environment (docs/change-feed.md). */
 export const changesEnv = {
-  TDS_CHANGES_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ message: 'must be a URL (http://… or https://…)' }).optional()),
+  TDS_CHANGES_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional()),
   TDS_CHANGES_WEBHOOK_SECRET: z.preprocess(
     emptyToUndefined,
     z.string().regex(WHSEC, { message: 'must be a Standard Webhooks secret: whsec_ followed by the base64 of a 24-64 byte key' }).optional(),
