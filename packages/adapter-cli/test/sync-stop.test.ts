@@ -22,9 +22,18 @@ afterAll(async () => {
   work.remove();
 });
 
-/** Resolves just after the sandbox received a request beyond the first `count`. */
-async function requestNumber(count: number): Promise<void> {
-  while (e2e.sandbox.requestLog().length <= count) await sleep(5);
+/**
+ * Resolves once the sandbox received more than `count` requests and then none for `quietMs`: the
+ * sync is waiting for a rate slot. The limiter's window is a sliding minute, so its slots come in
+ * bursts (as many as the first minute sent at once); right after a request of a burst the next may
+ * be a millisecond away, while in a quiet gap it is seconds away.
+ */
+async function waitingForSlotAfter(count: number, quietMs = 500): Promise<void> {
+  for (;;) {
+    const log = e2e.sandbox.requestLog();
+    if (log.length > count && Date.now() - log[log.length - 1]!.at >= quietMs) return;
+    await sleep(5);
+  }
 }
 
 describe('stopping a rate-limited sync', { timeout: SPAWN_TIMEOUT_MS }, () => {
@@ -33,8 +42,8 @@ describe('stopping a rate-limited sync', { timeout: SPAWN_TIMEOUT_MS }, () => {
     const env = { ...e2e.env, TDS_RATE_LIMIT_PER_MINUTE: '20' };
     // Killed (SIGKILL, so the exit assertions fail) if it has not stopped by itself within 20 s of starting to stop.
     const cli = startCli(['sync', 'all', '--full'], { cwd: work.dir, env, timeoutMs: 150_000 });
-    await requestNumber(26);
-    // Right after a request arrived, the next one is seconds away: nothing is on its way when the signal lands.
+    await waitingForSlotAfter(26);
+    // In a quiet gap of the limiter the next request is seconds away: nothing is on its way when the signal lands.
     const signalledAt = Date.now();
     cli.child.kill('SIGINT');
     const result = await Promise.race([cli.exited, sleep(20_000).then(() => cli.stop('SIGKILL'))]);
