@@ -6,12 +6,13 @@ import { deleteProduct } from '../src/apply/product';
 import { createApplyContext } from '../src/apply/apply-context';
 import type { WebhookDelivery } from '../src/core/types';
 import { fetchItemsByIds } from '../src/handlers';
-import { claim, complete, enqueueMany, failMany } from '../src/queue';
+import { enqueueMany } from '../src/queue';
 import { syncEntity } from '../src/sync';
 import type { EntityType } from '../src/transform';
 import { ingestWebhook, STALE_DELIVERY_NOTE, type WebhookIngestDeps } from '../src/webhooks';
 import type { BatchHandler } from '../src/workers';
 import { rawContact, rawItem } from './apply-fixtures';
+import { drainQueue } from './helpers/drain-queue';
 import { API, createMswZoho, startWebhookIntake, stopWebhookIntake } from './helpers/msw-zoho';
 import type { TestDatabase } from './helpers/test-db';
 
@@ -45,18 +46,9 @@ function signed(entity: string, body: unknown, options: { method?: string; query
 const asMethod = (delivery: WebhookDelivery, method: string): WebhookDelivery => ({ ...delivery, method });
 
 /** Runs the worker's handlers over the queue until nothing is pending. */
-async function drain(): Promise<void> {
-  for (;;) {
-    const items = await claim(t.db, { workerId: 'test-worker', batchSize: 500, leaseSeconds: 60 });
-    if (items.length === 0) return;
-    for (const entity of new Set(items.map((i) => i.entity_type as EntityType))) {
-      const mine = items.filter((i) => i.entity_type === entity);
-      const outcomes = await handlers[entity](mine, { workerId: 'test-worker', signal: new AbortController().signal });
-      await complete(t.db, outcomes.filter((o) => o.status === 'completed').map((o) => o.id), 'test-worker');
-      await failMany(t.db, 'test-worker', outcomes.flatMap((o) => (o.status === 'failed' ? [{ id: o.id, error: o.error, retryable: false }] : [])));
-    }
-  }
-}
+const drain = async (): Promise<void> => {
+  await drainQueue(t.db, handlers);
+};
 
 const product = (id: string) => t.db.selectFrom('products').selectAll().where('zoho_item_id', '=', id).executeTakeFirstOrThrow();
 const deadLetters = () => t.db.selectFrom('tds_dead_letter_queue').selectAll().execute();

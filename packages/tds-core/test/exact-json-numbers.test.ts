@@ -3,12 +3,12 @@ import { http, HttpResponse } from 'msw';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { WebhookDelivery } from '../src/core/types';
-import { claim, complete, failMany } from '../src/queue';
 import { syncEntity } from '../src/sync';
 import type { EntityType } from '../src/transform';
 import { ingestWebhook, type WebhookIngestDeps } from '../src/webhooks';
 import type { BatchHandler } from '../src/workers';
 import { rawItem } from './apply-fixtures';
+import { drainQueue } from './helpers/drain-queue';
 import { API, createMswZoho, startWebhookIntake, stopWebhookIntake } from './helpers/msw-zoho';
 import type { TestDatabase } from './helpers/test-db';
 
@@ -40,18 +40,7 @@ function itemJson(id: string, version: string): string {
   return JSON.stringify(item).replace('"@RATE"', RATE).replace('"@STOCK"', STOCK).replace('"@LOCATION"', LOCATION_STOCK);
 }
 
-async function drain(): Promise<void> {
-  for (;;) {
-    const items = await claim(t.db, { workerId: 'w', batchSize: 500, leaseSeconds: 60 });
-    if (items.length === 0) return;
-    for (const entity of new Set(items.map((i) => i.entity_type as EntityType))) {
-      const mine = items.filter((i) => i.entity_type === entity);
-      const outcomes = await handlers[entity](mine, { workerId: 'w', signal: new AbortController().signal });
-      await complete(t.db, outcomes.filter((o) => o.status === 'completed').map((o) => o.id), 'w');
-      await failMany(t.db, 'w', outcomes.flatMap((o) => (o.status === 'failed' ? [{ id: o.id, error: o.error, retryable: false }] : [])));
-    }
-  }
-}
+const drain = () => drainQueue(t.db, handlers, { workerId: 'w' });
 
 const stored = async (id: string) =>
   (

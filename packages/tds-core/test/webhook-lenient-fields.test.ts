@@ -2,12 +2,12 @@ import { signZohoWebhook, ZohoValidationError } from '@tsh/zoho-client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookDelivery } from '../src/core/types';
-import { claim, complete, failMany } from '../src/queue';
 import { transformPriceList, type EntityType } from '../src/transform';
 import { parseWebhookRecord } from '../src/transform/entities';
 import { ingestWebhook, type WebhookIngestDeps } from '../src/webhooks';
 import type { BatchHandler, ItemOutcome } from '../src/workers';
 import { rawContact, rawInvoice, rawItem, rawLine } from './apply-fixtures';
+import { drainQueue } from './helpers/drain-queue';
 import { createMswZoho, startWebhookIntake, stopWebhookIntake } from './helpers/msw-zoho';
 import type { TestDatabase } from './helpers/test-db';
 
@@ -39,19 +39,7 @@ function signed(entity: string, body: unknown): WebhookDelivery {
 }
 
 /** Runs the worker's handlers over the queue until nothing is pending; returns every outcome. */
-async function drain(): Promise<ItemOutcome[]> {
-  const all: ItemOutcome[] = [];
-  for (;;) {
-    const items = await claim(t.db, { workerId: 'test-worker', batchSize: 500, leaseSeconds: 60 });
-    if (items.length === 0) return all;
-    for (const entity of new Set(items.map((i) => i.entity_type as EntityType))) {
-      const outcomes = await handlers[entity](items.filter((i) => i.entity_type === entity), { workerId: 'test-worker', signal: new AbortController().signal });
-      all.push(...outcomes);
-      await complete(t.db, outcomes.filter((o) => o.status === 'completed').map((o) => o.id), 'test-worker');
-      await failMany(t.db, 'test-worker', outcomes.flatMap((o) => (o.status === 'failed' ? [{ id: o.id, error: o.error, retryable: false }] : [])));
-    }
-  }
-}
+const drain = (): Promise<ItemOutcome[]> => drainQueue(t.db, handlers);
 
 describe('webhook records with odd types in fields TDS does not store', () => {
   it('an item with custom_field_hash [], purchase_rate "N/A", is_fulfillable 0 and a malformed custom field is stored as sent, without asking Zoho', async () => {
