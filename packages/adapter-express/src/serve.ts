@@ -1,4 +1,4 @@
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TdsCore } from '@tsh/tds-core';
 import { answerClientErrorsWithJson } from './client-error';
@@ -17,11 +17,36 @@ export interface TdsServer {
   close(options?: { closeCore?: boolean }): Promise<void>;
 }
 
+/**
+ * How long a client may take to send a whole request (headers and body) before it is answered 408
+ * and its connection closed. Node's own default is 5 minutes, so a client that announces a body and
+ * sends it slowly, or never, holds a connection that long; Zoho gives up on a webhook far sooner,
+ * and the largest body TDS takes (a price book, 64 MB) arrives well within this at 1 MB/s.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+
+export interface ServeTdsOptions extends TdsExpressOptions {
+  port?: number;
+  host?: string;
+  /** See DEFAULT_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+}
+
 /** createTdsApp listening on host:port (default 127.0.0.1:3000; port 0 picks a free one). */
-export async function serveTds(core: TdsCore, options: TdsExpressOptions & { port?: number; host?: string }): Promise<TdsServer> {
+export async function serveTds(core: TdsCore, options: ServeTdsOptions): Promise<TdsServer> {
   const app = createTdsApp(core, options);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(options.port ?? 3000, options.host ?? '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const server = createServer(
+    // Node checks for expired requests every connectionsCheckingInterval (30 s by default).
+    { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(5_000, requestTimeout) },
+    app,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   answerClientErrorsWithJson(server);
   const active = new Set<ServerResponse>();
