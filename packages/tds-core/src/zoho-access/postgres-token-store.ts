@@ -180,6 +180,8 @@ export function createTokenUseTracker(options: { db: Kysely<any>; organizationId
   const logger = options.logger ?? silentLogger;
   let running: Promise<void> | null = null;
   let latestSentAt: number | null = null;
+  // A role that may only read (tds verify's read-only mode) cannot clear anything: stop trying, say so once.
+  let readOnly = false;
 
   const run = (): Promise<void> => {
     const sentAt = latestSentAt!;
@@ -188,7 +190,12 @@ export function createTokenUseTracker(options: { db: Kysely<any>; organizationId
       .then((cleared) => {
         if (cleared) logger.info({ cleared }, 'a Zoho request succeeded with the stored access token after a failed refresh; the refresh error is cleared');
       })
-      .catch((error: Error) => logger.warn({ err: error.message }, 'could not record a successful Zoho request'))
+      .catch((error: Error & { code?: string }) => {
+        if (error.code === '42501') {
+          readOnly = true;
+          logger.info({ err: error.message }, 'this database role may not write zoho_oauth_tokens: a refresh error is not cleared by successful requests here');
+        } else logger.warn({ err: error.message }, 'could not record a successful Zoho request');
+      })
       .then(() => {
         running = latestSentAt === null ? null : run();
       });
@@ -196,6 +203,7 @@ export function createTokenUseTracker(options: { db: Kysely<any>; organizationId
 
   return {
     succeeded(durationMs) {
+      if (readOnly) return;
       const sentAt = Date.now() - Math.max(0, durationMs);
       latestSentAt = Math.max(latestSentAt ?? sentAt, sentAt);
       running ??= run();
