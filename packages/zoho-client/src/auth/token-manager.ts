@@ -181,7 +181,6 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   }
 
-  /** Reads the store, and mints only when it holds nothing usable; under the store's lock if it has one. */
   /** Throws ForcedRefreshLimitError when the 401s of the window have already used up the cap. */
   function checkForcedMintCap(): void {
     const now = clock.now();
@@ -196,6 +195,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     throw error;
   }
 
+  /** Reads the store, and mints only when it holds nothing usable; under the store's lock if it has one. */
   async function refreshUnderLock(force: boolean, staleToken: string | undefined, unauthorized: boolean): Promise<RefreshResult> {
     const usable = (token: StoredToken | null): token is StoredToken =>
       isFresh(token) && (!force || (staleToken !== undefined && token.accessToken !== staleToken));
