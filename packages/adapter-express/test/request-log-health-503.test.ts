@@ -31,16 +31,22 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** GET /api/health, expected 503; the one request log line written for it, once the answer is finished. */
+async function healthAnswered503(from: number) {
+  const res = await fetch(`${server.url}/api/health`);
+  expect(res.status).toBe(503);
+  await res.text();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const logged = requestLines(from);
+  expect(logged).toHaveLength(1);
+  return logged;
+}
+
 describe('request log of /api/health', () => {
   it('logs a critical health answer (503) at warn level, without err or stack', async () => {
     fake.health.snapshot = { status: 'critical', queue: { pending: 0 } } as never;
     const from = lines.length;
-    const res = await fetch(`${server.url}/api/health`);
-    expect(res.status).toBe(503);
-    await res.text();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const logged = requestLines(from);
-    expect(logged).toHaveLength(1);
+    const logged = await healthAnswered503(from);
     expect(logged[0]).toMatchObject({ level: 40, msg: 'request completed', res: { statusCode: 503 } });
     expect(logged[0]).not.toHaveProperty('err');
     expect(lines.slice(from).join('\n')).not.toContain('request errored');
@@ -49,12 +55,7 @@ describe('request log of /api/health', () => {
   it('health that could not be read is a 503 with its problem code, also a warning (an unexpected 500 stays an error: request-log.test)', async () => {
     fake.health.snapshot = new Error('health broke unexpectedly');
     const from = lines.length;
-    const res = await fetch(`${server.url}/api/health`);
-    expect(res.status).toBe(503);
-    await res.text();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const logged = requestLines(from);
-    expect(logged).toHaveLength(1);
+    const logged = await healthAnswered503(from);
     expect(logged[0]).toMatchObject({ level: 40, res: { statusCode: 503 }, problem: 'health_unavailable' });
     expect(logged[0]).not.toHaveProperty('err');
   });

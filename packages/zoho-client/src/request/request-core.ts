@@ -99,70 +99,63 @@ function scopeAdvice(scope: ScopeKey, organizationId: string): string {
   );
 }
 
+/** Zoho's 401 for `endpoint`, with what TDS concluded from it appended to Zoho's own words. */
+function refused401(error: ZohoApiError, endpoint: string, retryable: boolean, conclusion: string, cause?: unknown) {
+  return new ZohoApiError({ status: 401, code: error.code, endpoint, retryable, cause, message: `${error.detail} — ${conclusion}` });
+}
+
 /** A 401 with code 6041: the organization is not associated with the user; no token would help. */
 function organizationError(error: ZohoApiError, endpoint: string, organizationId: string) {
-  return new ZohoApiError({
-    status: 401,
-    code: error.code,
+  return refused401(
+    error,
     endpoint,
-    retryable: false,
-    message:
-      `${error.detail} — organization ${organizationId} is not associated with the Zoho user who authorized this ` +
+    false,
+    `organization ${organizationId} is not associated with the Zoho user who authorized this ` +
       'refresh token: check organizationId, or authorize with a user of that organization (no new access token was minted)',
-  });
+  );
 }
 
 /** A 401 where a scope verdict is already remembered: the same refusal, reported without minting. */
 function rememberedScopeError(error: ZohoApiError, endpoint: string, scope: ScopeKey, denial: ScopeDenial, organizationId: string) {
-  return new ZohoApiError({
-    status: 401,
-    code: error.code,
+  return refused401(
+    error,
     endpoint,
-    retryable: false,
-    message:
-      `${error.detail} — the OAuth scopes do not cover ${endpoint}: a token freshly minted at ` +
+    false,
+    `the OAuth scopes do not cover ${endpoint}: a token freshly minted at ` +
       `${new Date(denial.tokenRefreshedAt).toISOString()} was already refused on ${scope.key}, so no new token is minted; ` +
       scopeAdvice(scope, organizationId),
-  });
+  );
 }
 
 /** A 401 whose refresh the forced-mint cap refused: retryable once the window lets minting resume. */
 function refreshCapError(error: ZohoApiError, endpoint: string, cap: ForcedRefreshLimitError) {
-  return new ZohoApiError({
-    status: 401,
-    code: error.code,
+  return refused401(
+    error,
     endpoint,
-    retryable: true,
-    cause: cap,
-    message:
-      `${error.detail} — not refreshing the access token: ${cap.message}. Zoho allows 10 mints per refresh token per 10 minutes ` +
+    true,
+    `not refreshing the access token: ${cap.message}. Zoho allows 10 mints per refresh token per 10 minutes ` +
       'and kills the oldest of more than 10 live tokens; tokens refused again and again mean another tool mints with the same ' +
       'refresh token, or the scopes or organization do not cover what is asked',
-  });
+    cap,
+  );
 }
 
 function unauthorizedError(error: ZohoApiError, verdict: 'not-authorized' | 'tokens-churning', endpoint: string, organizationId: string, scope: ScopeKey) {
   if (verdict === 'tokens-churning') {
-    return new ZohoApiError({
-      status: 401,
-      code: error.code,
+    return refused401(
+      error,
       endpoint,
-      retryable: true,
-      message:
-        `${error.detail} — every access token tried was replaced before it could be used ` +
+      true,
+      'every access token tried was replaced before it could be used ' +
         '(more than 10 live tokens for this refresh token kill the oldest: is another tool minting with it?)',
-    });
+    );
   }
-  return new ZohoApiError({
-    status: 401,
-    code: error.code,
+  return refused401(
+    error,
     endpoint,
-    retryable: false,
-    message:
-      `${error.detail} — still unauthorized with a token freshly minted for this request: ` +
-      `the OAuth scopes do not cover ${endpoint}: ` +
-      scopeAdvice(scope, organizationId),
-  });
+    false,
+    `still unauthorized with a token freshly minted for this request: the OAuth scopes do not cover ${endpoint}: ` + scopeAdvice(scope, organizationId),
+  );
 }
 
 /**
