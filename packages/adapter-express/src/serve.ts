@@ -36,6 +36,7 @@ export interface ServeTdsOptions extends TdsExpressOptions {
 export async function serveTds(core: TdsCore, options: ServeTdsOptions): Promise<TdsServer> {
   const app = createTdsApp(core, options);
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isInteger(requestTimeout) || requestTimeout < 1) throw new TypeError(`requestTimeoutMs must be a whole number of milliseconds ≥ 1, got ${String(requestTimeout)}`);
   const server = createServer(
     // Node checks for expired requests every connectionsCheckingInterval (30 s by default).
     { requestTimeout, headersTimeout: Math.min(60_000, requestTimeout), connectionsCheckingInterval: Math.min(5_000, requestTimeout) },

@@ -52,3 +52,10 @@ it('a webhook whose body never arrives in full is answered 408 and closed, nothi
   const whole = await fetch(`${server.url}/api/zoho/webhooks/products`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-zoho-webhook-signature': signature }, body });
   expect(whole.status).toBe(202);
 });
+
+it('refuses a requestTimeoutMs that is not a whole number of milliseconds, before listening', async () => {
+  const fake = createFakeCore(t.db, capturingLogger().logger, SECRET);
+  for (const bad of [0, -1, 1.5, Number.NaN]) {
+    await expect(serveTds(fake.core, { webhookSecret: SECRET, adminToken: 'admin-token-0123456789', port: 0, requestTimeoutMs: bad }), String(bad)).rejects.toThrow(/requestTimeoutMs must be a whole number/);
+  }
+});
