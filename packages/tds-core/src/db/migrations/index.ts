@@ -20,6 +20,7 @@ import * as changeFeedFillfactor from './0018-change-feed-fillfactor';
 import * as priceRoleListsLocked from './0019-price-role-lists-locked';
 import * as productInsertKeysShared from './0020-product-insert-keys-shared';
 import * as queueSyncStatusNoted from './0021-queue-sync-status-noted';
+import * as syncStatusRefreshByTid from './0022-sync-status-refresh-by-tid';
 
 /**
  * Every migration as code (they ship inside the built bundle). Kysely applies them sorted by key and
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0019-price-role-lists-locked': priceRoleListsLocked,
   '0020-product-insert-keys-shared': productInsertKeysShared,
   '0021-queue-sync-status-noted': queueSyncStatusNoted,
+  '0022-sync-status-refresh-by-tid': syncStatusRefreshByTid,
 };
