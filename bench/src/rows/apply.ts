@@ -17,7 +17,7 @@ const ITEMS = option('items', 'BENCH_APPLY_ITEMS', 10_000);
 const PGBENCH_SECONDS = option('pgbench-seconds', 'BENCH_PGBENCH_SECONDS', 10);
 const WORKERS = 2;
 const PAIRS = option('pairs', 'BENCH_APPLY_PAIRS', 3);
-const WARM_UP = option('warm-up', 'BENCH_APPLY_WARM_UP', 2_000);
+const WARM_UP = option('warm-up', 'BENCH_APPLY_WARM_UP', ITEMS);
 const BATCH_SIZE = option('batch-size', 'BENCH_APPLY_BATCH_SIZE', DEFAULT_WORKER_BATCH_SIZE);
 
 /** Raw item records exactly as Zoho's itemdetails returns them (what an item webhook carries). */
@@ -104,8 +104,10 @@ async function pgbench(): Promise<{ tps: number } | { error: string }> {
 
 console.log(`apply: ${fmt(ITEMS)} full item records from the sandbox, enqueued, then applied by ${WORKERS} workers with the products handler; ${PAIRS} pairs of runs, TDS then pgbench, after a ${fmt(WARM_UP)}-item warm-up`);
 const items = await fetchRawItems();
-// A warm-up run, not counted (as in the queue row): the first run of a process pays for compiling
-// the apply path, which a long-running worker pays once; pgbench is compiled C.
+// A warm-up run, not counted (as in the queue row): the first runs of a process pay for compiling
+// the apply path, which a long-running worker pays once; pgbench is compiled C. After a warm-up of
+// 2 000 items the three counted runs still sped up one after the other (5 160, 5 898, 6 510/s);
+// after a whole run's worth they no longer do (docs/apply-batches.md).
 if (WARM_UP > 0) {
   const warm = await applyRun(items.slice(0, WARM_UP));
   console.log(`  warm-up: ${fmt(warm.stored)} upserts in ${warm.seconds.toFixed(2)} s, not counted`);
