@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * tds_refresh_products_sync_status rewrites only what it locked, found by tuple id (docs/apply-batches.md,
- * "The refresh's scans"). 0021's final UPDATE found its rows by `zoho_item_id = ANY (locked)` twice
- * (the target and the words' subquery). PL/pgSQL keeps a statement's plan: one made while `products`
+ * tds_refresh_products_sync_status rewrites only what it locked, found by tuple id
+ * (docs/apply-batches.md, "The refresh's kept plan, and a fairer clock"). 0021's final UPDATE found
+ * its rows by `zoho_item_id = ANY (locked)` twice (the target and the words' subquery). PL/pgSQL
+ * keeps a statement's plan: one made while `products`
  * was small (every fresh install, the first full sync) kept two sequential scans of the whole table,
  * each comparing every row with every locked id: 55 of the 69 ms of a refresh of 200 products at
  * 10 000 rows, the largest server cost of the apply.
@@ -14,7 +15,8 @@ import { sql, type Kysely } from 'kysely';
  * those rows by tuple id only (a TID scan, whatever the table's size or statistics). The ids cannot
  * move in between: the rows are locked by this transaction, and nothing else in it runs between the
  * two statements. The row count of the UPDATE is checked against them all the same: a row missed
- * would be a wrong word with no error, so it raises instead (the caller's transaction is retried).
+ * would be a wrong word with no error, so it raises instead (the statement that fired it fails, and
+ * its transaction writes nothing).
  * Same locks, in the same order (keys in key order, then rows in zoho_item_id order), same words.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
