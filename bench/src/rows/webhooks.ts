@@ -68,9 +68,10 @@ reportRow({
       tds: `${fmt(storedPerSecond)} stored/s (${latency(stored)})`,
       reference: `bare Express JSON endpoint: ${fmt(bare.okPerSecond)} req/s (${latency(bare)})`,
       ratio: ratio(storedPerSecond, bare.okPerSecond),
-      // The targets the Express adapter's benchmark itself checks.
-      goal: '≥ 2 000 stored/s',
-      met: storedPerSecond >= 2000,
+      // Issue 19's target (docs/intake-profile.md: not met on a two-core machine), and the Express
+      // adapter's own; the line is met only when both are.
+      goal: '≥ 0.6× and ≥ 2 000 stored/s',
+      met: storedPerSecond >= 0.6 * bare.okPerSecond && storedPerSecond >= 2000,
     },
     {
       // No goal of its own: the issue's target is against the bare endpoint above. This line says
