@@ -97,28 +97,6 @@ describe('record handlers', () => {
     expect(lines).toHaveLength(sandbox.store.get('invoice', kept)!.line_items.length);
   });
 
-  it('carried copies of soft-deleted products are asked about once, in one itemdetails batch: Zoho\'s live record restores, a missing one stays deleted, a live row takes the copy', async () => {
-    // docs/deletions.md: a delivered copy never restores. Products find such rows in their batch
-    // upsert (no check before it, docs/apply-batches.md); the copy becomes a check asked in the same round.
-    const [live, wronglyDeleted, gone] = sandbox.store.idsOf('item').slice(10, 13);
-    await run('products', [live, wronglyDeleted, gone].map((id) => ({ entity_type: 'products', zoho_id: id })));
-    await t.db.updateTable('products').set({ deleted_at: new Date() }).where('zoho_item_id', 'in', [wronglyDeleted, gone]).execute();
-    sandbox.store.delete('item', gone);
-    sandbox.resetStats();
-
-    const copy = (id: string) => rawItem({ item_id: id, name: 'Name in the copy', last_modified_time: '2031-01-01T00:00:00+0000' });
-    const { outcomes } = await run('products', [live, wronglyDeleted, gone].map((id) => ({ entity_type: 'products', zoho_id: id, payload: copy(id), source: 'webhook' })));
-    expect(outcomes.map((o) => o.status)).toEqual(['completed', 'completed', 'completed']);
-    // One itemdetails batch for both checks; Zoho leaves the deleted one out, and its own GET (404,
-    // code 1002) confirms the deletion.
-    expect(sandbox.stats().requests).toEqual({ '/inventory/v1/itemdetails': { 200: 1 }, '/inventory/v1/items/{id}': { 404: 1 } });
-    const rows = await t.db.selectFrom('products').select(['zoho_item_id', 'name', 'deleted_at']).where('zoho_item_id', 'in', [live, wronglyDeleted, gone]).execute();
-    const byId = new Map(rows.map((r) => [r.zoho_item_id, r]));
-    expect(byId.get(live)).toMatchObject({ name: 'Name in the copy', deleted_at: null });
-    expect(byId.get(wronglyDeleted)).toMatchObject({ name: sandbox.store.get('item', wronglyDeleted)!.name, deleted_at: null });
-    expect(byId.get(gone)?.deleted_at).toBeInstanceOf(Date);
-  });
-
   it('when itemdetails refuses a whole batch because one id was deleted, asks id by id: the deleted item is soft-deleted, the others applied', async () => {
     const ids = sandbox.store.idsOf('item').slice(-3);
     const gone = ids[2];

@@ -71,13 +71,8 @@ function recordIdOf(entity: RecordEntity, record: unknown): string {
   return { products: r.item_id, customers: r.contact_id, invoices: r.invoice_id, bills: r.bill_id, pricelists: r.pricebook_id }[entity];
 }
 
-/**
- * Carried copies of soft-deleted records become checks with Zoho: a copy never restores
- * (record-origin.ts). Not for products: their batch upsert tells such rows apart in its own statement
- * (needs_check) and the copy becomes a check then, a round trip fewer per batch (docs/apply-batches.md).
- */
+/** Carried copies of soft-deleted records become checks with Zoho: a copy never restores (record-origin.ts). */
 async function checkCopiesOfDeleted<E extends RecordEntity>(db: SyncHandlerDeps['db'], entity: E, plans: Plan<RecordByEntity[E]>[]): Promise<void> {
-  if (entity === 'products') return;
   const carried = plans.flatMap((plan) => (plan.kind === 'apply' ? [recordIdOf(entity, plan.record)] : []));
   const deleted = await softDeletedAmong(db, entity, carried);
   if (deleted.size === 0) return;
@@ -91,12 +86,8 @@ function asCheck<E extends RecordEntity>(entity: E, plan: Plan<RecordByEntity[E]
   return plan.kind === 'apply' ? { kind: 'check', id: recordIdOf(entity, plan.record), lastKnown: plan.record } : plan;
 }
 
-/**
- * How many times the handler asks Zoho about one item: the first fetch, and once more for a row
- * deleted while it ran. Counted per item, not per round: a carried product copy found deleted by its
- * upsert has not been asked about yet when it becomes a check.
- */
-const MAX_ASKS = 2;
+/** How many times a batch asks Zoho: the first fetch, and once more for rows deleted while it ran. */
+const ASK_ROUNDS = 2;
 
 /**
  * The queue handler of one record entity: records carried whole are applied directly; ids, rows
@@ -126,8 +117,7 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
     const results = new Array<{ applied: ApplyOutcome } | { error: unknown }>(items.length);
     let pending = items.map((_, index) => index);
     let fetchedCount = 0;
-    const asks = new Array<number>(items.length).fill(0);
-    while (pending.length > 0) {
+    for (let round = 1; pending.length > 0; round++) {
       const again: number[] = [];
       const runItems = async (indexes: readonly number[], fetched: Map<string, FetchResult<RecordByEntity[E]>>, askedAt: string) => {
         // Products carried whole or returned by Zoho are applied as one batch: one transaction, a fixed
@@ -138,7 +128,7 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
           batched.forEach((index, n) => {
             const outcome = outcomes[n];
             if ('applied' in outcome) results[index] = outcome;
-            else if (outcome.error instanceof DeletedRowNeedsCheckError && asks[index] < MAX_ASKS) {
+            else if (outcome.error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) {
               plans[index] = asCheck(entity, plans[index]);
               again.push(index);
             } else results[index] = { error: outcome.error };
@@ -155,7 +145,7 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
             const run = () => runPlan(plans[index], fetched, askedAt);
             results[index] = { applied: await (item.source === 'verify' ? applyingRepair(run) : run()) };
           } catch (error) {
-            if (error instanceof DeletedRowNeedsCheckError && asks[index] < MAX_ASKS) {
+            if (error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) {
               plans[index] = asCheck(entity, plans[index]);
               again.push(index);
             } else {
@@ -168,12 +158,8 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
       // Carried copies first: a slow or rate-limited Zoho must not keep them past the handler's deadline.
       await runItems(pending.filter((index) => !asksZoho(index)), new Map(), '');
       const asking = pending.filter(asksZoho);
-      // A carried copy whose upsert found its row deleted became a check: it is asked in this round.
-      const askedNow = new Set(asking);
-      again.splice(0, again.length, ...again.filter((index) => !askedNow.has(index)));
       if (asking.length > 0 && streamsBooks) {
         fetchedCount += asking.length;
-        for (const index of asking) asks[index]++;
         for (const index of asking) {
           const plan = plans[index] as Extract<Plan<RecordByEntity[E]>, { kind: 'fetch' | 'check' }>;
           try {
@@ -181,14 +167,13 @@ export function createRecordHandler<E extends RecordEntity>(entity: E, deps: Syn
             const ask = { id: plan.id, kind: plan.kind, carriedError: plan.kind === 'fetch' ? plan.carriedError : undefined, repair: items[index].source === 'verify' };
             results[index] = { applied: await applyStreamedBookItem({ db, zoho, zohoMaxWaitMs: deps.zohoMaxWaitMs, applyContext: ctx }, ask, signal) };
           } catch (error) {
-            if (error instanceof DeletedRowNeedsCheckError && asks[index] < MAX_ASKS) again.push(index);
+            if (error instanceof DeletedRowNeedsCheckError && round < ASK_ROUNDS) again.push(index);
             else results[index] = { error };
           }
         }
       } else if (asking.length > 0) {
         const fetchIds = asking.map((index) => (plans[index] as { id: string }).id);
         fetchedCount += fetchIds.length;
-        for (const index of asking) asks[index]++;
         const { askedAt, results: fetched } = await fetchedAt(db, () => entityFetchers[entity](zoho, fetchIds, handlerCallOptions(signal, deps.zohoMaxWaitMs)));
         await runItems(asking, fetched, askedAt);
       }
