@@ -8,6 +8,7 @@ import { deliberatelyInvalid, FORGED, forgedWebhooks, sendBad } from './chaos/ba
 import { extraStockRows } from './chaos/extra-rows';
 import { duplicatedRows, itemsHeldBy, openQueueItems, retrying, terminateOtherBackends, waitUntilSettled, type ItemsFate } from './chaos/queue-probes';
 import { ensureCliBuilt, TdsProcesses, type Supervised } from './chaos/tds-processes';
+import { productHistory } from './chaos/record-history';
 import { startWebhookRelay, type WebhookRelay } from './chaos/webhook-relay';
 import { findWrongPrices } from './helpers/expected-prices';
 import { createTestDatabase, type TestDatabase } from './helpers/test-db';
@@ -345,7 +346,8 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
     expect.soft(await openQueueItems(t.db)).toBe(0);
 
     // Every contract table equals the sandbox's truth, column by column; no row twice.
-    expect.soft(await compareProducts(t.db, sandbox.store)).toEqual([]);
+    const productMismatches = await compareProducts(t.db, sandbox.store);
+    expect.soft(productMismatches).toEqual([]);
     expect.soft([...(await compareStockLevels(t.db, sandbox.store)), ...(await extraStockRows(t.db, sandbox.store))]).toEqual([]);
     expect.soft(await compareCustomers(t.db, sandbox.store)).toEqual([]);
     expect.soft(await compareDocuments(t.db, sandbox.store, 'invoices')).toEqual([]);
@@ -364,6 +366,11 @@ describe('chaos: processes killed, backends terminated, Zoho failing, webhooks u
       .where('deleted_at', 'is', null)
       .execute();
     expect.soft(stillLive).toEqual([]);
+    // A product unlike Zoho: its whole history, so that one failing run shows the cause.
+    const liveIds = await retrying(() => t.db.selectFrom('products').select('zoho_item_id').where('deleted_at', 'is', null).execute());
+    const notInZoho = liveIds.map((p) => p.zoho_item_id).filter((id) => !sandbox.store.items.has(id));
+    const driftedIds = new Set([...notInZoho, ...productMismatches.flatMap((m) => /^products\[(\w+)\]/.exec(m)?.[1] ?? [])]);
+    for (const id of [...driftedIds].slice(0, 5)) console.log(`[chaos] drift: ${await retrying(() => productHistory(t.db, id, relay.captured()))}`);
 
     // Every webhook Zoho sent was acknowledged and is in the inbox; copies add no row beyond their delivery.
     expect.soft(relayStats.acknowledged).toBe(relayStats.captured + relayStats.duplicatesSent);
