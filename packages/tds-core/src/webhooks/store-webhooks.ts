@@ -43,11 +43,23 @@ const RETRYABLE = ['40P01', '40001', '23505', '25P02'];
 const recordKeyOf = (entity: string, zohoId: string | null) => `${entity}:${zohoId ?? ''}`;
 
 /**
+ * A delivery that asks Zoho and repeats one whose queue item already ran (or is running) is asked
+ * about again, this long after that item was done: Zoho may have changed since (a deletion keeps the
+ * record's text; stock or a price book can go A → B → A), while captured deliveries replayed in a
+ * loop cost one request per record per pause, not one per replay (docs/deletions.md, "Replays").
+ */
+export const REPEATED_ASK_PAUSE_SECONDS = 60;
+
+/**
  * The three things the intake decides by, read in one statement (one round trip): the latest
  * inbox row of each record (stale ones aside), the latest earlier copy of each delivery (same
  * record, same payload hash), and the stored state of each record (stored-record-state.ts).
  */
 function intakeReads(deliveries: readonly WebhookToStore[]) {
+  // Whether the delivery's queue item (q) is still pending, so has not asked Zoho yet; and when a
+  // repeat of it may ask again (REPEATED_ASK_PAUSE_SECONDS after that item was done).
+  const askState = sql`q.status IS NOT DISTINCT FROM 'pending' AS pending,
+      coalesce(q.completed_at, now()) + make_interval(secs => ${REPEATED_ASK_PAUSE_SECONDS}) AS repeat_at`;
   const entities = deliveries.map((d) => d.entity);
   const ids = deliveries.map((d) => d.zohoId);
   const states =
@@ -58,16 +70,16 @@ function intakeReads(deliveries: readonly WebhookToStore[]) {
   return sql<{ latest: InboxRow[]; earlier: InboxRow[]; states: Array<{ ord: number; stale: boolean; deleted: boolean }>; ids: string[] }>`
 SELECT
   (SELECT coalesce(json_agg(l), '[]') FROM (
-    SELECT DISTINCT ON (entity, zoho_id) id::text AS id, entity, zoho_id, payload_hash, queue_item_id::text AS queue_item_id
-    FROM tds_webhook_events
-    WHERE (entity, zoho_id) IN (SELECT * FROM unnest(${entities}::text[], ${ids}::text[]))
-      AND error IS DISTINCT FROM ${STALE_DELIVERY_NOTE}
-    ORDER BY entity, zoho_id, id DESC) l) AS latest,
+    SELECT DISTINCT ON (w.entity, w.zoho_id) w.id::text AS id, w.entity, w.zoho_id, w.payload_hash, w.queue_item_id::text AS queue_item_id, ${askState}
+    FROM tds_webhook_events w LEFT JOIN tds_sync_queue q ON q.id = w.queue_item_id
+    WHERE (w.entity, w.zoho_id) IN (SELECT * FROM unnest(${entities}::text[], ${ids}::text[]))
+      AND w.error IS DISTINCT FROM ${STALE_DELIVERY_NOTE}
+    ORDER BY w.entity, w.zoho_id, w.id DESC) l) AS latest,
   (SELECT coalesce(json_agg(e), '[]') FROM (
-    SELECT DISTINCT ON (entity, zoho_id, payload_hash) id::text AS id, entity, zoho_id, payload_hash, queue_item_id::text AS queue_item_id
-    FROM tds_webhook_events
-    WHERE (entity, zoho_id, payload_hash) IN (SELECT * FROM unnest(${entities}::text[], ${ids}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]))
-    ORDER BY entity, zoho_id, payload_hash, id DESC) e) AS earlier,
+    SELECT DISTINCT ON (w.entity, w.zoho_id, w.payload_hash) w.id::text AS id, w.entity, w.zoho_id, w.payload_hash, w.queue_item_id::text AS queue_item_id, ${askState}
+    FROM tds_webhook_events w LEFT JOIN tds_sync_queue q ON q.id = w.queue_item_id
+    WHERE (w.entity, w.zoho_id, w.payload_hash) IN (SELECT * FROM unnest(${entities}::text[], ${ids}::text[], ${deliveries.map((d) => d.payloadHash)}::text[]))
+    ORDER BY w.entity, w.zoho_id, w.payload_hash, w.id DESC) e) AS earlier,
   (SELECT coalesce(json_agg(s), '[]') FROM (${states}) s) AS states,
   -- The inbox ids of the rows this batch may write, drawn now so that the insert needs no RETURNING
   -- and can go in the round trip of the COMMIT (inboxInsert). None for a delivery that is surely a
@@ -122,6 +134,18 @@ interface InboxRow {
   zoho_id: string | null;
   payload_hash: string | null;
   queue_item_id: string | null;
+  /** Its queue item is still pending: it has not asked Zoho yet. */
+  pending: boolean;
+  /** When a repeat of it may ask Zoho again (ISO time). */
+  repeat_at: string;
+}
+
+/** An earlier delivery a new one may repeat: its ids, and whether its queue item has yet to ask Zoho. */
+interface EarlierDelivery {
+  id: string;
+  queueItemId: string | null;
+  pending: boolean;
+  repeatAt: string;
 }
 
 /**
@@ -144,33 +168,44 @@ export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly W
       const {
         rows: [read],
       } = await intakeReads(deliveries).execute(trx);
-      const latest = new Map<string, { hash: string | null; id: string | null; queueItemId: string | null }>();
-      for (const row of read!.latest) latest.set(recordKeyOf(row.entity, row.zoho_id), { hash: row.payload_hash, id: row.id, queueItemId: row.queue_item_id });
+      const earlierOf = (row: InboxRow): EarlierDelivery => ({ id: row.id, queueItemId: row.queue_item_id, pending: row.pending, repeatAt: row.repeat_at });
+      const latest = new Map<string, { hash: string | null } & EarlierDelivery>();
+      for (const row of read!.latest) latest.set(recordKeyOf(row.entity, row.zoho_id), { hash: row.payload_hash, ...earlierOf(row) });
 
-      const seenBefore = new Map<string, number | { id: string; queueItemId: string | null }>();
-      for (const row of read!.earlier) seenBefore.set(`${recordKeyOf(row.entity, row.zoho_id)}\n${row.payload_hash}`, { id: row.id, queueItemId: row.queue_item_id });
+      const seenBefore = new Map<string, number | EarlierDelivery>();
+      for (const row of read!.earlier) seenBefore.set(`${recordKeyOf(row.entity, row.zoho_id)}\n${row.payload_hash}`, earlierOf(row));
 
       const states = storedRecordStatesOf(deliveries.length, read!.states);
 
-      // Walk the batch in order: each queued delivery becomes the latest of its record.
+      // Walk the batch in order: each queued delivery becomes the latest of its record. An earlier
+      // delivery of this batch is queued by it, so is pending too.
       const fresh: number[] = [];
       const stale: number[] = [];
-      const duplicateOf = new Map<number, number | { id: string; queueItemId: string | null }>();
+      const duplicateOf = new Map<number, number | EarlierDelivery>();
+      const askAgainAt = new Map<number, string>();
       const latestIndex = new Map<string, number>();
       deliveries.forEach((d, index) => {
         const key = keys[index];
         const copyKey = `${key}\n${d.payloadHash}`;
+        const state = states[index];
+        const asks = asksZoho(d, state);
+        // A repeat that asks Zoho is a duplicate only while the delivery it repeats has yet to ask:
+        // once that one was answered, Zoho may have changed (REPEATED_ASK_PAUSE_SECONDS).
+        const answersIt = (earlier: number | EarlierDelivery) => !asks || typeof earlier === 'number' || earlier.pending;
         const inBatch = latestIndex.get(key);
+        const previous = inBatch ?? latest.get(key);
         const previousHash = inBatch !== undefined ? deliveries[inBatch].payloadHash : latest.get(key)?.hash;
-        if (previousHash === d.payloadHash) {
-          duplicateOf.set(index, inBatch ?? { id: latest.get(key)!.id!, queueItemId: latest.get(key)!.queueItemId });
+        if (previous !== undefined && previousHash === d.payloadHash && answersIt(previous)) {
+          duplicateOf.set(index, previous);
           return;
         }
         const earlierCopy = seenBefore.get(copyKey);
-        const state = states[index];
-        if (earlierCopy !== undefined && (state?.stale || asksZoho(d, state))) {
-          duplicateOf.set(index, earlierCopy);
-          return;
+        if (earlierCopy !== undefined && (state?.stale || asks)) {
+          if (state?.stale || answersIt(earlierCopy)) {
+            duplicateOf.set(index, earlierCopy);
+            return;
+          }
+          askAgainAt.set(index, (earlierCopy as EarlierDelivery).repeatAt);
         }
         seenBefore.set(copyKey, index);
         if (state?.stale) {
@@ -180,7 +215,11 @@ export async function storeWebhooks(db: Kysely<Database>, deliveries: readonly W
         latestIndex.set(key, index);
         fresh.push(index);
       });
-      const queued = fresh.length > 0 ? await enqueueNormalized(trx, fresh.map((index) => deliveries[index].queueRow)) : [];
+      const queueRowOf = (index: number) => {
+        const at = askAgainAt.get(index);
+        return at === undefined ? deliveries[index].queueRow : { ...deliveries[index].queueRow, run_after: at };
+      };
+      const queued = fresh.length > 0 ? await enqueueNormalized(trx, fresh.map(queueRowOf)) : [];
       const logged = [...fresh.map((index, n) => ({ index, queueItemId: queued[n].id || null })), ...stale.map((index) => ({ index, queueItemId: null }))];
       // The ids drawn by the reads, in ascending order: the rows of a record are still numbered in the order they were decided.
       const drawn = [...read!.ids].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
