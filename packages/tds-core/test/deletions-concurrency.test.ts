@@ -110,6 +110,51 @@ describe('concurrent deliveries of one record', () => {
     }
   });
 
+  it('a DELETE sent while the item is live and the same bytes sent again once Zoho deleted it, a worker racing both: the row ends deleted', async () => {
+    let hitAnsweredRepeat = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      await reset();
+      const next = random(2000 + seed);
+      const item = rawItem();
+      const id = String(item.item_id);
+      zohoFake.items.set(id, item);
+      expect((await ingestWebhook(deps, signed('products', { item }))).status).toBe('accepted');
+      await drain();
+      // One signed body, sent as DELETE twice: first a replay while Zoho still has the item, then
+      // Zoho's own deletion (a deletion carries the record's last state: the same bytes).
+      const deletion = { ...signed('products', { item }), method: 'DELETE' };
+      const replay = (async () => {
+        await ticks(Math.floor(next() * 4));
+        return (await ingestWebhook(deps, deletion)).status;
+      })();
+      const genuine = (async () => {
+        await replay;
+        // Odd seeds: Zoho deletes the item only once the replay's check was answered (the case that
+        // lost the deletion); even seeds: at a seeded moment, usually while that check is pending.
+        if (seed % 2 === 1) {
+          while ((await t.db.selectFrom('tds_sync_queue').select('id').where('status', '!=', 'completed').execute()).length > 0) await drainOnce('second-worker');
+        } else await ticks(Math.floor(next() * 30));
+        zohoFake.items.delete(id);
+        return (await ingestWebhook(deps, deletion)).status;
+      })();
+      const worker = (async () => {
+        for (let i = 0; i < 6; i++) {
+          await ticks(Math.floor(next() * 8));
+          await drainOnce('racing-worker');
+        }
+      })();
+      const [, second] = await Promise.all([replay, genuine, worker]);
+      if (second === 'accepted') hitAnsweredRepeat++;
+      await drain();
+      await sql`UPDATE tds_sync_queue SET run_after = now() WHERE status = 'pending'`.execute(t.db);
+      await drain();
+      const row = await t.db.selectFrom('products').select(['deleted_at']).where('zoho_item_id', '=', id).executeTakeFirstOrThrow();
+      expect({ seed, deleted: row.deleted_at !== null }).toEqual({ seed, deleted: true });
+    }
+    // The interleavings include the one that lost the deletion: the repeat arriving after the replay was answered.
+    expect(hitAnsweredRepeat).toBeGreaterThan(0);
+  });
+
   it('old and new stock deliveries sent three times each at once: Zoho asked at most once per distinct delivery until the pause; without a racing worker one inbox row per distinct delivery', async () => {
     for (let seed = 1; seed <= SEEDS; seed++) {
       await reset();
