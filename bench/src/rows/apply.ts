@@ -4,12 +4,11 @@
 // `pgbench -N` (2 clients) on the same server in the same run.
 // Run alone: pnpm bench apply [--items=10000] [--pgbench-seconds=15] [--batch-size=N] (default: the
 // worker pool's own default, as tds serve and tds worker run it).
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createZohoClient } from '@tsh/zoho-client';
 import { createDatabase, migrate } from '@tsh/tds-core';
 import { createSyncHandlers, createWorkerPool, DEFAULT_WORKER_BATCH_SIZE, enqueueMany, type EnqueueInput } from '@tsh/tds-core/internal';
 import { startZohoSandbox } from '@tsh/zoho-sandbox';
+import { pgbenchTps } from '../lib/pgbench';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';
 
@@ -84,24 +83,6 @@ async function applyRun(items: Record<string, unknown>[]): Promise<{ seconds: nu
   }
 }
 
-/** `pgbench -N` (no branch/teller updates: 1 UPDATE, 1 SELECT, 1 INSERT per transaction), 2 clients. */
-async function pgbench(): Promise<{ tps: number } | { error: string }> {
-  const scratch = await createScratchDatabase('pgbench');
-  const run = promisify(execFile);
-  const scale = 10;
-  try {
-    await run('pgbench', ['-i', '-q', '-s', String(scale), scratch.url], { timeout: 120_000 });
-    const { stdout } = await run('pgbench', ['-N', '-c', String(WORKERS), '-j', String(WORKERS), '-T', String(PGBENCH_SECONDS), scratch.url], { timeout: (PGBENCH_SECONDS + 60) * 1000 });
-    const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
-    if (!match) return { error: 'pgbench printed no tps' };
-    return { tps: Number(match[1]) };
-  } catch (error) {
-    return { error: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'pgbench is not installed' : (error as Error).message.split('\n')[0]! };
-  } finally {
-    await scratch.drop();
-  }
-}
-
 console.log(`apply: ${fmt(ITEMS)} full item records from the sandbox, enqueued, then applied by ${WORKERS} workers with the products handler; ${PAIRS} pairs of runs, TDS then pgbench, after a ${fmt(WARM_UP)}-item warm-up`);
 const items = await fetchRawItems();
 // A warm-up run, not counted (as in the queue row): the first runs of a process pay for compiling
@@ -120,7 +101,7 @@ for (let pair = 1; pair <= PAIRS; pair++) {
   if (applied.stored !== items.length) throw new Error(`${applied.stored} products stored for ${items.length} records`);
   rates.push(items.length / applied.seconds);
   console.log(`  TDS (${pair}/${PAIRS}): ${fmt(items.length)} upserts in ${applied.seconds.toFixed(2)} s (${fmt(rates.at(-1)!)}/s)`);
-  const reference = await pgbench();
+  const reference = await pgbenchTps(WORKERS, PGBENCH_SECONDS);
   if ('tps' in reference) {
     tpsRuns.push(reference.tps);
     console.log(`  pgbench -N (${pair}/${PAIRS}): ${fmt(reference.tps)} TPS`);

@@ -4,63 +4,21 @@
 // products table NOTIFYs when a row commits, and this process LISTENs: "visible" is the moment
 // the notification arrives. Run alone: pnpm bench delay [--rate=200] [--seconds=15].
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { signZohoWebhook } from '@tsh/zoho-client';
 import { createDatabase, migrate } from '@tsh/tds-core';
 import { DEFAULT_WORKER_BATCH_SIZE } from '@tsh/tds-core/internal';
 import { createScratchDatabase } from '../lib/scratch-database';
+import { itemWebhookBody, itemWebhookId, postItemWebhook } from '../lib/signed-item-webhook';
 import { fmt, option, percentile, reportRow, sleep } from '../lib/row-result';
 
 const RATE = option('rate', 'BENCH_DELAY_RATE', 200);
 const SECONDS = option('seconds', 'BENCH_DELAY_SECONDS', 15);
 const SECRET = 'benchDelayWebhookSecret2025';
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** A full item as Zoho's webhook carries it (about 1 KB), a new record each time. */
-function itemBody(n: number): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      item: {
-        item_id: String(4815000000000000 + n),
-        name: `Router AX3000 #${n}`,
-        sku: `RT-${n}`,
-        status: 'active',
-        rate: '1250000.25',
-        purchase_rate: '990000.00',
-        stock_on_hand: '12.5',
-        description: 'Dual-band Wi-Fi 6 router, 4 LAN ports, 1 WAN port, WPA3, MU-MIMO',
-        category_id: '4815000000000001',
-        category_name: 'Networking',
-        custom_fields: [{ customfield_id: '1', label: 'Arabic name', api_name: 'cf_name_ar', value: 'راوتر AX3000' }],
-        locations: [
-          { location_id: '1', location_name: 'Baghdad', location_stock_on_hand: '10', location_available_stock: '10', location_actual_available_stock: '9' },
-          { location_id: '2', location_name: 'Basra', location_stock_on_hand: '2.5', location_available_stock: '2.5', location_actual_available_stock: '2.5' },
-        ],
-        last_modified_time: '2025-06-03T14:22:47+0300',
-      },
-    }),
-  );
-}
-
-function post(agent: Agent, port: number, body: Buffer): Promise<number> {
-  const signature = signZohoWebhook({ secret: SECRET, rawBody: body, contentType: 'application/json' });
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: '/api/zoho/webhooks/products', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(body.length), 'x-zoho-webhook-signature': signature } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', () => resolve(0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
-}
 
 async function startServer(databaseUrl: string): Promise<{ port: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, 'delay-server.ts')], {
@@ -98,7 +56,7 @@ try {
   server = await startServer(scratch.url);
   const agent = new Agent({ keepAlive: true });
   // Warm-up (JIT, connections), not measured.
-  await Promise.all(Array.from({ length: 200 }, (_, n) => post(agent, server!.port, itemBody(10_000_000 + n))));
+  await Promise.all(Array.from({ length: 200 }, (_, n) => postItemWebhook(agent, server!.port, SECRET, itemWebhookBody(10_000_000 + n))));
   await sleep(2000);
 
   const total = Math.round(RATE * SECONDS);
@@ -111,11 +69,11 @@ try {
   for (let n = 0; n < total; n++) {
     const wait = started + (n * 1000) / RATE - performance.now();
     if (wait > 1) await sleep(wait);
-    const id = String(4815000000000000 + n);
+    const id = itemWebhookId(n);
     const t0 = performance.now();
     sentAt.set(id, t0);
     pending.push(
-      post(agent, server.port, itemBody(n)).then((status) => {
+      postItemWebhook(agent, server.port, SECRET, itemWebhookBody(n)).then((status) => {
         acks.push(performance.now() - t0);
         if (status < 200 || status >= 300) refused++;
       }),

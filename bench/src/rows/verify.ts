@@ -1,4 +1,4 @@
-// Row 7 of `pnpm bench`: `tds verify` of 20 000 items (products, their stock per location, the
+// Row 8 of `pnpm bench`: `tds verify` of 20 000 items (products, their stock per location, the
 // price books behind their consumer / wholesale prices) against the sandbox at Zoho's 100
 // requests per minute, with the window shortened tenfold as in the budget row. The database is
 // filled first by a full sync from an unlimited twin sandbox (same seed: the same catalogue); the

@@ -11,9 +11,12 @@ export function firstNumber(text: string): number | null {
   return match ? Number(match[0].replace(/[ \u202f]/g, '')) : null;
 }
 
-/** The reference's figure: the number after its name ("graphile-worker 0.17.3: 6 873 jobs/s" → 6873). */
+/**
+ * The reference's figure: the number after its name ("graphile-worker 0.17.3: 6 873 jobs/s" → 6873),
+ * not one of the runs listed after it ("… 2 253 TPS (median of 3: 2 192, …)" → 2253).
+ */
 export function referenceNumber(text: string): number | null {
-  const colon = text.lastIndexOf(': ');
+  const colon = text.indexOf(': ');
   return firstNumber(colon >= 0 ? text.slice(colon + 2) : text);
 }
 

@@ -54,8 +54,8 @@ Measured by \`pnpm bench\` on ${startedAt.toISOString().slice(0, 16).replace('T'
 These are numbers from one run on one machine; rerun them on yours:
 
 \`\`\`sh
-DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench          # every row (about 9 minutes)
-pnpm bench queue                                                             # one row: queue, apply, webhooks, budget, delay, memory
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres pnpm bench          # every row (about 15 minutes)
+pnpm bench queue                                                             # one row: queue, apply, webhooks, budget, delay, memory, changes, verify, pipeline
 \`\`\`
 
 \`DATABASE_URL\` defaults to \`postgres://postgres@127.0.0.1:5432/postgres\`; every system measured gets a fresh database of its
