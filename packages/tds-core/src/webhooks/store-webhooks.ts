@@ -29,8 +29,9 @@ export const STALE_DELIVERY_NOTE = 'stale: a newer version of the record is alre
 /**
  * Whether the worker will ask Zoho about this delivery: a deletion (always confirmed), a stock
  * movement or a price book (always read fresh), a copy of a soft-deleted record. Such a delivery
- * costs Zoho budget, so a replay of any earlier delivery of its record is a duplicate, not only a
- * replay of the latest (docs/deletions.md, "Replays").
+ * costs Zoho budget, so a replay of any earlier delivery of its record whose queue item has yet to
+ * ask Zoho is a duplicate, not only a replay of the latest; once that item asked, a repeat asks
+ * again after a pause (REPEATED_ASK_PAUSE_SECONDS; docs/deletions.md, "Replays").
  */
 function asksZoho(d: WebhookToStore, state: StoredRecordState | undefined): boolean {
   return d.operation === 'delete' || d.entity === 'stock' || d.entity === 'pricelists' || state?.deleted === true;
@@ -154,8 +155,9 @@ interface EarlierDelivery {
  * with the COMMIT). Zoho sends no event id, so a delivery is a duplicate when it repeats the
  * latest delivery queued for the same record (same payload hash): a re-sent copy answers
  * `duplicate` with that copy's ids, while a record that changed and changed back (A, B, A) is
- * stored again, unless the delivery would make the worker ask Zoho (see asksZoho): then a repeat
- * of any earlier delivery is a duplicate. A delivery older than the version stored in the entity
+ * stored again. A delivery that would make the worker ask Zoho (see asksZoho) is a duplicate of
+ * any earlier copy whose queue item is still pending, and of no other: Zoho may have changed since
+ * that item asked, so the repeat asks again, REPEATED_ASK_PAUSE_SECONDS after it. A delivery older than the version stored in the entity
  * table is `stale`: logged in the inbox (STALE_DELIVERY_NOTE), acknowledged, never queued.
  * Deliveries lock their record first, so deliveries of one record arriving together decide one
  * after the other. Results are in input order.
