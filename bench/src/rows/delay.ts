@@ -3,43 +3,24 @@
 // `tds serve` runs them) is a process of its own; a trigger added to this scratch database's
 // products table NOTIFYs when a row commits, and this process LISTENs: "visible" is the moment
 // the notification arrives. Run alone: pnpm bench delay [--rate=200] [--seconds=15].
-import { spawn } from 'node:child_process';
 import { Agent } from 'node:http';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDatabase, migrate } from '@tsh/tds-core';
 import { DEFAULT_WORKER_BATCH_SIZE } from '@tsh/tds-core/internal';
 import { createScratchDatabase } from '../lib/scratch-database';
+import { startTdsServerProcess } from '../lib/tds-server-process';
 import { itemWebhookBody, itemWebhookId, postItemWebhook } from '../lib/signed-item-webhook';
 import { fmt, option, percentile, reportRow, sleep } from '../lib/row-result';
 
 const RATE = option('rate', 'BENCH_DELAY_RATE', 200);
 const SECONDS = option('seconds', 'BENCH_DELAY_SECONDS', 15);
 const SECRET = 'benchDelayWebhookSecret2025';
-const here = dirname(fileURLToPath(import.meta.url));
-
-async function startServer(databaseUrl: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, 'delay-server.ts')], {
-    cwd: join(here, '..', '..'),
-    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_WEBHOOK_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`delay server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('READY ')) resolve(Number(line.slice(6)));
-    });
-  });
-  return { port, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
-}
 
 const scratch = await createScratchDatabase('delay');
 const database = await createDatabase({ url: scratch.url, maxConnections: 4 });
 const listener = new pg.Client({ connectionString: scratch.url });
 listener.on('error', () => {});
-let server: Awaited<ReturnType<typeof startServer>> | undefined;
+let server: Awaited<ReturnType<typeof startTdsServerProcess>> | undefined;
 try {
   await migrate(database.db);
   await database.pool.query(`
@@ -53,7 +34,7 @@ try {
   });
   await listener.query('LISTEN bench_row_visible');
 
-  server = await startServer(scratch.url);
+  server = await startTdsServerProcess(scratch.url, SECRET);
   const agent = new Agent({ keepAlive: true });
   // Warm-up (JIT, connections), not measured.
   await Promise.all(Array.from({ length: 200 }, (_, n) => postItemWebhook(agent, server!.port, SECRET, itemWebhookBody(10_000_000 + n))));

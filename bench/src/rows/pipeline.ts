@@ -5,15 +5,12 @@
 // together, each competing with the others for the same two cores. Beside it `pgbench -N -c 2`,
 // alternating (issue 19 measured the path this way: 0.11-0.15× then).
 // Run alone: pnpm bench pipeline [--items=6000] [--connections=20] [--pairs=3]
-import { spawn } from 'node:child_process';
 import { Agent } from 'node:http';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createDatabase, migrate } from '@tsh/tds-core';
 import { pgbenchTps } from '../lib/pgbench';
 import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';
 import { createScratchDatabase } from '../lib/scratch-database';
+import { startTdsServerProcess } from '../lib/tds-server-process';
 import { itemWebhookBody, itemWebhookId, postItemWebhook } from '../lib/signed-item-webhook';
 
 const ITEMS = option('items', 'BENCH_PIPELINE_ITEMS', 6000);
@@ -22,22 +19,6 @@ const PAIRS = option('pairs', 'BENCH_PIPELINE_PAIRS', 3);
 const PGBENCH_SECONDS = 10;
 const WARM_UP = 1000;
 const SECRET = 'benchPipelineWebhookSecret2025';
-const here = dirname(fileURLToPath(import.meta.url));
-
-async function startServer(databaseUrl: string): Promise<{ port: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(here, 'delay-server.ts')], {
-    cwd: join(here, '..', '..'),
-    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_WEBHOOK_SECRET: SECRET },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`pipeline server exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('READY ')) resolve(Number(line.slice(6)));
-    });
-  });
-  return { port, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
-}
 
 /** Sends webhooks first … first+count-1 with CONNECTIONS in flight; resolves when all were answered. */
 async function sendAll(agent: Agent, port: number, first: number, count: number): Promise<number> {
@@ -65,11 +46,11 @@ async function untilQueueIdle(pool: { query<R>(text: string): Promise<{ rows: R[
 async function pipelineRun(): Promise<{ itemsPerSecond: number; intakePerSecond: number }> {
   const scratch = await createScratchDatabase('pipeline');
   const database = await createDatabase({ url: scratch.url, maxConnections: 2 });
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let server: Awaited<ReturnType<typeof startTdsServerProcess>> | undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   try {
     await migrate(database.db);
-    server = await startServer(scratch.url);
+    server = await startTdsServerProcess(scratch.url, SECRET);
     await sendAll(agent, server.port, 50_000_000, WARM_UP);
     await untilQueueIdle(database.pool);
     const { rows: [start] } = await database.pool.query<{ at: Date }>(`SELECT clock_timestamp() AS at`);
