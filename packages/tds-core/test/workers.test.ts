@@ -95,7 +95,9 @@ describe('worker pool', () => {
     ];
     await startPool({ bills: partial }, { batchSize: 10, backoff: { baseSeconds: 60 } });
     await enqueueMany(t.db, ['ok', 'bad', 'forgotten'].map((zoho_id) => ({ entity_type: 'bills', zoho_id })));
-    await waitFor(async () => (await rows()).every((r) => r.status !== 'processing') && (await listDeadLetters(t.db)).total === 1, { label: 'outcomes recorded' });
+    // The dead letter first: it is written while the batch's completed item still waits for the
+    // worker's next step, so rows read before it could all be pending, not yet claimed.
+    await waitFor(async () => (await listDeadLetters(t.db)).total === 1 && (await rows()).every((r) => r.status !== 'processing'), { label: 'outcomes recorded' });
     const byZoho = Object.fromEntries((await rows()).map((r) => [r.zoho_id, r]));
     expect(byZoho.ok.status).toBe('completed');
     expect(byZoho.forgotten).toMatchObject({ status: 'pending', retry_count: 1, last_error: 'handler returned no outcome for this item' });
