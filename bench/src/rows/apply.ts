@@ -9,8 +9,9 @@ import { createDatabase, migrate } from '@tsh/tds-core';
 import { createSyncHandlers, createWorkerPool, DEFAULT_WORKER_BATCH_SIZE, enqueueMany, type EnqueueInput } from '@tsh/tds-core/internal';
 import { startZohoSandbox } from '@tsh/zoho-sandbox';
 import { pgbenchTps } from '../lib/pgbench';
+import { untilQueueIdle } from '../lib/queue-idle';
 import { createScratchDatabase } from '../lib/scratch-database';
-import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';
+import { fmt, option, ratio, reportRow } from '../lib/row-result';
 
 const ITEMS = option('items', 'BENCH_APPLY_ITEMS', 10_000);
 const PGBENCH_SECONDS = option('pgbench-seconds', 'BENCH_PGBENCH_SECONDS', 10);
@@ -55,17 +56,10 @@ async function applyRun(items: Record<string, unknown>[]): Promise<{ seconds: nu
     const zoho = createZohoClient({ organizationId: '1', credentials: { clientId: 'x', clientSecret: 'x', refreshToken: 'x' }, apiUrl: 'http://127.0.0.1:9', accountsUrl: 'http://127.0.0.1:9' });
     const pool = createWorkerPool({ db: database.db, pool: database.pool, handlers: createSyncHandlers({ db: database.db, zoho }), concurrency: WORKERS, leaseSeconds: 120, batchSize: BATCH_SIZE });
     // The run is timed by the database's clock, from just before the workers start to the completion
-    // of the last item, so the time between polls is not counted. The poll probes the queue's partial
-    // indexes: counting the queue scanned all of it every 50 ms, CPU taken from the run it measures.
+    // of the last item, so the time between polls is not counted.
     const { rows: [start] } = await database.pool.query<{ at: Date }>(`SELECT clock_timestamp() AS at`);
     await pool.start();
-    for (;;) {
-      const { rows } = await database.pool.query<{ busy: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM tds_sync_queue WHERE status = 'pending') OR EXISTS (SELECT 1 FROM tds_sync_queue WHERE status = 'processing') AS busy`,
-      );
-      if (!rows[0]!.busy) break;
-      await sleep(50);
-    }
+    await untilQueueIdle(database.pool);
     await pool.stop();
     const { rows: [end] } = await database.pool.query<{ seconds: number }>(
       `SELECT extract(epoch FROM max(completed_at) - $1::timestamptz)::float8 AS seconds FROM tds_sync_queue WHERE status = 'completed'`,

@@ -8,7 +8,8 @@
 import { Agent } from 'node:http';
 import { createDatabase, migrate } from '@tsh/tds-core';
 import { pgbenchTps } from '../lib/pgbench';
-import { fmt, option, ratio, reportRow, sleep } from '../lib/row-result';
+import { untilQueueIdle } from '../lib/queue-idle';
+import { fmt, option, ratio, reportRow } from '../lib/row-result';
 import { createScratchDatabase } from '../lib/scratch-database';
 import { startTdsServerProcess } from '../lib/tds-server-process';
 import { itemWebhookBody, itemWebhookId, postItemWebhook } from '../lib/signed-item-webhook';
@@ -32,14 +33,6 @@ async function sendAll(agent: Agent, port: number, first: number, count: number)
   };
   await Promise.all(Array.from({ length: CONNECTIONS }, lane));
   return refused;
-}
-
-async function untilQueueIdle(pool: { query<R>(text: string): Promise<{ rows: R[] }> }): Promise<void> {
-  for (;;) {
-    const { rows } = await pool.query<{ busy: boolean }>(`SELECT EXISTS (SELECT 1 FROM tds_sync_queue WHERE status IN ('pending', 'processing')) AS busy`);
-    if (!rows[0]!.busy) return;
-    await sleep(50);
-  }
 }
 
 /** One run in a fresh database: a warm-up (other ids, drained, not counted), then the counted webhooks. */
