@@ -450,8 +450,10 @@ describe('tds serve, black box', { timeout: SPAWN_TIMEOUT_MS }, () => {
       runCli(['serve', '--host', '127.0.0.1'], { cwd: work.dir, env: { ...without('TDS_ADMIN_TOKEN'), PORT: '0' } }),
       runCli(['serve', '--host', '127.0.0.1'], { cwd: work.dir, env: { ...env, ZOHO_WEBHOOK_SECRET: '  ', PORT: '0' } }),
       runCli(['serve', '--host', '127.0.0.1'], { cwd: work.dir, env: { ...env, TDS_ADMIN_TOKEN: 'two words', PORT: '0' } }),
+      // A secret file's last newline copied with the value: every delivery would be answered 401.
+      runCli(['serve', '--host', '127.0.0.1'], { cwd: work.dir, env: { ...env, ZOHO_WEBHOOK_SECRET: `${env.ZOHO_WEBHOOK_SECRET}\n`, PORT: '0' } }),
     ]);
-    const named = ['ZOHO_WEBHOOK_SECRET', 'TDS_ADMIN_TOKEN', 'ZOHO_WEBHOOK_SECRET', 'TDS_ADMIN_TOKEN'];
+    const named = ['ZOHO_WEBHOOK_SECRET', 'TDS_ADMIN_TOKEN', 'ZOHO_WEBHOOK_SECRET', 'TDS_ADMIN_TOKEN', 'ZOHO_WEBHOOK_SECRET'];
     runs.forEach((run, i) => {
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toContain(named[i]);

@@ -68,6 +68,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ TDS_ADMIN_TOKEN: 'sandbox-admin_0123.~+/=-456789abcdef' }, { adminToken: true }).TDS_ADMIN_TOKEN).toBe('sandbox-admin_0123.~+/=-456789abcdef');
   });
 
+  it('refuses a Zoho credential with white space around it or a control character in it, naming the variable, never the value (docs/security.md)', () => {
+    const good = { ZOHO_CLIENT_ID: '1000.ABCDEF0123456789', ZOHO_CLIENT_SECRET: '0f1e2d3c4b5a69788796a5b4c3d2e1f0a1b2c3d4e5', ZOHO_REFRESH_TOKEN: '1000.0123abcd.4567ef89', ZOHO_WEBHOOK_SECRET: 'whsec-0123456789abcdef' };
+    expect(loadConfig(good)).toMatchObject(good);
+    // A secret chosen in Zoho's webhook settings may hold a space inside.
+    expect(loadConfig({ ZOHO_WEBHOOK_SECRET: 'two words' }).ZOHO_WEBHOOK_SECRET).toBe('two words');
+    for (const variable of Object.keys(good) as Array<keyof typeof good>) {
+      for (const value of [`${good[variable]}\n`, `${good[variable]}\r\n`, ` ${good[variable]}`, `${good[variable]}\t`, `${good[variable].slice(0, 6)}\u0000${good[variable].slice(6)}`, `${good[variable]}\u00a0`]) {
+        let error: unknown;
+        try {
+          loadConfig({ ...good, ZOHO_ORGANIZATION_ID: '60012345678', [variable]: value }, { zoho: true, webhookSecret: true });
+        } catch (e) {
+          error = e;
+        }
+        expect(error, JSON.stringify(value)).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual([{ variable, message: expect.stringMatching(/white space or holds a control character/) }]);
+        expect((error as Error).message).not.toContain(good[variable].slice(0, 10));
+      }
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', TDS_WORKERS: ' ' }).PORT).toBe(3000);
   });

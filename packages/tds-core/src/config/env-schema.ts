@@ -7,7 +7,6 @@ import { changesEnv } from '../changes/changes-env';
 const DATA_CENTERS = ['com', 'eu', 'in', 'com.au', 'jp', 'ca', 'sa', 'com.cn'] as const;
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 // Every URL TDS calls is spoken to over HTTP: anything else (ftp://, a bare host) could never work,
 // so it stops every command at start. The message never echoes the value (it may carry credentials).
 const optionalUrl = z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional());
@@ -22,6 +21,21 @@ const positiveInt = (fallback: number, max: number) =>
       .default(fallback),
   );
 
+// A Zoho credential is used byte for byte (the OAuth form, the webhook HMAC): a line break or space
+// copied around it (a secret file's last newline, a quoted .env value) would only show later, as
+// every token refresh refused or every webhook answered 401. Zoho's generated credentials hold no
+// white space or control character; a webhook secret typed with a space at either end is far less
+// likely than a copy slip, so such a value stops start-up instead. The message never echoes it.
+const zohoCredential = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine((value) => value === value.trim() && !/[\u0000-\u001f\u007f]/.test(value), {
+      message: 'starts or ends with white space or holds a control character (a line break copied with it?): it is used byte for byte, so it would not match what Zoho holds',
+    })
+    .optional(),
+);
+
 /** The environment contract (docs/architecture.md, "Configuration"). */
 export const envSchema = z.object({
   DATABASE_URL: z.preprocess(
@@ -31,9 +45,9 @@ export const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
       .optional(),
   ),
-  ZOHO_CLIENT_ID: optionalString,
-  ZOHO_CLIENT_SECRET: optionalString,
-  ZOHO_REFRESH_TOKEN: optionalString,
+  ZOHO_CLIENT_ID: zohoCredential,
+  ZOHO_CLIENT_SECRET: zohoCredential,
+  ZOHO_REFRESH_TOKEN: zohoCredential,
   ZOHO_ORGANIZATION_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d+$/, { message: 'must be the numeric Zoho organization id' }).optional()),
   ZOHO_DATA_CENTER: z.preprocess(
     emptyToUndefined,
@@ -41,7 +55,7 @@ export const envSchema = z.object({
   ),
   ZOHO_ACCOUNTS_URL: optionalUrl,
   ZOHO_API_URL: optionalUrl,
-  ZOHO_WEBHOOK_SECRET: optionalString,
+  ZOHO_WEBHOOK_SECRET: zohoCredential,
   // Deliveries of records the worker fetches from Zoho anyway (price books, stock items) are read
   // as they arrive and not held, so they may be larger than the 1 MB of every other webhook.
   TDS_WEBHOOK_MAX_FETCHED_BODY_BYTES: z.preprocess(
