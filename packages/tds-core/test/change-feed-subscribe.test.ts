@@ -195,11 +195,22 @@ describe('subscribers in several processes', () => {
     const consumer = newConsumer();
     await resetConsumer(t.db, consumer);
     const processes = [0, 1, 2].map(() => startChild({ CHILD_CONSUMER: consumer, CHILD_BATCH: '5', CHILD_HANDLE_MS: '15' }));
-    await Promise.all(processes.map((p) => p.next('ready')));
-    const ids = await writeProducts(150);
+    const holderNames = (await Promise.all(processes.map((p) => p.next('ready')))).map((ready) => `pid-${ready.pid}`);
+    // Which process takes the consumer after each batch is the scheduler's choice: on a busy machine
+    // one process may win every turn. So the consumer changes hands on purpose half way: the process
+    // that handled the last batch of the first half stops (gracefully: its batch's cursor is
+    // committed), and the second half can only be handled by the other two.
+    const ids = await writeProducts(75);
+    await waitFor(async () => (await handledIds()).length === 75, { timeoutMs: 90_000, intervalMs: 100, label: 'the first 75 changes handled' });
+    const { rows: lastBatch } = await sql<{ holder: string }>`SELECT holder FROM test_change_handling ORDER BY id DESC LIMIT 1`.execute(t.db);
+    const first = processes[holderNames.indexOf(lastBatch[0].holder)];
+    first.child.send({ type: 'stop' });
+    await first.next('stopped');
+    ids.push(...(await writeProducts(75)));
     await waitFor(async () => (await handledIds()).length === 150, { timeoutMs: 90_000, intervalMs: 100, label: '150 changes handled' });
-    for (const p of processes) p.child.send({ type: 'stop' });
-    await Promise.all(processes.map((p) => p.next('stopped')));
+    const rest = processes.filter((p) => p !== first);
+    for (const p of rest) p.child.send({ type: 'stop' });
+    await Promise.all(rest.map((p) => p.next('stopped')));
 
     expect((await handledIds()).sort()).toEqual([...ids].sort());
     expect(await overlappingDeliveries(t.db)).toEqual([]);
