@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { intakeCpuBound } from '../lib/intake-cpu-bound';
 import { fmt, option, ratio, reportRow } from '../lib/row-result';
 
 const SECONDS = option('seconds', 'BENCH_WEBHOOK_SECONDS', 8);
@@ -59,6 +60,8 @@ const cpuLine = /^CPU per request: (.*)$/m.exec(output)?.[1];
 const storedPerSecond = Number(/\((\d+)\/s\), acknowledged/.exec(output)?.[1] ?? Number.NaN);
 if (!bare || !durable || !stored || !Number.isFinite(storedPerSecond) || !Number.isFinite(durableStoredPerSecond)) throw new Error('could not read the webhook benchmark output');
 
+const bound = cpuLine ? intakeCpuBound(cpuLine) : null;
+
 const latency = (s: Scenario) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`;
 reportRow({
   row: 'webhooks',
@@ -100,6 +103,10 @@ reportRow({
       `The bare Express endpoint parses the same JSON and answers 202 without storing anything: the ratio is what durability and verification cost. ` +
       `The durable bare endpoint is that endpoint with one autocommit INSERT of the parsed body (jsonb) through a pg pool of 10 before its 202: no signature, no duplicate check, no queue item, no log line; the ratio beside it is what verification, deduplication and queueing cost over durability alone.` +
       (stored.errors + (paced?.errors ?? 0) > 0 ? ` Non-2xx answers: ${stored.errors + (paced?.errors ?? 0)}.` : '') +
-      (cpuLine ? ` CPU per request over the closed-loop runs (/proc): ${cpuLine}.` : ''),
+      (cpuLine ? ` CPU per request over the closed-loop runs (/proc): ${cpuLine}.` : '') +
+      (bound
+        ? ` Both closed loops share the same cores, so while both are CPU-bound the ratio cannot exceed the bare side's CPU per request over the TDS side's: ` +
+          `${bound.bareMs.toFixed(3)} ms (server + load generator) ÷ ${bound.tdsMs.toFixed(3)} ms (server + PostgreSQL + load generator) = ${bound.ratio.toFixed(2)}× (docs/intake-profile.md, "The floor").`
+        : ''),
   ],
 });
